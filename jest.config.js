@@ -1,0 +1,20 @@
+/**
+ * Unit specs live beside the code; integration and e2e specs in test/.
+ * NestJS 12 ships ES modules only: Jest compiles them to CommonJS like our own sources.
+ */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+  ],
+  transform: {
+    '^.+\\.[tj]s$': ['<rootDir>/test/jest-transformer.js', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60_000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,58 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { loadEnv } from './env.schema';
+
+const env = loadEnv;
+
+export const appConfig = registerAs('app', () => {
+  const e = env();
+  return {
+    role: e.APP_ROLE,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    bodyLimit: e.BODY_LIMIT,
+    adminApiKey: e.ADMIN_API_KEY,
+  };
+});
+
+export const databaseConfig = registerAs('database', () => ({ url: env().DATABASE_URL }));
+
+export const queueConfig = registerAs('queue', () => {
+  const e = env();
+  return { redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX };
+});
+
+export const sourcesConfig = registerAs('sources', () => {
+  const e = env();
+  return {
+    events: e.OP_EVENTS_API_TOKEN
+      ? {
+          token: e.OP_EVENTS_API_TOKEN,
+          url: e.OP_EVENTS_API_URL,
+          pollIntervalMs: e.OP_EVENTS_POLL_INTERVAL * 1000,
+          startTime: e.OP_EVENTS_START_TIME
+            ? new Date(e.OP_EVENTS_START_TIME)
+            : new Date(Date.now() - 30 * 86_400_000),
+        }
+      : null,
+    connect:
+      e.OP_CONNECT_URL && e.OP_CONNECT_TOKEN
+        ? {
+            url: e.OP_CONNECT_URL,
+            token: e.OP_CONNECT_TOKEN,
+            pollIntervalMs: e.OP_CONNECT_POLL_INTERVAL * 1000,
+          }
+        : null,
+    detectSweepAfterMs: e.DETECT_SWEEP_AFTER,
+  };
+});
+
+export const alertingConfig = registerAs('alerting', () => ({ horizonMs: env().ALERT_HORIZON }));
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type QueueConfig = ConfigType<typeof queueConfig>;
+export type SourcesConfig = ConfigType<typeof sourcesConfig>;
+export type AlertingConfig = ConfigType<typeof alertingConfig>;
+
+export const ALL_CONFIG = [appConfig, databaseConfig, queueConfig, sourcesConfig, alertingConfig];

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses durations such as `90s`, `15m`, `1h`, `7d` into milliseconds. */
+export function parseDuration(text: string): number | null {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2]] : null;
+}
+
+const blankAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = z.preprocess(blankAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(blankAsUndefined, z.url().optional());
+const seconds = (fallback: number) =>
+  z.preprocess(blankAsUndefined, z.coerce.number().positive().max(86_400).default(fallback));
+const duration = (fallback: string) =>
+  z
+    .preprocess(blankAsUndefined, z.string().default(fallback))
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h or 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+/** Every environment variable vaultwatch reads, with its default. Checked once at start-up. */
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .preprocess(blankAsUndefined, z.url().default('postgres://postgres@127.0.0.1:5432/vaultwatch'))
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL'),
+  REDIS_URL: z
+    .preprocess(blankAsUndefined, z.url().default('redis://127.0.0.1:6379'))
+    .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// URL'),
+  QUEUE_PREFIX: z.preprocess(blankAsUndefined, z.string().default('vaultwatch')),
+  PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
+  APP_ROLE: z.preprocess(blankAsUndefined, z.enum(['all', 'api', 'ingest', 'worker']).default('all')),
+  LOG_LEVEL: z.preprocess(
+    blankAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  ADMIN_API_KEY: z.preprocess(blankAsUndefined, z.string().min(16).optional()),
+  PUBLIC_URL: z.preprocess(blankAsUndefined, z.url().default('http://localhost:3000')),
+  BODY_LIMIT: z.preprocess(blankAsUndefined, z.string().default('10mb')),
+
+  OP_EVENTS_API_TOKEN: optionalText,
+  OP_EVENTS_API_URL: optionalUrl,
+  OP_EVENTS_POLL_INTERVAL: seconds(10),
+  OP_EVENTS_START_TIME: z.preprocess(blankAsUndefined, z.iso.datetime({ offset: true }).optional()),
+  OP_CONNECT_URL: optionalUrl,
+  OP_CONNECT_TOKEN: optionalText,
+  OP_CONNECT_POLL_INTERVAL: seconds(10),
+  DETECT_SWEEP_AFTER: duration('5m'),
+  ALERT_HORIZON: duration('1h'),
+
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_CHANNEL: optionalText,
+  SLACK_API_URL: z.preprocess(blankAsUndefined, z.url().default('https://slack.com/api/')),
+  SLACK_SIGNING_SECRET: optionalText,
+  SMTP_URL: optionalUrl,
+  ALERT_EMAIL_FROM: optionalText,
+  ALERT_EMAIL_TO: optionalText,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Validates the environment; a bad value stops start-up with one line per problem. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** The process environment, validated. The only reader of `process.env`. */
+export const loadEnv = (): Env => parseEnv(process.env);

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Duties } from '../config/duties';
+import { EventEntity } from './event.entity';
+import { EventsController } from './events.controller';
+import { EventsRepository } from './events.repository';
+import { EventsService } from './events.service';
+import { PushService } from './push.service';
+
+@Module({})
+export class EventsModule {
+  static register(duties: Duties): DynamicModule {
+    return {
+      module: EventsModule,
+      global: true,
+      imports: [TypeOrmModule.forFeature([EventEntity])],
+      controllers: duties.api ? [EventsController] : [],
+      providers: [EventsRepository, EventsService, PushService],
+      exports: [EventsService],
+    };
+  }
+}

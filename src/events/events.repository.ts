@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { NormalizedEvent, Stream } from './normalize/normalized-event';
+
+export interface Rejection {
+  stream: Stream | null;
+  externalId: string | null;
+  reason: string;
+  raw: unknown;
+}
+
+export interface InsertedEvents {
+  /** Ids of the rows written by this call; duplicates of stored events are not among them. */
+  ids: string[];
+  /** Per stream: [inserted, duplicates]. */
+  perStream: Map<Stream, { inserted: number; duplicates: number }>;
+  newestEventTime: Date | null;
+}
+
+// Columns written per event, in the order of jsonb_to_recordset's record definition.
+const COLUMNS: Array<[column: string, type: string, pick: (e: NormalizedEvent) => unknown]> = [
+  ['stream', 'text', (e) => e.stream],
+  ['external_id', 'text', (e) => e.externalId],
+  ['event_time', 'timestamptz', (e) => e.eventTime.toISOString()],
+  ['actor_type', 'text', (e) => e.actorType],
+  ['actor_id', 'text', (e) => e.actorId],
+  ['actor_email', 'text', (e) => e.actorEmail],
+  ['actor_name', 'text', (e) => e.actorName],
+  ['connect_server_id', 'text', (e) => e.connectServerId],
+  ['action', 'text', (e) => e.action],
+  ['result', 'text', (e) => e.result],
+  ['result_detail', 'text', (e) => e.resultDetail],
+  ['object_type', 'text', (e) => e.objectType],
+  ['object_id', 'text', (e) => e.objectId],
+  ['aux_id', 'text', (e) => e.auxId],
+  ['vault_id', 'text', (e) => e.vaultId],
+  ['item_id', 'text', (e) => e.itemId],
+  ['session_id', 'text', (e) => e.sessionId],
+  ['ip', 'text', (e) => e.ip],
+  ['country', 'text', (e) => e.country],
+  ['region', 'text', (e) => e.region],
+  ['city', 'text', (e) => e.city],
+  ['latitude', 'double precision', (e) => e.latitude],
+  ['longitude', 'double precision', (e) => e.longitude],
+  ['client_app', 'text', (e) => e.clientApp],
+  ['client_version', 'text', (e) => e.clientVersion],
+  ['platform', 'text', (e) => e.platform],
+  ['os', 'text', (e) => e.os],
+  ['user_agent', 'text', (e) => e.userAgent],
+  ['account_id', 'text', (e) => e.accountId],
+  ['raw', 'jsonb', (e) => e.raw],
+];
+
+const COLUMN_LIST = COLUMNS.map(([column]) => column).join(', ');
+const RECORD_TYPE = COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+const INSERT_EVENTS = `
+  INSERT INTO events (source_id, ${COLUMN_LIST})
+  SELECT $1, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
+  ON CONFLICT (stream, external_id) DO NOTHING
+  RETURNING id, stream`;
+
+/** Owns the events, rejected_events and ingest_batches tables. One statement per batch. */
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async insertEvents(
+    manager: EntityManager,
+    sourceId: string,
+    events: NormalizedEvent[],
+  ): Promise<InsertedEvents> {
+    const perStream = new Map<Stream, { inserted: number; duplicates: number }>();
+    let newestEventTime: Date | null = null;
+    for (const event of events) {
+      const counts = perStream.get(event.stream) ?? { inserted: 0, duplicates: 0 };
+      counts.duplicates += 1; // corrected below for each row actually written
+      perStream.set(event.stream, counts);
+      if (!newestEventTime || event.eventTime > newestEventTime) newestEventTime = event.eventTime;
+    }
+    if (events.length === 0) return { ids: [], perStream, newestEventTime };
+
+    const records = events.map((event) =>
+      Object.fromEntries(COLUMNS.map(([column, , pick]) => [column, pick(event)])),
+    );
+    const rows: Array<{ id: string; stream: Stream }> = await manager.query(INSERT_EVENTS, [
+      sourceId,
+      JSON.stringify(records),
+    ]);
+    for (const row of rows) {
+      const counts = perStream.get(row.stream)!;
+      counts.inserted += 1;
+      counts.duplicates -= 1;
+    }
+    return { ids: rows.map((row) => String(row.id)), perStream, newestEventTime };
+  }
+
+  async insertRejections(
+    manager: EntityManager,
+    sourceId: string,
+    rejections: Rejection[],
+  ): Promise<void> {
+    if (rejections.length === 0) return;
+    await manager.query(
+      `INSERT INTO rejected_events (source_id, stream, external_id, reason, raw)
+       SELECT $1, x.stream, x.external_id, x.reason, x.raw
+       FROM jsonb_to_recordset($2::jsonb) AS x(stream text, external_id text, reason text, raw jsonb)
+       ON CONFLICT (source_id, stream, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+      [
+        sourceId,
+        JSON.stringify(
+          rejections.map((r) => ({
+            stream: r.stream,
+            external_id: r.externalId,
+            reason: r.reason,
+            raw: r.raw ?? null,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async insertBatch(manager: EntityManager, sourceId: string, eventIds: string[]): Promise<string> {
+    const [row]: Array<{ id: string }> = await manager.query(
+      `INSERT INTO ingest_batches (source_id, event_ids) VALUES ($1, $2::bigint[]) RETURNING id`,
+      [sourceId, eventIds],
+    );
+    return String(row.id);
+  }
+
+  async markBatchDetected(batchId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ingest_batches SET detected_at = now() WHERE id = $1 AND detected_at IS NULL`,
+      [batchId],
+    );
+  }
+
+  async batchEventIds(batchId: string): Promise<string[] | null> {
+    const rows: Array<{ event_ids: string[] }> = await this.dataSource.query(
+      `SELECT event_ids FROM ingest_batches WHERE id = $1`,
+      [batchId],
+    );
+    return rows.length ? rows[0].event_ids.map(String) : null;
+  }
+
+  /** Batches committed more than `olderThanMs` ago that detection has not finished. */
+  async findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM ingest_batches
+       WHERE detected_at IS NULL AND created_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT $2`,
+      [olderThanMs / 1000, limit],
+    );
+    return rows.map((row) => String(row.id));
+  }
+
+  async findEventsByIds(ids: string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(`SELECT * FROM events WHERE id = ANY($1::bigint[]) ORDER BY id`, [
+      ids,
+    ]);
+  }
+}
+
+/** An events row as PostgreSQL returns it (snake_case). */
+export type EventRow = Record<string, unknown> & { id: string; stream: Stream };

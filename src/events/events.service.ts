@@ -1,0 +1,111 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { EntityManager } from 'typeorm';
+import { MetricsService } from '../health/metrics.service';
+import {
+  DETECT_BATCH_JOB,
+  DETECT_QUEUE,
+  DetectBatchPayload,
+  detectBatchJobId,
+} from '../queue/queue.contract';
+import { EventRow, EventsRepository, Rejection } from './events.repository';
+import type { NormalizedEvent } from './normalize/normalized-event';
+
+export interface IncomingBatch {
+  /** Which source delivered the batch: `events:item_usage`, `connect:…`, `push`. */
+  sourceId: string;
+  events: NormalizedEvent[];
+  rejections: Rejection[];
+}
+
+export interface StoredBatch {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  batchId: string | null;
+  newestEventTime: Date | null;
+}
+
+/** Work that must commit or roll back together with the batch, such as a source cursor. */
+export type SameTransaction = (manager: EntityManager, stored: StoredBatch) => Promise<void>;
+
+@Injectable()
+export class EventsService {
+  private readonly logger = new Logger(EventsService.name);
+
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly metrics: MetricsService,
+    @InjectQueue(DETECT_QUEUE) private readonly detectQueue: Queue<DetectBatchPayload>,
+  ) {}
+
+  /**
+   * Stores a batch exactly once: new events, rejections, the detection outbox row and the
+   * caller's own writes commit in one transaction. Detection is enqueued after the commit;
+   * if that fails, the sweeper finds the batch.
+   */
+  async storeBatch(batch: IncomingBatch, sameTransaction?: SameTransaction): Promise<StoredBatch> {
+    const { stored, perStream } = await this.repository.transaction(async (manager) => {
+      const inserted = await this.repository.insertEvents(manager, batch.sourceId, batch.events);
+      await this.repository.insertRejections(manager, batch.sourceId, batch.rejections);
+      const batchId = inserted.ids.length
+        ? await this.repository.insertBatch(manager, batch.sourceId, inserted.ids)
+        : null;
+      const result: StoredBatch = {
+        accepted: inserted.ids.length,
+        duplicates: batch.events.length - inserted.ids.length,
+        rejected: batch.rejections.length,
+        batchId,
+        newestEventTime: inserted.newestEventTime,
+      };
+      await sameTransaction?.(manager, result);
+      return { stored: result, perStream: inserted.perStream };
+    });
+
+    for (const [stream, counts] of perStream) {
+      this.metrics.eventsIngested.inc({ stream }, counts.inserted);
+      this.metrics.eventsDuplicate.inc({ stream }, counts.duplicates);
+    }
+    for (const rejection of batch.rejections) {
+      this.metrics.eventsRejected.inc({ stream: rejection.stream ?? 'unknown' });
+    }
+    if (stored.batchId) await this.enqueueDetection([stored.batchId]);
+    return stored;
+  }
+
+  /** Enqueues detection; never throws, since a stored batch is never lost (the sweeper). */
+  async enqueueDetection(batchIds: string[]): Promise<void> {
+    try {
+      await this.detectQueue.addBulk(
+        batchIds.map((batchId) => ({
+          name: DETECT_BATCH_JOB,
+          data: { batchId },
+          opts: { jobId: detectBatchJobId(batchId) },
+        })),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `Could not enqueue detection for ${batchIds.length} batch(es); the sweeper will retry: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  batchEventIds(batchId: string): Promise<string[] | null> {
+    return this.repository.batchEventIds(batchId);
+  }
+
+  findEventsByIds(ids: string[]): Promise<EventRow[]> {
+    return this.repository.findEventsByIds(ids);
+  }
+
+  markBatchDetected(batchId: string): Promise<void> {
+    return this.repository.markBatchDetected(batchId);
+  }
+
+  findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
+    return this.repository.findUndetectedBatches(olderThanMs, limit);
+  }
+}

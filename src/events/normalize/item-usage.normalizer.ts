@@ -1,0 +1,33 @@
+import { type JsonObject, lower, optString, requiredString } from './field-readers';
+import {
+  applyClient,
+  applyLocation,
+  applyUser,
+  readAccountId,
+  type StreamNormalizer,
+  type UserPaths,
+} from './event-parts';
+import type { NormalizedEvent } from './normalized-event';
+
+const USER: UserPaths = {
+  object: 'user',
+  uuid: 'user.uuid',
+  name: 'user.name',
+  email: 'user.email',
+};
+
+export const itemUsageNormalizer: StreamNormalizer = {
+  readId: (raw: JsonObject): string => requiredString(raw.uuid, 'uuid').toUpperCase(),
+
+  fill(raw: JsonObject, event: NormalizedEvent): void {
+    applyUser(event, raw.user, USER);
+    // Clients older than 1Password 8.4.0 send no action; the API calls that `other`.
+    event.action = optString(raw.action, 'action') ?? 'other';
+    // Vault and item uuids arrive lower-case and Connect ids are lower-case: join on that.
+    event.vaultId = lower(optString(raw.vault_uuid, 'vault_uuid'));
+    event.itemId = lower(optString(raw.item_uuid, 'item_uuid'));
+    event.accountId = readAccountId(raw);
+    applyClient(event, raw.client);
+    applyLocation(event, raw.location);
+  },
+};

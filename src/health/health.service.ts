@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import type { HealthReport } from './health.dto';
+import { PostgresProbe } from './postgres.probe';
+import { RedisProbe } from './redis.probe';
+
+/** Each dependency gets this long; both are checked at once, so /health answers within it. */
+export const PROBE_TIMEOUT_MS = 1_000;
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly postgres: PostgresProbe,
+    private readonly redis: RedisProbe,
+  ) {}
+
+  async report(): Promise<HealthReport> {
+    const [database, redis] = await Promise.all([
+      this.postgres.check(PROBE_TIMEOUT_MS),
+      this.redis.check(PROBE_TIMEOUT_MS),
+    ]);
+    const ready = database.status === 'up' && redis.status === 'up';
+    return { status: ready ? 'ok' : 'error', checks: { database, redis } };
+  }
+}

@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { MetricsService } from '../health/metrics.service';
+import { delayAfterFailure, jitteredBackoff } from './backoff';
+import type { SourceState } from './source.entity';
+import { HeartbeatError, SourceError } from './source-errors';
+import { CursorMovedError, SourcesRepository } from './sources.repository';
+
+/** Drains a source: reads pages until it has caught up, each stored with its position. */
+export interface Poller {
+  readonly sourceId: string;
+  drain(shouldStop: () => boolean): Promise<void>;
+}
+
+/**
+ * One poll loop per source: drain, then wait the poll interval; after a failure, wait as
+ * the failure demands. A tick runs only while this process holds the source's lock, so
+ * two processes never poll one stream at once.
+ */
+export class PollLoop {
+  private readonly logger: Logger;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
+  private readonly timeoutName: string;
+
+  constructor(
+    private readonly poller: Poller,
+    private readonly intervalMs: number,
+    private readonly sources: SourcesRepository,
+    private readonly registry: SchedulerRegistry,
+    private readonly metrics: MetricsService,
+  ) {
+    this.logger = new Logger(`PollLoop ${poller.sourceId}`);
+    this.timeoutName = `poll:${poller.sourceId}`;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops scheduling and waits for the page in flight to be stored or abandoned. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.registry.doesExist('timeout', this.timeoutName)) {
+      this.registry.deleteTimeout(this.timeoutName);
+    }
+    await this.current;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.registry.doesExist('timeout', this.timeoutName)) {
+      this.registry.deleteTimeout(this.timeoutName);
+    }
+    const handle = setTimeout(() => {
+      this.registry.deleteTimeout(this.timeoutName);
+      this.current = this.tick();
+    }, delayMs);
+    this.registry.addTimeout(this.timeoutName, handle);
+  }
+
+  private async tick(): Promise<void> {
+    const id = this.poller.sourceId;
+    let delay = this.intervalMs;
+    try {
+      const { ran } = await this.sources.withPollLock(id, async () => {
+        await this.sources.markPolling(id);
+        await this.poller.drain(() => this.stopped);
+        await this.sources.markIdle(id, new Date(Date.now() + this.intervalMs));
+      });
+      this.metrics.polls.inc({ source: id, outcome: ran ? 'ok' : 'skipped_locked' });
+    } catch (error) {
+      delay = await this.onFailure(error);
+    }
+    this.schedule(delay);
+  }
+
+  private async onFailure(error: unknown): Promise<number> {
+    const id = this.poller.sourceId;
+    this.metrics.polls.inc({ source: id, outcome: 'error' });
+    this.metrics.pollErrors.inc({ source: id });
+    if (error instanceof CursorMovedError) {
+      this.logger.warn(error.message);
+      return this.intervalMs;
+    }
+    if (!(error instanceof SourceError)) {
+      // Our own database or queue: back off and keep the process alive.
+      this.logger.error(`Poll failed: ${error instanceof Error ? error.message : String(error)}`);
+      const failures = await this.sources
+        .markFailed(id, 'backoff', 'internal error; see the logs')
+        .catch(() => 1);
+      return jitteredBackoff(failures, 1000, 60_000);
+    }
+    const state = stateFor(error);
+    const failures = await this.sources.markFailed(id, state, error.message).catch(() => 1);
+    const delay = delayAfterFailure(error, failures);
+    await this.sources.scheduleNext(id, new Date(Date.now() + delay)).catch(() => undefined);
+    const text = `${error.message}; attempt ${failures}, next try in ${Math.round(delay / 1000)} s`;
+    if (state === 'failing' || state === 'down') this.logger.error(text);
+    else this.logger.warn(text);
+    return delay;
+  }
+}
+
+function stateFor(error: SourceError): SourceState {
+  if (error instanceof HeartbeatError) return 'down';
+  return error.kind === 'unauthorized' ? 'failing' : 'backoff';
+}

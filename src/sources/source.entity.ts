@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Stream } from '../events/normalize/normalized-event';
+
+export type SourceKind = 'events_api' | 'connect';
+/**
+ * idle: waiting for its next poll; polling: draining pages; backoff: a passing failure
+ * (429, 5xx, unreachable); failing: the token was refused; down: the Connect heartbeat
+ * fails; disabled: the token may not read this stream.
+ */
+export type SourceState = 'idle' | 'polling' | 'backoff' | 'failing' | 'down' | 'disabled';
+
+/** Where a source stands, for humans: never the cursor itself. */
+export interface SourcePosition {
+  startTime?: string;
+  cursorSavedAt?: string;
+  pagesRead?: number;
+  resetReason?: string;
+  /** Connect: Content-Range total at the last poll, and the order the server lists in. */
+  total?: number;
+  order?: 'newest_first' | 'oldest_first';
+  features?: string[];
+}
+
+@Entity('sources')
+export class SourceEntity {
+  @PrimaryColumn('text') id!: string;
+  @Column('text') kind!: SourceKind;
+  @Column('text') stream!: Stream;
+  @Column('text') endpoint!: string;
+  @Column('text') state!: SourceState;
+  @Column('text', { nullable: true }) cursor!: string | null;
+  @Column('bigint') cursorVersion!: string;
+  @Column('jsonb') position!: SourcePosition;
+  @Column('timestamptz', { nullable: true }) lastPollAt!: Date | null;
+  @Column('timestamptz', { nullable: true }) lastSuccessAt!: Date | null;
+  @Column('text', { nullable: true }) lastError!: string | null;
+  @Column('timestamptz', { nullable: true }) lastErrorAt!: Date | null;
+  @Column('integer') consecutiveFailures!: number;
+  @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;
+  @Column('bigint') eventsStored!: string;
+  @Column('timestamptz', { nullable: true }) newestEventAt!: Date | null;
+  @Column('timestamptz') createdAt!: Date;
+  @Column('timestamptz') updatedAt!: Date;
+}

@@ -1,0 +1,11 @@
+export * from './types';
+export { CITIES, cityByName, distanceKm, type City } from './cities';
+export { formatTimestamp } from './event-factory';
+export {
+  createScenarioPlan,
+  DEFAULT_SCENARIO_START,
+  generateScenario,
+  scenarioCounts,
+  type ScenarioPlan,
+} from './generate-scenario';
+export { LEARNING_DAYS } from './population';
