@@ -11,7 +11,10 @@ module.exports = {
     '<rootDir>/test/**/*.e2e-spec.ts',
   ],
   transform: {
-    '^.+\\.[tj]s$': ['<rootDir>/test/jest-transformer.js', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    '^.+\\.[tj]s$': [
+      '<rootDir>/test/jest-transformer.js',
+      { tsconfig: '<rootDir>/tsconfig.test.json' },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],

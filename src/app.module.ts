@@ -18,7 +18,11 @@ import { SourcesModule } from './sources/sources.module';
 @Module({})
 export class AppModule {
   static forRole(role: AppRole): DynamicModule {
-    const duties = { api: runs(role, 'api'), ingest: runs(role, 'ingest'), worker: runs(role, 'worker') };
+    const duties = {
+      api: runs(role, 'api'),
+      ingest: runs(role, 'ingest'),
+      worker: runs(role, 'worker'),
+    };
     return {
       module: AppModule,
       imports: [

@@ -46,7 +46,9 @@ describe('POST /api/v1/events', () => {
   it('accepts every real sample verbatim as NDJSON and counts the duplicated audit event once', async () => {
     const files = readdirSync(SAMPLES).filter((file) => file.endsWith('.ndjson'));
     const lines = files.flatMap(sampleLines);
-    const response = await push().set('content-type', 'application/x-ndjson').send(lines.join('\n'));
+    const response = await push()
+      .set('content-type', 'application/x-ndjson')
+      .send(lines.join('\n'));
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ accepted: lines.length - 1, duplicates: 1, rejected: [] });
@@ -58,7 +60,7 @@ describe('POST /api/v1/events', () => {
       { stream: 'item_usage', n: '2' },
       { stream: 'signin_attempt', n: '2' },
     ]);
-    const [reveal] = await t.sql<Record<string, unknown>>(
+    const [reveal] = await t.sql(
       `SELECT * FROM events WHERE external_id = 'MCQODBBWJD5HISKYNP3HJPV2DV'`,
     );
     expect(reveal).toMatchObject({
@@ -90,20 +92,44 @@ describe('POST /api/v1/events', () => {
     const response = await push().send([connectActivity, docsSpelling]);
 
     expect(response.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
-    const rows = await t.sql<{ actor_id: string; connect_server_id: string; ip: string; result: string }>(
+    const rows = await t.sql<{
+      actor_id: string;
+      connect_server_id: string;
+      ip: string;
+      result: string;
+    }>(
       `SELECT actor_id, connect_server_id, ip, result FROM events
        WHERE stream = 'connect_activity' ORDER BY ip`,
     );
     expect(rows).toEqual([
-      { actor_id: 'd2zxx3ra3kuqxlrmiw6h5m6i3u', connect_server_id: 'ycxfzav3njdnfjj5kspdnqx7ze', ip: '192.168.1.10', result: 'DENY' },
-      { actor_id: 'd2zxx3ra3kuqxlrmiw6h5m6i3u', connect_server_id: 'ycxfzav3njdnfjj5kspdnqx7ze', ip: '192.168.1.11', result: 'DENY' },
+      {
+        actor_id: 'd2zxx3ra3kuqxlrmiw6h5m6i3u',
+        connect_server_id: 'ycxfzav3njdnfjj5kspdnqx7ze',
+        ip: '192.168.1.10',
+        result: 'DENY',
+      },
+      {
+        actor_id: 'd2zxx3ra3kuqxlrmiw6h5m6i3u',
+        connect_server_id: 'ycxfzav3njdnfjj5kspdnqx7ze',
+        ip: '192.168.1.11',
+        result: 'DENY',
+      },
     ]);
   });
 
   it('records a malformed object as rejected with its reason and keeps the rest of the batch', async () => {
     const good = { ...connectActivity, requestId: 'c2b7e1de-8f7e-4d4c-9f5e-6b2d1a0e9c01' };
-    const noTimestamp = { ...connectActivity, requestId: 'c2b7e1de-8f7e-4d4c-9f5e-6b2d1a0e9c02', timestamp: undefined };
-    const body = [JSON.stringify(good), '{not json', JSON.stringify(noTimestamp), JSON.stringify({ hello: 1 })].join('\n');
+    const noTimestamp = {
+      ...connectActivity,
+      requestId: 'c2b7e1de-8f7e-4d4c-9f5e-6b2d1a0e9c02',
+      timestamp: undefined,
+    };
+    const body = [
+      JSON.stringify(good),
+      '{not json',
+      JSON.stringify(noTimestamp),
+      JSON.stringify({ hello: 1 }),
+    ].join('\n');
     const response = await push().set('content-type', 'application/x-ndjson').send(body);
 
     expect(response.status).toBe(200);
@@ -113,7 +139,9 @@ describe('POST /api/v1/events', () => {
       { index: 2, reason: expect.stringContaining('timestamp') },
       { index: 3, reason: expect.stringContaining('not a recognised 1Password object') },
     ]);
-    const rejected = await t.sql<{ reason: string }>(`SELECT reason FROM rejected_events ORDER BY id`);
+    const rejected = await t.sql<{ reason: string }>(
+      `SELECT reason FROM rejected_events ORDER BY id`,
+    );
     expect(rejected).toHaveLength(3);
   });
 

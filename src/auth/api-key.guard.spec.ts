@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   ForbiddenException,
   Get,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -11,6 +12,7 @@ import {
   ApiKeyGuard,
   bearerToken,
   INVALID_KEY_MESSAGE,
+  KEYS_UNAVAILABLE_MESSAGE,
   MISSING_KEY_MESSAGE,
 } from './api-key.guard';
 import type { ApiKeysService } from './api-keys.service';
@@ -36,7 +38,10 @@ const keys: Record<string, ApiPrincipal> = {
   'vw_admin-key': { id: 'a', name: 'admin', role: 'admin' },
 };
 const service = {
-  verify: (secret: string) => Promise.resolve(keys[secret] ?? null),
+  verify: (secret: string) =>
+    secret === 'vw_while-db-down'
+      ? Promise.reject(new Error('connect ECONNREFUSED'))
+      : Promise.resolve(keys[secret] ?? null),
 } as unknown as ApiKeysService;
 
 function contextFor(
@@ -73,6 +78,12 @@ describe('ApiKeyGuard', () => {
   it('refuses an unknown key', async () => {
     await expect(call(SampleController, 'read', 'Bearer vw_nope').result).rejects.toThrow(
       new UnauthorizedException(INVALID_KEY_MESSAGE),
+    );
+  });
+
+  it('answers 503 when keys cannot be checked', async () => {
+    await expect(call(SampleController, 'read', 'Bearer vw_while-db-down').result).rejects.toThrow(
+      new ServiceUnavailableException(KEYS_UNAVAILABLE_MESSAGE),
     );
   });
 

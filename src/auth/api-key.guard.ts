@@ -3,10 +3,12 @@ import {
   ExecutionContext,
   ForbiddenException,
   Injectable,
+  Logger,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticatedRequest } from './api-principal';
+import type { ApiPrincipal, AuthenticatedRequest } from './api-principal';
 import { ApiRole, DEFAULT_REQUIRED_ROLE, roleSatisfies } from './api-role';
 import { ApiKeysService } from './api-keys.service';
 import { PUBLIC_ROUTE } from './public.decorator';
@@ -14,6 +16,7 @@ import { REQUIRED_ROLE } from './require-role.decorator';
 
 export const MISSING_KEY_MESSAGE = 'Missing API key: send Authorization: Bearer <key>';
 export const INVALID_KEY_MESSAGE = 'Invalid or revoked API key';
+export const KEYS_UNAVAILABLE_MESSAGE = 'API keys cannot be checked right now; try again shortly';
 
 /** The key in an `Authorization: Bearer <key>` header, or null when there is none. */
 export function bearerToken(header: string | string[] | undefined): string | null {
@@ -29,6 +32,8 @@ export function bearerToken(header: string | string[] | undefined): string | nul
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
@@ -43,7 +48,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const secret = bearerToken(request.headers.authorization);
     if (!secret) throw new UnauthorizedException(MISSING_KEY_MESSAGE);
-    const principal = await this.keys.verify(secret);
+    const principal = await this.verify(secret);
     if (!principal) throw new UnauthorizedException(INVALID_KEY_MESSAGE);
     request.principal = principal;
 
@@ -56,5 +61,16 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  /** A key store that cannot be read is a 503, not a 500 nor a 401. */
+  private async verify(secret: string): Promise<ApiPrincipal | null> {
+    try {
+      return await this.keys.verify(secret);
+    } catch (error) {
+      const reason = error instanceof Error ? error.name : 'unknown error';
+      this.logger.warn(`API key verification failed (${reason})`);
+      throw new ServiceUnavailableException(KEYS_UNAVAILABLE_MESSAGE);
+    }
   }
 }

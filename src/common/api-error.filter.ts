@@ -39,7 +39,9 @@ export class ApiErrorFilter implements ExceptionFilter {
       const rawMessage = typeof answer === 'string' ? answer : fields.message;
       const message = Array.isArray(rawMessage)
         ? rawMessage.join('; ')
-        : String(rawMessage ?? exception.message);
+        : typeof rawMessage === 'string'
+          ? rawMessage
+          : exception.message;
       return {
         statusCode,
         error: typeof fields.error === 'string' ? fields.error : reasonPhrase(statusCode),

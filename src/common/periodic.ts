@@ -17,9 +17,9 @@ export function runPeriodically(
     if (running) return;
     running = true;
     task()
-      .catch((error: unknown) =>
-        logger.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
-      )
+      .catch((error: unknown) => {
+        logger.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
       .finally(() => {
         running = false;
       });

@@ -17,16 +17,14 @@ const optionalUrl = z.preprocess(blankAsUndefined, z.url().optional());
 const seconds = (fallback: number) =>
   z.preprocess(blankAsUndefined, z.coerce.number().positive().max(86_400).default(fallback));
 const duration = (fallback: string) =>
-  z
-    .preprocess(blankAsUndefined, z.string().default(fallback))
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h or 7d' });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  z.preprocess(blankAsUndefined, z.string().default(fallback)).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h or 7d' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** Every environment variable vaultwatch reads, with its default. Checked once at start-up. */
 export const envSchema = z.object({
@@ -38,7 +36,10 @@ export const envSchema = z.object({
     .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// URL'),
   QUEUE_PREFIX: z.preprocess(blankAsUndefined, z.string().default('vaultwatch')),
   PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
-  APP_ROLE: z.preprocess(blankAsUndefined, z.enum(['all', 'api', 'ingest', 'worker']).default('all')),
+  APP_ROLE: z.preprocess(
+    blankAsUndefined,
+    z.enum(['all', 'api', 'ingest', 'worker']).default('all'),
+  ),
   LOG_LEVEL: z.preprocess(
     blankAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,7 +73,9 @@ export type Env = z.infer<typeof envSchema>;
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = envSchema.safeParse(source);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+  );
   throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
 }
 

@@ -17,7 +17,9 @@ export async function migrateDatabase(url: string): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
-    await dataSource.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await dataSource
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
+      .catch(() => undefined);
     await dataSource.destroy();
   }
 }

@@ -3,7 +3,10 @@ import { IsIn, IsOptional } from 'class-validator';
 import { STREAMS, Stream } from './normalize/normalized-event';
 
 export class PushQueryDto {
-  @ApiPropertyOptional({ enum: STREAMS, description: 'Skip shape detection: every object is of this stream' })
+  @ApiPropertyOptional({
+    enum: STREAMS,
+    description: 'Skip shape detection: every object is of this stream',
+  })
   @IsOptional()
   @IsIn(STREAMS, { message: `stream must be one of ${STREAMS.join(', ')}` })
   stream?: Stream;

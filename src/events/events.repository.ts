@@ -96,7 +96,7 @@ export class EventsRepository {
       counts.inserted += 1;
       counts.duplicates -= 1;
     }
-    return { ids: rows.map((row) => String(row.id)), perStream, newestEventTime };
+    return { ids: rows.map((row) => row.id), perStream, newestEventTime };
   }
 
   async insertRejections(
@@ -129,7 +129,7 @@ export class EventsRepository {
       `INSERT INTO ingest_batches (source_id, event_ids) VALUES ($1, $2::bigint[]) RETURNING id`,
       [sourceId, eventIds],
     );
-    return String(row.id);
+    return row.id;
   }
 
   async markBatchDetected(batchId: string): Promise<void> {
@@ -155,7 +155,7 @@ export class EventsRepository {
        ORDER BY created_at LIMIT $2`,
       [olderThanMs / 1000, limit],
     );
-    return rows.map((row) => String(row.id));
+    return rows.map((row) => row.id);
   }
 
   async findEventsByIds(ids: string[]): Promise<EventRow[]> {

@@ -28,7 +28,13 @@ export class PushService {
         positions.push(index);
         values.push(entry.value);
       } else {
-        rejected.push({ index, stream: stream ?? null, externalId: null, reason: entry.reason, raw: entry.raw });
+        rejected.push({
+          index,
+          stream: stream ?? null,
+          externalId: null,
+          reason: entry.reason,
+          raw: entry.raw,
+        });
       }
     });
     const normalized = normalizeBatch(values, stream);

@@ -19,7 +19,8 @@ export class ConnectClient {
     const url = `${this.baseUrl}/v1/activity?limit=${limit}&offset=${offset}`;
     const response = await sourceRequest(SERVICE, url, this.token);
     const body: unknown = await response.json();
-    if (!Array.isArray(body)) throw new SourceError('unavailable', `${SERVICE} activity is not an array`);
+    if (!Array.isArray(body))
+      throw new SourceError('unavailable', `${SERVICE} activity is not an array`);
     return { items: body, total: contentRangeTotal(response.headers.get('content-range')) };
   }
 

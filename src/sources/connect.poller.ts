@@ -25,7 +25,7 @@ export class ConnectPoller implements Poller {
 
   async drain(shouldStop: () => boolean): Promise<void> {
     await this.heartbeat();
-    let source = await this.load();
+    const source = await this.load();
     let order = source.position.order;
     let offset = this.startOffset(source);
     while (!shouldStop()) {
@@ -39,17 +39,21 @@ export class ConnectPoller implements Poller {
       let accepted = 0;
       let version = source.cursorVersion;
       const position: SourcePosition = { total: page.total ?? undefined, order };
-      await this.events.storeBatch({ sourceId: this.sourceId, ...batch }, async (manager, stored) => {
-        accepted = stored.accepted;
-        version = await this.sources.advance(manager, this.sourceId, {
-          expectedVersion: source.cursorVersion,
-          cursor: null,
-          position,
-          accepted: stored.accepted,
-          newestEventTime: stored.newestEventTime,
-        });
-      });
-      source = { ...source, cursorVersion: version, position: { ...source.position, ...position } };
+      await this.events.storeBatch(
+        { sourceId: this.sourceId, ...batch },
+        async (manager, stored) => {
+          accepted = stored.accepted;
+          version = await this.sources.advance(manager, this.sourceId, {
+            expectedVersion: source.cursorVersion,
+            cursor: null,
+            position,
+            accepted: stored.accepted,
+            newestEventTime: stored.newestEventTime,
+          });
+        },
+      );
+      source.cursorVersion = version;
+      source.position = { ...source.position, ...position };
       offset += page.items.length;
       if (page.items.length < CONNECT_PAGE_LIMIT) return;
       if (order === 'newest_first' && accepted === 0) return;
@@ -62,7 +66,10 @@ export class ConnectPoller implements Poller {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const kind = error instanceof SourceError ? error.kind : 'unavailable';
-      throw new HeartbeatError(kind === 'unauthorized' ? kind : 'unavailable', `heartbeat failed: ${reason}`);
+      throw new HeartbeatError(
+        kind === 'unauthorized' ? kind : 'unavailable',
+        `heartbeat failed: ${reason}`,
+      );
     }
   }
 

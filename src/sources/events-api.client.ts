@@ -15,8 +15,7 @@ export const EVENTS_API_STREAMS = {
 export type EventsApiStream = keyof typeof EVENTS_API_STREAMS;
 
 export type EventsApiRequest =
-  | { limit: number; start_time: string; end_time?: string }
-  | { cursor: string };
+  { limit: number; start_time: string; end_time?: string } | { cursor: string };
 
 export interface EventsApiPage {
   items: unknown[];
@@ -42,7 +41,7 @@ export function eventsUrlFromToken(token: string): string | null {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
       aud?: unknown;
     };
-    const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+    const audience: unknown = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     if (typeof audience !== 'string' || !/^events\.[a-z0-9.-]+$/i.test(audience)) return null;
     return `https://${audience}`;
   } catch {
@@ -62,13 +61,17 @@ export class EventsApiClient {
   ) {}
 
   async introspect(): Promise<Introspection> {
-    const response = await sourceRequest(SERVICE, `${this.baseUrl}/api/v2/auth/introspect`, this.token);
+    const response = await sourceRequest(
+      SERVICE,
+      `${this.baseUrl}/api/v2/auth/introspect`,
+      this.token,
+    );
     const body = (await response.json()) as Record<string, unknown>;
     if (!Array.isArray(body.features)) {
       throw new SourceError('unavailable', `${SERVICE} introspection answered without features`);
     }
     return {
-      uuid: String(body.uuid ?? ''),
+      uuid: typeof body.uuid === 'string' ? body.uuid : '',
       issuedAt: typeof body.issued_at === 'string' ? body.issued_at : null,
       features: body.features.filter((feature): feature is string => typeof feature === 'string'),
       accountUuid: typeof body.account_uuid === 'string' ? body.account_uuid : null,
@@ -77,7 +80,10 @@ export class EventsApiClient {
 
   async page(stream: EventsApiStream, request: EventsApiRequest): Promise<EventsApiPage> {
     const url = `${this.baseUrl}${EVENTS_API_STREAMS[stream].path}`;
-    const response = await sourceRequest(SERVICE, url, this.token, { method: 'POST', body: request });
+    const response = await sourceRequest(SERVICE, url, this.token, {
+      method: 'POST',
+      body: request,
+    });
     const body = (await response.json()) as Partial<EventsApiPage>;
     if (!Array.isArray(body.items) || typeof body.cursor !== 'string') {
       throw new SourceError('unavailable', `${SERVICE} page without items or cursor`);

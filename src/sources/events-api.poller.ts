@@ -49,9 +49,16 @@ export class EventsApiPoller implements Poller {
         page = await this.client.page(this.stream, request);
       } catch (error) {
         // An expired or unknown cursor: start again shortly before what we hold; dedupe does the rest.
-        if (error instanceof SourceError && error.kind === 'rejected' && source.cursor && !resetOnce) {
+        if (
+          error instanceof SourceError &&
+          error.kind === 'rejected' &&
+          source.cursor &&
+          !resetOnce
+        ) {
           resetOnce = true;
-          this.logger.warn(`Cursor refused (${error.message}); resetting from the newest stored event`);
+          this.logger.warn(
+            `Cursor refused (${error.message}); resetting from the newest stored event`,
+          );
           await this.sources.mergePosition(this.sourceId, { resetReason: error.message }, null);
           source = await this.load();
           continue;
@@ -81,12 +88,17 @@ export class EventsApiPoller implements Poller {
         newestEventTime: stored.newestEventTime,
       });
     });
-    return { ...source, cursor: page.cursor, cursorVersion: version, position: { ...source.position, ...position } };
+    source.cursor = page.cursor;
+    source.cursorVersion = version;
+    source.position = { ...source.position, ...position };
+    return source;
   }
 
   private resetStart(source: SourceEntity): Date {
     if (!source.newestEventAt) return this.startTime;
-    return new Date(Math.max(this.startTime.getTime(), source.newestEventAt.getTime() - RESET_OVERLAP_MS));
+    return new Date(
+      Math.max(this.startTime.getTime(), source.newestEventAt.getTime() - RESET_OVERLAP_MS),
+    );
   }
 
   private async load(): Promise<SourceEntity> {

@@ -63,7 +63,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     const baseUrl = config.url.replace(/\/+$/, '');
     await this.sources.ensure(CONNECT_SOURCE_ID, 'connect', 'connect_activity', baseUrl);
     const client = new ConnectClient(baseUrl, config.token);
-    this.startLoop(new ConnectPoller(CONNECT_SOURCE_ID, client, this.sources, this.events), config.pollIntervalMs);
+    this.startLoop(
+      new ConnectPoller(CONNECT_SOURCE_ID, client, this.sources, this.events),
+      config.pollIntervalMs,
+    );
   }
 
   /** Introspects the token, retrying until it answers, then polls the streams it grants. */
@@ -71,16 +74,25 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     if (this.stopped) return;
     const client = new EventsApiClient(resolveEventsUrl(config.url, config.token), config.token);
     this.introspectAndPoll(client, config)
-      .then(() => this.logger.log(`Events API at ${client.baseUrl}: polling started`))
+      .then(() => {
+        this.logger.log(`Events API at ${client.baseUrl}: polling started`);
+      })
       .catch((error: unknown) => {
         const delay =
-          error instanceof SourceError ? delayAfterFailure(error, attempt) : jitteredBackoff(attempt, 1000, 60_000);
+          error instanceof SourceError
+            ? delayAfterFailure(error, attempt)
+            : jitteredBackoff(attempt, 1000, 60_000);
         this.logger.error(
           `Events API introspection failed: ${(error as Error).message}; retrying in ${Math.round(delay / 1000)} s`,
         );
         const name = 'introspect:events';
         if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
-        this.registry.addTimeout(name, setTimeout(() => this.startEventsApi(config, attempt + 1), delay));
+        this.registry.addTimeout(
+          name,
+          setTimeout(() => {
+            this.startEventsApi(config, attempt + 1);
+          }, delay),
+        );
       });
   }
 
@@ -98,7 +110,11 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     } catch (error) {
       if (error instanceof SourceError) {
         for (const stream of streams) {
-          await this.sources.markFailed(eventsSourceId(stream), error.kind === 'unauthorized' ? 'failing' : 'backoff', error.message);
+          await this.sources.markFailed(
+            eventsSourceId(stream),
+            error.kind === 'unauthorized' ? 'failing' : 'backoff',
+            error.message,
+          );
         }
       }
       throw error;
@@ -112,7 +128,15 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         await this.sources.markDisabled(id, `the token lacks the ${feature} feature`);
         continue;
       }
-      const poller = new EventsApiPoller(id, stream, config.startTime, client, limiter, this.sources, this.events);
+      const poller = new EventsApiPoller(
+        id,
+        stream,
+        config.startTime,
+        client,
+        limiter,
+        this.sources,
+        this.events,
+      );
       this.startLoop(poller, config.pollIntervalMs);
     }
   }

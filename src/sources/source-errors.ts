@@ -49,13 +49,23 @@ export async function sourceRequest(
   const detail = await errorDetail(response);
   const what = `${service} answered ${response.status}${detail ? `: ${detail}` : ''}`;
   if (response.status === 429) {
-    throw new SourceError('rate_limited', what, 429, retryAfterMs(response.headers.get('retry-after')));
+    throw new SourceError(
+      'rate_limited',
+      what,
+      429,
+      retryAfterMs(response.headers.get('retry-after')),
+    );
   }
   if (response.status === 401 || response.status === 403) {
     throw new SourceError('unauthorized', what, response.status);
   }
   if (response.status >= 500) {
-    throw new SourceError('unavailable', what, response.status, retryAfterMs(response.headers.get('retry-after')));
+    throw new SourceError(
+      'unavailable',
+      what,
+      response.status,
+      retryAfterMs(response.headers.get('retry-after')),
+    );
   }
   throw new SourceError('rejected', what, response.status);
 }

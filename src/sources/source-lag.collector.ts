@@ -15,7 +15,10 @@ export class SourceLagCollector implements OnModuleInit {
       const now = Date.now();
       for (const source of await this.sources.list()) {
         if (source.newestEventAt) {
-          this.metrics.sourceLag.set({ source: source.id }, (now - source.newestEventAt.getTime()) / 1000);
+          this.metrics.sourceLag.set(
+            { source: source.id },
+            (now - source.newestEventAt.getTime()) / 1000,
+          );
         }
       }
     });

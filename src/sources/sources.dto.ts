@@ -7,7 +7,8 @@ export class SourcePositionDto {
   @ApiPropertyOptional() cursorSavedAt?: string;
   @ApiPropertyOptional() pagesRead?: number;
   @ApiPropertyOptional() resetReason?: string;
-  @ApiPropertyOptional({ description: 'Connect: Content-Range total at the last poll' }) total?: number;
+  @ApiPropertyOptional({ description: 'Connect: Content-Range total at the last poll' })
+  total?: number;
   @ApiPropertyOptional({ enum: ['newest_first', 'oldest_first'] }) order?: string;
   @ApiPropertyOptional({ type: [String], description: 'Events API: features the token grants' })
   features?: string[];
@@ -18,7 +19,8 @@ export class SourceDto {
   @ApiProperty({ enum: ['events_api', 'connect'] }) kind!: string;
   @ApiProperty() stream!: string;
   @ApiProperty({ description: 'Base URL polled' }) endpoint!: string;
-  @ApiProperty({ enum: ['idle', 'polling', 'backoff', 'failing', 'down', 'disabled'] }) state!: string;
+  @ApiProperty({ enum: ['idle', 'polling', 'backoff', 'failing', 'down', 'disabled'] })
+  state!: string;
   @ApiProperty({ type: SourcePositionDto }) position!: SourcePositionDto;
   @ApiProperty({ nullable: true, type: String }) lastPollAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt!: string | null;
@@ -28,7 +30,11 @@ export class SourceDto {
   @ApiProperty({ nullable: true, type: String }) nextPollAt!: string | null;
   @ApiProperty() eventsStored!: number;
   @ApiProperty({ nullable: true, type: String }) newestEventAt!: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Seconds between now and the newest event' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Seconds between now and the newest event',
+  })
   lagSeconds!: number | null;
 }
 
@@ -60,6 +66,8 @@ export function toSourceDto(source: SourceEntity, now = Date.now()): SourceDto {
     nextPollAt: iso(source.nextPollAt),
     eventsStored: Number(source.eventsStored),
     newestEventAt: iso(source.newestEventAt),
-    lagSeconds: source.newestEventAt ? Math.max(0, (now - source.newestEventAt.getTime()) / 1000) : null,
+    lagSeconds: source.newestEventAt
+      ? Math.max(0, (now - source.newestEventAt.getTime()) / 1000)
+      : null,
   };
 }

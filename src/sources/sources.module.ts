@@ -14,11 +14,7 @@ export class SourcesModule {
       module: SourcesModule,
       imports: [TypeOrmModule.forFeature([SourceEntity])],
       controllers: duties.api ? [SourcesController] : [],
-      providers: [
-        SourcesRepository,
-        SourceLagCollector,
-        ...(duties.ingest ? [IngestService] : []),
-      ],
+      providers: [SourcesRepository, SourceLagCollector, ...(duties.ingest ? [IngestService] : [])],
     };
   }
 }

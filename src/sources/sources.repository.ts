@@ -25,7 +25,12 @@ export class SourcesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Creates the source once; a restart keeps its cursor and counters. */
-  async ensure(id: string, kind: SourceKind, stream: Stream, endpoint: string): Promise<SourceEntity> {
+  async ensure(
+    id: string,
+    kind: SourceKind,
+    stream: Stream,
+    endpoint: string,
+  ): Promise<SourceEntity> {
     await this.dataSource.query(
       `INSERT INTO sources (id, kind, stream, endpoint) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, updated_at = now()`,
@@ -50,10 +55,10 @@ export class SourcesRepository {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }]: Array<{ locked: boolean }> = await runner.query(
+      const [{ locked }] = (await runner.query(
         `SELECT pg_try_advisory_lock(hashtext('vaultwatch.source'), hashtext($1)) AS locked`,
         [id],
-      );
+      )) as Array<{ locked: boolean }>;
       if (!locked) return { ran: false };
       try {
         return { ran: true, result: await work() };
@@ -96,7 +101,7 @@ export class SourcesRepository {
       ],
     );
     if (rows.length === 0) throw new CursorMovedError(id);
-    return String(rows[0].cursor_version);
+    return rows[0].cursor_version;
   }
 
   async markPolling(id: string): Promise<void> {
@@ -104,7 +109,9 @@ export class SourcesRepository {
   }
 
   async markIdle(id: string, nextPollAt: Date): Promise<void> {
-    await this.update(id, `state = 'idle', next_poll_at = $2, consecutive_failures = 0`, [nextPollAt]);
+    await this.update(id, `state = 'idle', next_poll_at = $2, consecutive_failures = 0`, [
+      nextPollAt,
+    ]);
   }
 
   /** Records a failed poll; returns how many polls in a row have now failed. */
@@ -129,14 +136,17 @@ export class SourcesRepository {
   }
 
   async mergePosition(id: string, position: SourcePosition, cursor?: null): Promise<void> {
-    const clearCursor = cursor === null ? ', cursor = NULL, cursor_version = cursor_version + 1' : '';
-    await this.update(id, `position = position || $2::jsonb${clearCursor}`, [JSON.stringify(position)]);
+    const clearCursor =
+      cursor === null ? ', cursor = NULL, cursor_version = cursor_version + 1' : '';
+    await this.update(id, `position = position || $2::jsonb${clearCursor}`, [
+      JSON.stringify(position),
+    ]);
   }
 
   private async update(id: string, assignments: string, params: unknown[]): Promise<void> {
-    await this.dataSource.query(`UPDATE sources SET ${assignments}, updated_at = now() WHERE id = $1`, [
-      id,
-      ...params,
-    ]);
+    await this.dataSource.query(
+      `UPDATE sources SET ${assignments}, updated_at = now() WHERE id = $1`,
+      [id, ...params],
+    );
   }
 }

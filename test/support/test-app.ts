@@ -54,7 +54,7 @@ export function newTestContext(): TestContext {
 
 /** Points the process environment at a test context (the app reads it at start-up). */
 export function applyTestEnv(context: TestContext, overrides: Record<string, string> = {}): void {
-  for (const name of ISOLATED) delete process.env[name];
+  for (const name of ISOLATED) Reflect.deleteProperty(process.env, name);
   Object.assign(process.env, {
     DATABASE_URL: context.databaseUrl,
     REDIS_URL: context.redisUrl,
@@ -111,7 +111,13 @@ export async function dropTestContext(context: TestContext): Promise<void> {
   await redis.connect();
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${context.queuePrefix}:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(
+      cursor,
+      'MATCH',
+      `${context.queuePrefix}:*`,
+      'COUNT',
+      1000,
+    );
     if (keys.length) await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');

@@ -23,14 +23,57 @@ export const ATTACK_SLOT = 1023;
 export const MAX_DAYS = 1000;
 const PER_SLOT = 1 << 21;
 
+// One code array per output length (20 = no fraction, 22..30 = 1..9 digits): String.fromCharCode
+// over an exact-length array yields one flat string, with no slices or concatenations kept alive.
+const TS_BUFFERS: number[][] = Array.from({ length: 31 }, (_, n) => new Array<number>(n).fill(0));
+const tsDigits: number[] = new Array<number>(9).fill(0);
+let cachedDay = Number.NaN;
+const dayCodes: number[] = new Array<number>(11).fill(0);
+
 /**
  * Go's RFC3339Nano, as the 1Password servers print times: up to 9 fractional digits, trailing
- * zeros trimmed, no fraction at all when it is zero.
+ * zeros trimmed, no fraction at all when it is zero. The date part is cached per UTC day.
  */
 export function formatTimestamp(ms: number, subMsNanos: number): string {
-  const iso = new Date(ms).toISOString();
-  const fraction = (iso.slice(20, 23) + String(subMsNanos).padStart(6, '0')).replace(/0+$/, '');
-  return fraction === '' ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 19)}.${fraction}Z`;
+  const day = Math.floor(ms / DAY);
+  if (day !== cachedDay) {
+    const iso = new Date(day * DAY).toISOString(); // YYYY-MM-DDT...
+    for (let i = 0; i < 11; i++) dayCodes[i] = iso.charCodeAt(i);
+    cachedDay = day;
+  }
+  let rest = ms - day * DAY;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  tsDigits[0] = Math.floor(milli / 100);
+  tsDigits[1] = Math.floor(milli / 10) % 10;
+  tsDigits[2] = milli % 10;
+  let nanos = subMsNanos;
+  for (let i = 8; i >= 3; i--) {
+    tsDigits[i] = nanos % 10;
+    nanos = Math.floor(nanos / 10);
+  }
+  let digits = 9;
+  while (digits > 0 && tsDigits[digits - 1] === 0) digits--;
+  const out = TS_BUFFERS[digits === 0 ? 20 : 21 + digits] as number[];
+  for (let i = 0; i < 11; i++) out[i] = dayCodes[i] as number;
+  out[11] = 48 + Math.floor(hour / 10);
+  out[12] = 48 + (hour % 10);
+  out[13] = 58; // ':'
+  out[14] = 48 + Math.floor(min / 10);
+  out[15] = 48 + (min % 10);
+  out[16] = 58;
+  out[17] = 48 + Math.floor(sec / 10);
+  out[18] = 48 + (sec % 10);
+  if (digits > 0) {
+    out[19] = 46; // '.'
+    for (let i = 0; i < digits; i++) out[20 + i] = 48 + (tsDigits[i] as number);
+  }
+  out[out.length - 1] = 90; // 'Z'
+  return String.fromCharCode.apply(null, out);
 }
 
 export interface ItemUsageInput {
@@ -123,35 +166,70 @@ export class EventFactory {
   }
 
   itemUsage(input: ItemUsageInput): TimedEvent<ItemUsage> {
-    const raw = {
-      uuid: this.upperId(),
-      timestamp: this.timestamp(input.timeMs),
-      used_version: input.usedVersion,
-      vault_uuid: input.vaultId,
-      item_uuid: input.itemId,
-    } as ItemUsage;
-    if (input.action !== undefined) raw.action = input.action;
-    raw.user = input.user;
-    raw.client = input.client;
-    if (input.location !== undefined) raw.location = input.location;
-    raw.account_uuid = this.accountUuid;
+    const uuid = this.upperId();
+    const timestamp = this.timestamp(input.timeMs);
+    let raw: ItemUsage;
+    if (input.action !== undefined && input.location !== undefined) {
+      // One literal for the common shape: all properties in-object, one hidden class.
+      raw = {
+        uuid,
+        timestamp,
+        used_version: input.usedVersion,
+        vault_uuid: input.vaultId,
+        item_uuid: input.itemId,
+        action: input.action,
+        user: input.user,
+        client: input.client,
+        location: input.location,
+        account_uuid: this.accountUuid,
+      };
+    } else {
+      raw = {
+        uuid,
+        timestamp,
+        used_version: input.usedVersion,
+        vault_uuid: input.vaultId,
+        item_uuid: input.itemId,
+      } as ItemUsage;
+      if (input.action !== undefined) raw.action = input.action;
+      raw.user = input.user;
+      raw.client = input.client;
+      if (input.location !== undefined) raw.location = input.location;
+      raw.account_uuid = this.accountUuid;
+    }
     return { raw, timeMs: input.timeMs, availableAt: input.availableAt };
   }
 
   signIn(input: SignInInput): TimedEvent<SignInAttempt> {
-    const raw = {
-      uuid: this.upperId(),
-      session_uuid: input.sessionUuid,
-      timestamp: this.timestamp(input.timeMs),
-      category: input.category,
-      type: input.type,
-      country: input.country,
-      details: input.details,
-      target_user: input.user,
-      client: input.client,
-    } as SignInAttempt;
-    if (input.location !== undefined) raw.location = input.location;
-    raw.account_uuid = this.accountUuid;
+    const uuid = this.upperId();
+    const timestamp = this.timestamp(input.timeMs);
+    const raw: SignInAttempt =
+      input.location !== undefined
+        ? {
+            uuid,
+            session_uuid: input.sessionUuid,
+            timestamp,
+            category: input.category,
+            type: input.type,
+            country: input.country,
+            details: input.details,
+            target_user: input.user,
+            client: input.client,
+            location: input.location,
+            account_uuid: this.accountUuid,
+          }
+        : {
+            uuid,
+            session_uuid: input.sessionUuid,
+            timestamp,
+            category: input.category,
+            type: input.type,
+            country: input.country,
+            details: input.details,
+            target_user: input.user,
+            client: input.client,
+            account_uuid: this.accountUuid,
+          };
     return { raw, timeMs: input.timeMs, availableAt: input.availableAt };
   }
 
@@ -207,6 +285,45 @@ export function itemUsageDelay(rng: Rng, lateProbability: number): number {
   return Math.round(rng.logUniform(6 * HOUR, DAY));
 }
 
+/**
+ * Stable sort by event time in linear time: a counting sort into about 2n time buckets, then an
+ * insertion sort that only moves events within their bucket. A comparison sort spends most of
+ * its time in the comparator on a million events.
+ */
 export function sortByTime<T>(events: TimedEvent<T>[]): TimedEvent<T>[] {
-  return events.sort((a, b) => a.timeMs - b.timeMs);
+  const n = events.length;
+  if (n < 256) return events.sort((a, b) => a.timeMs - b.timeMs);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of events) {
+    if (e.timeMs < min) min = e.timeMs;
+    if (e.timeMs > max) max = e.timeMs;
+  }
+  const bucketCount = Math.min(2 * n, 1 << 24);
+  const width = (max - min) / bucketCount + 1e-9;
+  const keys = new Uint32Array(n);
+  const counts = new Uint32Array(bucketCount + 1);
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(bucketCount - 1, Math.floor(((events[i] as TimedEvent<T>).timeMs - min) / width));
+    keys[i] = k;
+    counts[k + 1] = (counts[k + 1] as number) + 1;
+  }
+  for (let k = 1; k <= bucketCount; k++) counts[k] = (counts[k] as number) + (counts[k - 1] as number);
+  const out = new Array<TimedEvent<T>>(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    out[counts[k] as number] = events[i] as TimedEvent<T>;
+    counts[k] = (counts[k] as number) + 1;
+  }
+  for (let i = 1; i < n; i++) {
+    const e = out[i] as TimedEvent<T>;
+    let j = i - 1;
+    while (j >= 0 && (out[j] as TimedEvent<T>).timeMs > e.timeMs) {
+      out[j + 1] = out[j] as TimedEvent<T>;
+      j--;
+    }
+    out[j + 1] = e;
+  }
+  for (let i = 0; i < n; i++) events[i] = out[i] as TimedEvent<T>;
+  return events;
 }

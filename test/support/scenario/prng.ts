@@ -139,22 +139,33 @@ export class Rng {
 
 const BASE32_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE32_LOWER = 'abcdefghijklmnopqrstuvwxyz234567';
-const HEX = '0123456789abcdef';
+const UPPER_CODES = Array.from(BASE32_UPPER, (c) => c.charCodeAt(0));
+const LOWER_CODES = Array.from(BASE32_LOWER, (c) => c.charCodeAt(0));
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const DASH = 45;
+const scratch: number[] = new Array<number>(36).fill(0);
+
+/**
+ * Builds a flat string from character codes. Concatenating character by character would leave
+ * V8 "cons string" chains of hundreds of bytes per id; a million ids would cost a gigabyte.
+ */
+function flat(codes: number[], length: number): string {
+  return String.fromCharCode.apply(null, codes.length === length ? codes : codes.slice(0, length));
+}
 
 /**
  * 26 base32 characters (130 bits). The first 7 characters encode fmix32(unique), a bijection, so
  * two different `unique` values can never give the same id; the rest is random filler.
  */
-function base32Id(alphabet: string, unique: number, rng: Rng): string {
-  let out = '';
+function base32Id(alphabet: readonly number[], unique: number, rng: Rng): string {
   let u = fmix32(unique);
   // 32 bits -> 6 chars of 5 bits + 1 char of the remaining 2 bits
   for (let i = 0; i < 6; i++) {
-    out += alphabet[u & 31];
+    scratch[i] = alphabet[u & 31] as number;
     u >>>= 5;
   }
   let r = rng.u32();
-  out += alphabet[(u & 3) | ((r & 7) << 2)];
+  scratch[6] = alphabet[(u & 3) | ((r & 7) << 2)] as number;
   r >>>= 3;
   let bits = 29;
   for (let i = 7; i < 26; i++) {
@@ -162,31 +173,43 @@ function base32Id(alphabet: string, unique: number, rng: Rng): string {
       r = rng.u32();
       bits = 32;
     }
-    out += alphabet[r & 31];
+    scratch[i] = alphabet[r & 31] as number;
     r >>>= 5;
     bits -= 5;
   }
-  return out;
+  return flat(scratch, 26);
 }
 
 /** Events API event / user uuid style: 26 upper-case base32 characters. */
 export function upperId(unique: number, rng: Rng): string {
-  return base32Id(BASE32_UPPER, unique, rng);
+  return base32Id(UPPER_CODES, unique, rng);
 }
 
 /** Vault, item, device and Connect id style: 26 lower-case base32 characters. */
 export function lowerId(unique: number, rng: Rng): string {
-  return base32Id(BASE32_LOWER, unique, rng);
+  return base32Id(LOWER_CODES, unique, rng);
 }
 
 /** RFC 4122 version-4 shaped uuid, lower-case; the first 8 hex digits are fmix32(unique). */
 export function uuidV4(unique: number, rng: Rng): string {
-  const a = fmix32(unique).toString(16).padStart(8, '0');
-  let rest = '';
-  for (let i = 0; i < 3; i++) rest += rng.u32().toString(16).padStart(8, '0');
-  const variant = HEX[8 + (rng.u32() & 3)] as string;
-  return (
-    `${a}-${rest.slice(0, 4)}-4${rest.slice(5, 8)}-${variant}${rest.slice(9, 12)}-` +
-    `${rest.slice(12, 24)}`
-  );
+  const u = fmix32(unique);
+  for (let i = 0; i < 8; i++) scratch[i] = HEX_CODES[(u >>> (28 - 4 * i)) & 15] as number;
+  let r = rng.u32();
+  let nibbles = 8;
+  for (let i = 8; i < 36; i++) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      scratch[i] = DASH;
+      continue;
+    }
+    if (nibbles === 0) {
+      r = rng.u32();
+      nibbles = 8;
+    }
+    scratch[i] = HEX_CODES[r & 15] as number;
+    r >>>= 4;
+    nibbles--;
+  }
+  scratch[14] = 52; // '4': version
+  scratch[19] = HEX_CODES[8 + (r & 3)] as number; // variant 10xx
+  return flat(scratch, 36);
 }
