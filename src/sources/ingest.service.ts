@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { sourcesConfig, SourcesConfig } from '../config/app.config';
@@ -33,7 +33,7 @@ const EVENTS_API_REQUESTS_PER_MINUTE = 600;
  * (asked of `/api/v2/auth/introspect`), and the Connect activity log.
  */
 @Injectable()
-export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   private readonly loops: PollLoop[] = [];
   private stopped = false;
@@ -54,7 +54,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database closes: the page in flight is stored, or abandoned, cleanly.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.loops.map((loop) => loop.stop()));
   }

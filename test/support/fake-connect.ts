@@ -85,8 +85,11 @@ export class FakeConnectServer extends FakeHttpServer {
     const seed = options.seed ?? randomBytes(8).toString('hex');
     this.ids = Rng.from(seed, 'fake-connect');
     this.secret = String(hashSeed(seed, 'secret'));
-    this.serverId = options.serverId ?? lowerId(0x7fff0000, this.ids);
-    this.accountUuid = options.accountUuid ?? upperId(0x7fff0001, this.ids);
+    // Both drawn always, so tokens stay reproducible whichever options are given.
+    const generatedServer = lowerId(0x7fff0000, this.ids);
+    const generatedAccount = upperId(0x7fff0001, this.ids);
+    this.serverId = options.serverId ?? generatedServer;
+    this.accountUuid = options.accountUuid ?? generatedAccount;
     this.version = options.version ?? '1.7.1';
     this.spelling = options.fieldSpelling ?? 'spec';
     this.maxRetained = options.maxRetained ?? Number.POSITIVE_INFINITY;
@@ -123,7 +126,9 @@ export class FakeConnectServer extends FakeHttpServer {
     const payload = token.split('.')[1] ?? '';
     let jti = '';
     try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { jti?: unknown };
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        jti?: unknown;
+      };
       jti = typeof claims.jti === 'string' ? claims.jti : '';
     } catch {
       // an opaque token: accepted as is
@@ -152,8 +157,10 @@ export class FakeConnectServer extends FakeHttpServer {
     this.healthy = healthy;
   }
 
+  /** `alternate` restarts with the spec spelling on the next request. */
   setFieldSpelling(spelling: ConnectFieldSpelling): void {
     this.spelling = spelling;
+    this.activityRequests = 0;
   }
 
   setMaxRetained(maxRetained: number | undefined): void {
@@ -178,12 +185,16 @@ export class FakeConnectServer extends FakeHttpServer {
     options: { serverId?: string } = {},
   ): void {
     const known = scenario.connectServers.some((s) => s.id === this.serverId);
-    const serverId = options.serverId ?? (known ? this.serverId : scenario.connectServers[0]?.id);
+    const first: { id: string } | undefined = scenario.connectServers[0];
+    const serverId = options.serverId ?? (known ? this.serverId : first?.id);
     if (serverId !== undefined) this.serverId = serverId;
-    for (const t of scenario.connectTokens) if (t.serverId === this.serverId) this.addToken(t.token);
+    for (const t of scenario.connectTokens)
+      if (t.serverId === this.serverId) this.addToken(t.token);
     const all = serverId === undefined;
     this.load(
-      all ? scenario.connectActivity : scenario.connectActivity.filter((e) => e.raw.actor.id === serverId),
+      all
+        ? scenario.connectActivity
+        : scenario.connectActivity.filter((e) => e.raw.actor.id === serverId),
     );
   }
 
@@ -222,7 +233,11 @@ export class FakeConnectServer extends FakeHttpServer {
             name: '1Password Connect API',
             version: this.version,
             dependencies: [
-              { service: 'sync', status: this.healthy ? 'ACTIVE' : 'ERROR', ...(this.healthy ? {} : { message: 'sync unreachable' }) },
+              {
+                service: 'sync',
+                status: this.healthy ? 'ACTIVE' : 'ERROR',
+                ...(this.healthy ? {} : { message: 'sync unreachable' }),
+              },
               { service: 'sqlite', status: 'ACTIVE', message: 'Connected to./1password.sqlite' },
             ],
           },
@@ -245,7 +260,9 @@ export class FakeConnectServer extends FakeHttpServer {
     const served = this.log.release(this.clock.nowMs());
     const total = Math.min(served, this.maxRetained);
     const count = Math.max(0, Math.min(limit, this.maxLimit, total - offset));
-    const docs = this.spelling === 'docs' || (this.spelling === 'alternate' && this.activityRequests % 2 === 1);
+    const docs =
+      this.spelling === 'docs' ||
+      (this.spelling === 'alternate' && this.activityRequests % 2 === 1);
     this.activityRequests++;
     const items: Array<ApiRequest | ApiRequestDocsSpelling> = [];
     for (let i = 0; i < count; i++) {
@@ -268,7 +285,10 @@ export class FakeConnectServer extends FakeHttpServer {
     const reply: Reply =
       fault.body !== undefined
         ? { status: fault.status, json: fault.body }
-        : this.error(fault.status, fault.status === 429 ? 'Too many requests' : 'Service unavailable');
+        : this.error(
+            fault.status,
+            fault.status === 429 ? 'Too many requests' : 'Service unavailable',
+          );
     if (fault.retryAfterSeconds !== undefined) {
       reply.headers = { 'retry-after': String(fault.retryAfterSeconds) };
     }

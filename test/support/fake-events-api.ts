@@ -15,7 +15,11 @@ import type { EventsStream, Scenario, TimedEvent } from './scenario/types';
 import { SimClock, type Clock } from './sim-clock';
 
 export type EventsFeature = EventsStream;
-export const EVENTS_FEATURES: readonly EventsFeature[] = ['itemusages', 'signinattempts', 'auditevents'];
+export const EVENTS_FEATURES: readonly EventsFeature[] = [
+  'itemusages',
+  'signinattempts',
+  'auditevents',
+];
 
 export interface FakeEventsApiOptions {
   /** Decides what is due. Default: a real-time SimClock starting now. */
@@ -110,7 +114,8 @@ export class FakeEventsApi extends FakeHttpServer {
     const seed = options.seed ?? randomBytes(8).toString('hex');
     this.ids = Rng.from(seed, 'fake-events-api');
     this.secret = String(hashSeed(seed, 'secret'));
-    this.accountUuid = options.accountUuid ?? upperId(0x7fff0000, this.ids);
+    const generatedAccount = upperId(0x7fff0000, this.ids); // drawn always: tokens stay reproducible
+    this.accountUuid = options.accountUuid ?? generatedAccount;
     this.host = options.host ?? 'events.1password.com';
     this.errorShape = options.errorShape ?? 'Error';
     this.maxScan = options.maxScanPerRequest ?? 100_000;
@@ -131,7 +136,9 @@ export class FakeEventsApi extends FakeHttpServer {
       { alg: 'ES256', kid: upperId(0x7ffe0000 + n, this.ids).toLowerCase(), typ: 'JWT' },
       {
         '1password.com/auuid': this.accountUuid,
-        '1password.com/token': upperId(0x7ffd0000 + n, this.ids).toLowerCase().slice(0, 16),
+        '1password.com/token': upperId(0x7ffd0000 + n, this.ids)
+          .toLowerCase()
+          .slice(0, 16),
         '1password.com/fts': features,
         aud: [options.aud ?? this.host],
         sub: uuid,
@@ -272,7 +279,9 @@ export class FakeEventsApi extends FakeHttpServer {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
     const fields = body as Record<string, unknown>;
     if ('cursor' in fields) {
-      return typeof fields.cursor === 'string' ? this.decodeCursor(stream, fields.cursor) : undefined;
+      return typeof fields.cursor === 'string'
+        ? this.decodeCursor(stream, fields.cursor)
+        : undefined;
     }
     const limit = fields.limit ?? 100;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -280,7 +289,9 @@ export class FakeEventsApi extends FakeHttpServer {
     }
     const end = fields.end_time === undefined ? null : parseTime(fields.end_time);
     const start =
-      fields.start_time === undefined ? (end ?? this.clock.nowMs()) - HOUR_MS : parseTime(fields.start_time);
+      fields.start_time === undefined
+        ? (end ?? this.clock.nowMs()) - HOUR_MS
+        : parseTime(fields.start_time);
     if (start === undefined || end === undefined) return undefined;
     return { v: 1, s: stream, p: 0, l: limit, f: start, t: end };
   }

@@ -61,7 +61,7 @@ export class FaultQueue {
 
   take(keys: ReadonlyArray<string | undefined>): FaultOptions | undefined {
     const index = this.faults.findIndex((f) => f.key === undefined || keys.includes(f.key));
-    const fault = this.faults[index];
+    const fault: QueuedFault | undefined = this.faults[index];
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.faults.splice(index, 1);
@@ -89,7 +89,8 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.windows = limits.map((l) => {
-      if (!Number.isInteger(l.limit) || l.limit < 1) throw new RangeError('rate limit must be >= 1');
+      if (!Number.isInteger(l.limit) || l.limit < 1)
+        throw new RangeError('rate limit must be >= 1');
       return { limit: l.limit, ms: l.windowMs, hits: [], head: 0 };
     });
   }
@@ -99,13 +100,13 @@ export class RateLimiter {
     const now = this.now();
     let wait = 0;
     for (const w of this.windows) {
-      while (w.head < w.hits.length && (w.hits[w.head] as number) <= now - w.ms) w.head++;
+      while (w.head < w.hits.length && w.hits[w.head] <= now - w.ms) w.head++;
       if (w.head > 1024 && w.head * 2 > w.hits.length) {
         w.hits = w.hits.slice(w.head);
         w.head = 0;
       }
       if (w.hits.length - w.head >= w.limit) {
-        wait = Math.max(wait, (w.hits[w.head] as number) + w.ms - now);
+        wait = Math.max(wait, w.hits[w.head] + w.ms - now);
       }
     }
     if (wait > 0) return wait;
@@ -128,9 +129,13 @@ export class ReleaseLog<T> {
     const incoming = Array.from(events).sort(byAvailability);
     if (incoming.length === 0) return;
     const waitingStart = this.releasedCount;
-    const lastWaiting = this.entries[this.entries.length - 1];
-    const firstIncoming = incoming[0] as TimedEvent<T>;
-    if (this.entries.length === waitingStart || !lastWaiting || byAvailability(lastWaiting, firstIncoming) <= 0) {
+    const lastWaiting: TimedEvent<T> | undefined = this.entries[this.entries.length - 1];
+    const firstIncoming = incoming[0];
+    if (
+      this.entries.length === waitingStart ||
+      !lastWaiting ||
+      byAvailability(lastWaiting, firstIncoming) <= 0
+    ) {
       for (const e of incoming) this.entries.push(e);
       return;
     }
@@ -139,8 +144,8 @@ export class ReleaseLog<T> {
     let i = 0;
     let j = 0;
     while (i < waiting.length && j < incoming.length) {
-      const a = waiting[i] as TimedEvent<T>;
-      const b = incoming[j] as TimedEvent<T>;
+      const a = waiting[i];
+      const b = incoming[j];
       if (byAvailability(a, b) <= 0) {
         merged.push(a);
         i++;
@@ -149,8 +154,8 @@ export class ReleaseLog<T> {
         j++;
       }
     }
-    while (i < waiting.length) merged.push(waiting[i++] as TimedEvent<T>);
-    while (j < incoming.length) merged.push(incoming[j++] as TimedEvent<T>);
+    while (i < waiting.length) merged.push(waiting[i++]);
+    while (j < incoming.length) merged.push(incoming[j++]);
     this.entries.length = waitingStart;
     for (const e of merged) this.entries.push(e);
   }
@@ -159,7 +164,7 @@ export class ReleaseLog<T> {
   release(nowMs: number): number {
     const entries = this.entries;
     let n = this.releasedCount;
-    while (n < entries.length && (entries[n] as TimedEvent<T>).availableAt <= nowMs) n++;
+    while (n < entries.length && entries[n].availableAt <= nowMs) n++;
     this.releasedCount = n;
     return n;
   }
@@ -194,9 +199,11 @@ function byAvailability<T>(a: TimedEvent<T>, b: TimedEvent<T>): number {
 }
 
 /** Accepts events with or without `timeMs` (parsed from `timestamp` when missing). */
-export function toTimed<T extends { timestamp?: unknown }>(
-  event: { raw: T; availableAt: number; timeMs?: number },
-): TimedEvent<T> {
+export function toTimed<T extends { timestamp?: unknown }>(event: {
+  raw: T;
+  availableAt: number;
+  timeMs?: number;
+}): TimedEvent<T> {
   if (typeof event.timeMs === 'number') return event as TimedEvent<T>;
   const timeMs = typeof event.raw.timestamp === 'string' ? Date.parse(event.raw.timestamp) : NaN;
   if (!Number.isFinite(timeMs)) throw new RangeError('event without a parseable timestamp');
@@ -297,7 +304,8 @@ export abstract class FakeHttpServer {
     try {
       rawBody = await readBody(req, this.maxBodyBytes);
       const auth = req.headers.authorization;
-      const bearer = auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+      const bearer =
+        auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
       reply = this.handle({
         method: req.method ?? 'GET',
         path: url.pathname,
@@ -341,7 +349,8 @@ export abstract class FakeHttpServer {
       at: Date.now(),
       simAt: this.clock.nowMs(),
     });
-    if (this.requestLog.length > this.maxLogged * 2) this.requestLog = this.requestLog.slice(-this.maxLogged);
+    if (this.requestLog.length > this.maxLogged * 2)
+      this.requestLog = this.requestLog.slice(-this.maxLogged);
   }
 }
 

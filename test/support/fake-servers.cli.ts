@@ -43,11 +43,13 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
     return n;
   };
-  const clockStart = values['clock-start'] ? Date.parse(values['clock-start']) : Math.floor(Date.now() / 60_000) * 60_000;
+  const clockStart = values['clock-start']
+    ? Date.parse(values['clock-start'])
+    : Math.floor(Date.now() / 60_000) * 60_000;
   if (!Number.isFinite(clockStart)) throw new Error('--clock-start must be an ISO date-time');
   const liveMs = num('live-hours') * HOUR_MS;
   const seedNumber = Number(values.seed);
-  const seed = Number.isInteger(seedNumber) ? seedNumber : (values.seed ?? '1');
+  const seed = Number.isInteger(seedNumber) ? seedNumber : values.seed;
   const attackMode = values.attacks;
   if (attackMode !== 'live' && attackMode !== 'history' && attackMode !== 'none') {
     throw new Error('--attacks must be live, history or none');
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
     attackWindow:
       attackMode === 'live'
         ? { start: new Date(clockStart + 60_000), end: new Date(clockStart + liveMs) }
-        : { start: new Date(clockStart - Math.min(num('days'), 9) * DAY_MS), end: new Date(clockStart) },
+        : {
+            start: new Date(clockStart - Math.min(num('days'), 9) * DAY_MS),
+            end: new Date(clockStart),
+          },
   });
   const generationMs = Math.round(performance.now() - started);
 
@@ -84,7 +89,12 @@ async function main(): Promise<void> {
   const connect: Array<{ url: string; serverId: string; token: string; appTokens: string[] }> = [];
   const connectServers: FakeConnectServer[] = [];
   for (const [i, server] of scenario.connectServers.entries()) {
-    const fake = new FakeConnectServer({ clock, seed: `${String(seed)}-${i}`, serverId: server.id, accountUuid: scenario.meta.accountUuid });
+    const fake = new FakeConnectServer({
+      clock,
+      seed: `${String(seed)}-${i}`,
+      serverId: server.id,
+      accountUuid: scenario.meta.accountUuid,
+    });
     fake.loadScenario(scenario, { serverId: server.id });
     const basePort = num('connect-port');
     const url = await fake.start(basePort === 0 ? 0 : basePort + i);
@@ -124,7 +134,9 @@ async function main(): Promise<void> {
   );
 
   const shutdown = (): void => {
-    void Promise.all([events.stop(), ...connectServers.map((c) => c.stop())]).then(() => process.exit(0));
+    void Promise.all([events.stop(), ...connectServers.map((c) => c.stop())]).then(() =>
+      process.exit(0),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

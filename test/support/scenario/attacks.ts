@@ -72,11 +72,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
   };
   const used = new Set<UserModel>();
   const users = ctx.population.users;
-  const attackerPlaces = rng.sample(ctx.population.attackerPlaces, ctx.population.attackerPlaces.length);
+  const attackerPlaces = rng.sample(
+    ctx.population.attackerPlaces,
+    ctx.population.attackerPlaces.length,
+  );
   let attackerCursor = 0;
   const nextAttackerPlace = (avoid: ReadonlySet<string>): Place => {
     for (let i = 0; i < attackerPlaces.length; i++) {
-      const p = attackerPlaces[(attackerCursor + i) % attackerPlaces.length] as Place;
+      const p = attackerPlaces[(attackerCursor + i) % attackerPlaces.length];
       if (!avoid.has(p.city.country)) {
         attackerCursor += i + 1;
         return p;
@@ -134,8 +137,8 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
     description: string,
   ): void => {
     const sorted = [...events].sort((a, b) => a.timeMs - b.timeMs);
-    const first = sorted[0];
-    const last = sorted[sorted.length - 1];
+    const first: (typeof sorted)[number] | undefined = sorted[0];
+    const last: (typeof sorted)[number] | undefined = sorted[sorted.length - 1];
     if (!first || !last) throw new RangeError(`${kind}: no events`);
     plan.labels.push({
       kind,
@@ -150,7 +153,8 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
     });
   };
 
-  const itemDelay = (r: Rng, spec: AttackSpec): number => (spec.lateByMs ?? 0) + r.range(1000, 20_000);
+  const itemDelay = (r: Rng, spec: AttackSpec): number =>
+    (spec.lateByMs ?? 0) + r.range(1000, 20_000);
   const itemsFor = (user: UserModel, n: number, r: Rng): ItemModel[] => {
     const own = r.sample(user.items, n);
     if (own.length >= n) return own;
@@ -162,14 +166,16 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
   };
   const homeClient = (user: UserModel, action: string, r: Rng, t: number): OpClient => {
     const client: ClientModel = pickClient(user, action, r);
-    const minute = (t - (Math.floor((t - ctx.startMs) / DAY) * DAY + ctx.startMs - user.home.offsetMs)) / MINUTE;
+    const minute =
+      (t - (Math.floor((t - ctx.startMs) / DAY) * DAY + ctx.startMs - user.home.offsetMs)) / MINUTE;
     const atWork = minute >= user.workStartMin && minute < user.workEndMin && !user.remote;
     return clientFor(client, atWork ? user.home.workIp : user.home.homeIp);
   };
   const blackout = (user: UserModel, from: number, to: number): void => {
     user.blackouts.push({ from, to });
   };
-  const farAwayMs = (a: City, b: City): number => Math.ceil(distanceKm(a, b) / 600) * HOUR + 2 * HOUR;
+  const farAwayMs = (a: City, b: City): number =>
+    Math.ceil(distanceKm(a, b) / 600) * HOUR + 2 * HOUR;
 
   for (const spec of specs) {
     const r = rng.fork(`${plan.labels.length}-${spec.kind}`);
@@ -192,7 +198,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           });
         });
         plan.itemUsages.push(...events);
-        label(spec.kind, user.op.uuid, 'user', 'item_usage', events, `${events.length} exports within minutes by ${user.op.email}`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'item_usage',
+          events,
+          `${events.length} exports within minutes by ${user.op.email}`,
+        );
         break;
       }
       case 'new_country_reveal': {
@@ -203,7 +216,7 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         let t = anyTime(r, spec);
         const start = t;
         const ip = place.homeIp;
-        const client = attackerClient(ATTACKER_CLIENTS[0] as (typeof ATTACKER_CLIENTS)[number], ip);
+        const client = attackerClient(ATTACKER_CLIENTS[0], ip);
         const events = itemsFor(user, r.range(6, 10), r).map((item) => {
           t += r.range(MINUTE, 5 * MINUTE);
           return f.itemUsage({
@@ -221,7 +234,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         const gap = farAwayMs(user.home.city, place.city);
         blackout(user, start - gap, t + gap);
         plan.itemUsages.push(...events);
-        label(spec.kind, user.op.uuid, 'user', 'item_usage', events, `reveals by ${user.op.email} from ${place.city.name}, ${place.city.country} (never seen for this user)`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'item_usage',
+          events,
+          `reveals by ${user.op.email} from ${place.city.name}, ${place.city.country} (never seen for this user)`,
+        );
         break;
       }
       case 'connect_deny_burst': {
@@ -232,7 +252,8 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
             : tokens.length > 0
               ? r.pick(tokens)
               : undefined;
-        if (!token) throw new RangeError('connect_deny_burst needs a Connect token (connectTokens >= 1)');
+        if (!token)
+          throw new RangeError('connect_deny_burst needs a Connect token (connectTokens >= 1)');
         let t = anyTime(r, spec);
         const foreign = ctx.population.vaults.filter((v) => !token.vaultIds.includes(v.id));
         const n = r.range(18, 30);
@@ -250,17 +271,31 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
               actor: token.actor,
               resource: r.chance(0.4)
                 ? { type: 'VAULT', vault: { id: vault.id } }
-                : { type: 'ITEM', vault: { id: vault.id }, item: { id: item.id }, itemVersion: item.version },
+                : {
+                    type: 'ITEM',
+                    vault: { id: vault.id },
+                    item: { id: item.id },
+                    itemVersion: item.version,
+                  },
             }),
           );
         }
         plan.connectActivity.push(...events);
-        label(spec.kind, token.public.jti, 'connect_token', 'connect_activity', events, `${n} denied requests by token ${token.public.name} probing vaults outside its grant`);
+        label(
+          spec.kind,
+          token.public.jti,
+          'connect_token',
+          'connect_activity',
+          events,
+          `${n} denied requests by token ${token.public.name} probing vaults outside its grant`,
+        );
         break;
       }
       case 'impossible_travel': {
         const domesticFar = (u: UserModel): City | undefined =>
-          CITIES.find((c) => c.country === u.home.city.country && distanceKm(c, u.home.city) > 1000);
+          CITIES.find(
+            (c) => c.country === u.home.city.country && distanceKm(c, u.home.city) > 1000,
+          );
         const user = pickUser(spec, (u) => domesticFar(u) !== undefined, r);
         const farCity =
           domesticFar(user) ??
@@ -285,7 +320,7 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           client: homeClient(user, 'reveal', r, t0),
           location: user.home.location,
         });
-        const farClient = attackerClient(ATTACKER_CLIENTS[1] as (typeof ATTACKER_CLIENTS)[number], far.homeIp);
+        const farClient = attackerClient(ATTACKER_CLIENTS[1], far.homeIp);
         const farSignIn = f.signIn({
           timeMs: t1,
           availableAt: t1 + promptDelay(r),
@@ -317,7 +352,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         blackout(user, t0 + 1, t + farAwayMs(user.home.city, farCity));
         plan.signInAttempts.push(homeSignIn, farSignIn);
         plan.itemUsages.push(...reveals);
-        label(spec.kind, user.op.uuid, 'user', 'signin_attempt', [homeSignIn, farSignIn, ...reveals], `${user.op.email} signed in from ${user.home.city.name} then ${farCity.name} (${Math.round(dist)} km) ${Math.round(gap / MINUTE)} min later`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'signin_attempt',
+          [homeSignIn, farSignIn, ...reveals],
+          `${user.op.email} signed in from ${user.home.city.name} then ${farCity.name} (${Math.round(dist)} km) ${Math.round(gap / MINUTE)} min later`,
+        );
         break;
       }
       case 'reveal_spike': {
@@ -329,7 +371,7 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         const items = itemsFor(user, n, r);
         const events = Array.from({ length: n }, (_, i) => {
           t += r.range(20_000, 60_000);
-          const item = items[i % items.length] as ItemModel;
+          const item = items[i % items.length];
           return f.itemUsage({
             timeMs: t,
             availableAt: t + itemDelay(r, spec),
@@ -343,14 +385,21 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           });
         });
         plan.itemUsages.push(...events);
-        label(spec.kind, user.op.uuid, 'user', 'item_usage', events, `${n} reveals in one hour by ${user.op.email} (usual: ${user.rates['reveal']?.toFixed(1) ?? '0'} a day)`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'item_usage',
+          events,
+          `${n} reveals in one hour by ${user.op.email} (usual: ${(user.rates.reveal ?? 0).toFixed(1)} a day)`,
+        );
         break;
       }
       case 'signin_brute_force': {
         const user = pickUser(spec, () => true, r);
         const place = nextAttackerPlace(new Set([user.home.city.country]));
         const ip = place.homeIp;
-        const client = attackerClient(ATTACKER_CLIENTS[0] as (typeof ATTACKER_CLIENTS)[number], ip);
+        const client = attackerClient(ATTACKER_CLIENTS[0], ip);
         let t = anyTime(r, spec);
         const n = r.range(18, 24);
         const events = Array.from({ length: n }, () => {
@@ -369,13 +418,20 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           });
         });
         plan.signInAttempts.push(...events);
-        label(spec.kind, user.op.uuid, 'user', 'signin_attempt', events, `${n} failed sign-ins for ${user.op.email} from ${ip} (${place.city.name})`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'signin_attempt',
+          events,
+          `${n} failed sign-ins for ${user.op.email} from ${ip} (${place.city.name})`,
+        );
         break;
       }
       case 'password_spray': {
         const place = nextAttackerPlace(new Set());
         const ip = ctx.population.placeOf(place.city, 4242).homeIp;
-        const client = attackerClient(ATTACKER_CLIENTS[1] as (typeof ATTACKER_CLIENTS)[number], ip);
+        const client = attackerClient(ATTACKER_CLIENTS[1], ip);
         const fresh = users.filter((u) => !used.has(u));
         const targets = r.sample(fresh.length >= 12 ? fresh : users, 12);
         let t = anyTime(r, spec);
@@ -401,7 +457,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           }
         }
         plan.signInAttempts.push(...events);
-        label(spec.kind, spec.actor ?? ip, 'ip', 'signin_attempt', events, `one IP (${ip}, ${place.city.name}) failing against ${targets.length} users`);
+        label(
+          spec.kind,
+          spec.actor ?? ip,
+          'ip',
+          'signin_attempt',
+          events,
+          `one IP (${ip}, ${place.city.name}) failing against ${targets.length} users`,
+        );
         break;
       }
       case 'mfa_disabled':
@@ -412,13 +475,14 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         if (mfa && !spec.at) {
           // Off hours: between 01:00 and 04:00 at home.
           const work = workTime(user, r, spec);
-          const localMidnight = Math.floor((work + user.home.offsetMs) / DAY) * DAY - user.home.offsetMs;
+          const localMidnight =
+            Math.floor((work + user.home.offsetMs) / DAY) * DAY - user.home.offsetMs;
           t = Math.floor(localMidnight + r.uniform(1, 4) * HOUR);
           if (t < ctx.window.start) t += DAY;
         } else {
           t = workTime(user, r, spec);
         }
-        const client = user.clients.find((c) => c.kind === 'desktop') ?? (user.clients[0] as ClientModel);
+        const client = user.clients.find((c) => c.kind === 'desktop') ?? user.clients[0];
         const login = t - r.range(2 * MINUTE, 20 * MINUTE);
         const session = Object.freeze({
           uuid: f.upperId(),
@@ -439,7 +503,16 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           location: user.home.location,
         });
         plan.auditEvents.push(event);
-        label(spec.kind, user.op.uuid, 'user', 'audit_event', [event], mfa ? `${user.op.email} disabled MFA for the account` : `${user.op.email} exported vault ${vault}`);
+        label(
+          spec.kind,
+          user.op.uuid,
+          'user',
+          'audit_event',
+          [event],
+          mfa
+            ? `${user.op.email} disabled MFA for the account`
+            : `${user.op.email} exported vault ${vault}`,
+        );
         break;
       }
     }

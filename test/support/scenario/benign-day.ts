@@ -1,18 +1,12 @@
 import type { ClientKind } from './catalog';
-import {
-  DAY,
-  EventFactory,
-  HOUR,
-  itemUsageDelay,
-  MINUTE,
-  promptDelay,
-} from './event-factory';
+import { DAY, EventFactory, HOUR, itemUsageDelay, MINUTE, promptDelay } from './event-factory';
 import {
   clientFor,
   placeOnDay,
+  tripOnDay,
   type ClientModel,
+  type ItemModel,
   type ConnectTokenModel,
-  type Place,
   type Population,
   type UserModel,
 } from './population';
@@ -36,7 +30,7 @@ export interface DayContext {
 }
 
 /** Which client kinds perform an action, most likely first. */
-const ACTION_CLIENTS: Record<string, readonly ClientKind[]> = {
+const ACTION_CLIENTS: Partial<Record<string, readonly ClientKind[]>> = {
   fill: ['extension', 'mobile', 'desktop'],
   'secure-copy': ['desktop', 'extension', 'mobile'],
   reveal: ['desktop', 'extension', 'mobile'],
@@ -102,59 +96,68 @@ function userDay(
   const place = placeOnDay(user, day);
   if (!place) return; // on a plane
   const rng = Rng.from(ctx.seed, 'user-day', user.index, day);
+  // One stream per event kind: changing one stream's rate leaves the others' draws untouched.
+  const itemRng = rng.fork('items');
+  const signInRng = rng.fork('sign-ins');
+  const auditRng = rng.fork('audit');
   const dayStart = ctx.startMs + day * DAY;
   const localMidnight = dayStart - place.offsetMs;
   const weekday = new Date(dayStart).getUTCDay();
   const weekend = weekday === 0 || weekday === 6;
   let factor = weekend ? (user.worksWeekends ? 0.6 : 0.06) : 1;
   if (!weekend && rng.chance(0.05)) factor = 0; // day off
+  const trip = place === user.home ? undefined : tripOnDay(user, day);
+  if (trip?.firstVisit && day === trip.arrive) factor = 1; // a first visit always leaves a trace
   if (factor === 0) return;
   const away = place !== user.home;
   const [workStart, workEnd] = weekend ? [10 * 60, 20 * 60] : [user.workStartMin, user.workEndMin];
   const eveningEnd = 23 * 60;
 
-  const sampleTime = (): number => {
+  const sampleTime = (r: Rng): number => {
     const minute =
-      rng.next() < 0.88 || workEnd >= eveningEnd
-        ? rng.uniform(workStart, workEnd)
-        : rng.uniform(workEnd, eveningEnd);
+      r.next() < 0.88 || workEnd >= eveningEnd
+        ? r.uniform(workStart, workEnd)
+        : r.uniform(workEnd, eveningEnd);
     return Math.floor(localMidnight + minute * MINUTE);
   };
   const accept = (t: number): boolean =>
     t >= ctx.startMs && t < ctx.endMs && (user.blackouts.length === 0 || !inBlackout(user, t));
-  const ipAt = (t: number): string => {
+  const ipAt = (t: number, r: Rng): string => {
     if (away) return place.homeIp; // hotel or rental
     const minute = (t - localMidnight) / MINUTE;
     const atWork = !weekend && minute >= workStart && minute < workEnd;
-    return atWork && !user.remote && rng.chance(0.85) ? place.workIp : place.homeIp;
+    return atWork && !user.remote && r.chance(0.85) ? place.workIp : place.homeIp;
   };
-  const locationOf = (): OpLocation => (rng.chance(0.97) ? place.location : place.locationByName);
+  const locationOf = (r: Rng): OpLocation =>
+    r.chance(0.97) ? place.location : place.locationByName;
 
   // Item usages.
   for (const action in user.rates) {
-    const n = rng.poisson((user.rates[action] as number) * factor * ctx.rates.itemUsages);
+    const n = itemRng.poisson(user.rates[action] * factor * ctx.rates.itemUsages);
     for (let i = 0; i < n; i++) {
-      const t = sampleTime();
+      const t = sampleTime(itemRng);
       if (!accept(t)) continue;
-      const client = pickClient(user, action, rng);
+      const client = pickClient(user, action, itemRng);
       // Favourites get most of the use: squaring the draw skews towards the front.
-      const r = rng.next();
-      const item = user.items[Math.floor(user.items.length * r * r)];
+      const r = itemRng.next();
+      const item: ItemModel | undefined = user.items[Math.floor(user.items.length * r * r)];
       if (!item) continue;
-      const late = client.kind === 'mobile' ? ctx.lateItemUsageFraction * 3 : ctx.lateItemUsageFraction;
-      const quirk = rng.next();
+      const late =
+        client.kind === 'mobile' ? ctx.lateItemUsageFraction * 3 : ctx.lateItemUsageFraction;
+      const quirk = itemRng.next();
       out.itemUsages.push(
         factory.itemUsage({
           timeMs: t,
-          availableAt: t + itemUsageDelay(rng, late),
+          availableAt: t + itemUsageDelay(itemRng, late),
           user: user.op,
           // Clients older than 8.4.0 report `other`; some very old ones send no action at all.
           action: quirk < 0.0005 ? undefined : quirk < 0.0025 ? 'other' : action,
           vaultId: item.vaultId,
           itemId: item.id,
           usedVersion: item.version,
-          client: clientFor(client, ipAt(t)),
-          location: quirk < 0.0005 || (quirk > 0.9965 && quirk < 0.9995) ? undefined : locationOf(),
+          client: clientFor(client, ipAt(t, itemRng)),
+          location:
+            quirk < 0.0005 || (quirk > 0.9965 && quirk < 0.9995) ? undefined : locationOf(itemRng),
         }),
       );
     }
@@ -163,35 +166,37 @@ function userDay(
   // Sign-in attempts: at least one success on a working day, a few more, rare failures.
   const successes = Math.max(
     factor === 1 ? 1 : 0,
-    rng.poisson(1.3 * factor * ctx.rates.signInAttempts),
+    signInRng.poisson(1.3 * factor * ctx.rates.signInAttempts),
   );
   let session: AuditSession | undefined;
-  let failures = rng.poisson(0.04 * factor * ctx.rates.signInAttempts);
-  let mfaFailures = user.usesMfa ? rng.poisson(0.01 * factor * ctx.rates.signInAttempts) : 0;
+  let failures = signInRng.poisson(0.04 * factor * ctx.rates.signInAttempts);
+  let mfaFailures = user.usesMfa ? signInRng.poisson(0.01 * factor * ctx.rates.signInAttempts) : 0;
   for (let i = 0; i < successes; i++) {
     const t =
       i === 0
-        ? Math.floor(localMidnight + (workStart - rng.uniform(0, 20)) * MINUTE)
-        : sampleTime();
+        ? Math.floor(localMidnight + (workStart - signInRng.uniform(0, 20)) * MINUTE)
+        : sampleTime(signInRng);
     if (!accept(t)) continue;
-    const client = rng.pick(user.clients);
-    const ip = ipAt(t);
+    const client = signInRng.pick(user.clients);
+    const ip = ipAt(t, signInRng);
     const opClient = clientFor(client, ip);
-    const location = locationOf();
-    const country = rng.chance(0.98) ? place.city.country : place.city.countryName;
+    const location = locationOf(signInRng);
+    const country = signInRng.chance(0.98) ? place.city.country : place.city.countryName;
     while (failures > 0 || mfaFailures > 0) {
       const mfa = failures === 0;
       if (mfa) mfaFailures--;
       else failures--;
-      const ft = t - rng.range(20_000, 5 * MINUTE);
+      const ft = t - signInRng.range(20_000, 5 * MINUTE);
       if (!accept(ft)) continue;
       out.signInAttempts.push(
         factory.signIn({
           timeMs: ft,
-          availableAt: ft + promptDelay(rng),
+          availableAt: ft + promptDelay(signInRng),
           sessionUuid: factory.upperId(),
           category: mfa ? 'mfa_failed' : 'credentials_failed',
-          type: mfa ? rng.pick(['totp_bad', 'totp_timeout', 'u2f_timeout']) : 'password_secret_bad',
+          type: mfa
+            ? signInRng.pick(['totp_bad', 'totp_timeout', 'u2f_timeout'])
+            : 'password_secret_bad',
           country,
           details: null,
           user: user.op,
@@ -203,7 +208,7 @@ function userDay(
     const sessionUuid = factory.upperId();
     const attempt = factory.signIn({
       timeMs: t,
-      availableAt: t + promptDelay(rng),
+      availableAt: t + promptDelay(signInRng),
       sessionUuid,
       category: 'success',
       type: user.usesMfa ? 'mfa_ok' : 'credentials_ok',
@@ -223,33 +228,32 @@ function userDay(
   }
 
   // Audit events: personal housekeeping, and admin work for admins and owners.
-  const personal = rng.poisson(0.03 * factor * ctx.rates.auditEvents);
-  const admin =
-    user.role === 'member' ? 0 : rng.poisson(0.8 * factor * ctx.rates.auditEvents);
+  const personal = auditRng.poisson(0.03 * factor * ctx.rates.auditEvents);
+  const admin = user.role === 'member' ? 0 : auditRng.poisson(0.8 * factor * ctx.rates.auditEvents);
   if (personal + admin === 0) return;
   if (!session) {
     const login = Math.floor(localMidnight + workStart * MINUTE);
-    const client = rng.pick(user.clients);
+    const client = auditRng.pick(user.clients);
     session = Object.freeze({
       uuid: factory.upperId(),
       login_time: factory.timestamp(login),
       device_uuid: client.deviceUuid,
-      ip: ipAt(login),
+      ip: ipAt(login, auditRng),
     });
   }
   for (let i = 0; i < personal + admin; i++) {
-    const t = sampleTime();
+    const t = sampleTime(auditRng);
     if (!accept(t)) continue;
     const base = {
       timeMs: t,
-      availableAt: t + promptDelay(rng),
+      availableAt: t + promptDelay(auditRng),
       actor: user.op,
       session,
-      location: locationOf(),
+      location: locationOf(auditRng),
     };
     if (i < personal) {
-      const kind = rng.int(3);
-      const device = rng.pick(user.clients).deviceUuid;
+      const kind = auditRng.int(3);
+      const device = auditRng.pick(user.clients).deviceUuid;
       out.auditEvents.push(
         factory.audit(
           kind === 0
@@ -267,7 +271,7 @@ function userDay(
       );
       continue;
     }
-    out.auditEvents.push(factory.audit({ ...base, ...adminAction(ctx, user, rng, factory) }));
+    out.auditEvents.push(factory.audit({ ...base, ...adminAction(ctx, user, auditRng, factory) }));
   }
 }
 
@@ -282,10 +286,19 @@ interface AdminFields {
   auxInfo?: string;
 }
 
-function adminAction(ctx: DayContext, user: UserModel, rng: Rng, factory: EventFactory): AdminFields {
-  const [action, objectType] = ADMIN_ACTIONS[rng.weightedIndex(ADMIN_WEIGHTS)] ?? ['update', 'vault'];
+function adminAction(
+  ctx: DayContext,
+  user: UserModel,
+  rng: Rng,
+  factory: EventFactory,
+): AdminFields {
+  const [action, objectType] = ADMIN_ACTIONS[rng.weightedIndex(ADMIN_WEIGHTS)] ?? [
+    'update',
+    'vault',
+  ];
   const users = ctx.population.users;
-  const other = users.length > 1 ? (users[(user.index + 1 + rng.int(users.length - 1)) % users.length] as UserModel) : user;
+  const other =
+    users.length > 1 ? users[(user.index + 1 + rng.int(users.length - 1)) % users.length] : user;
   switch (objectType) {
     case 'uva':
       return {

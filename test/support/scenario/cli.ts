@@ -81,7 +81,10 @@ function main(): void {
     connectServers: scenario.connectServers.map((s) => s.id),
     connectTokens: scenario.connectTokens.map((t) => ({ name: t.name, jti: t.jti })),
     counts,
-    lateItemUsages: { overOneMinute: late, share: Number((late / Math.max(1, counts.itemUsages ?? 0)).toFixed(4)) },
+    lateItemUsages: {
+      overOneMinute: late,
+      share: Number((late / Math.max(1, counts.itemUsages)).toFixed(4)),
+    },
     labels: scenario.labels.map((l) => ({
       kind: l.kind,
       actor: l.actor,
@@ -93,7 +96,7 @@ function main(): void {
     })),
     generation: {
       ms: Math.round(ms),
-      eventsPerSecond: Math.round(((counts.total ?? 0) / ms) * 1000),
+      eventsPerSecond: Math.round((counts.total / ms) * 1000),
       heapHeldMB: mb(memory.heapUsed - heapBefore),
       heapUsedMB: mb(memory.heapUsed),
       rssMB: mb(memory.rss),

@@ -58,8 +58,8 @@ export function formatTimestamp(ms: number, subMsNanos: number): string {
   }
   let digits = 9;
   while (digits > 0 && tsDigits[digits - 1] === 0) digits--;
-  const out = TS_BUFFERS[digits === 0 ? 20 : 21 + digits] as number[];
-  for (let i = 0; i < 11; i++) out[i] = dayCodes[i] as number;
+  const out = TS_BUFFERS[digits === 0 ? 20 : 21 + digits];
+  for (let i = 0; i < 11; i++) out[i] = dayCodes[i];
   out[11] = 48 + Math.floor(hour / 10);
   out[12] = 48 + (hour % 10);
   out[13] = 58; // ':'
@@ -70,7 +70,7 @@ export function formatTimestamp(ms: number, subMsNanos: number): string {
   out[18] = 48 + (sec % 10);
   if (digits > 0) {
     out[19] = 46; // '.'
-    for (let i = 0; i < digits; i++) out[20 + i] = 48 + (tsDigits[i] as number);
+    for (let i = 0; i < digits; i++) out[20 + i] = 48 + tsDigits[i];
   }
   out[out.length - 1] = 90; // 'Z'
   return String.fromCharCode.apply(null, out);
@@ -304,26 +304,26 @@ export function sortByTime<T>(events: TimedEvent<T>[]): TimedEvent<T>[] {
   const keys = new Uint32Array(n);
   const counts = new Uint32Array(bucketCount + 1);
   for (let i = 0; i < n; i++) {
-    const k = Math.min(bucketCount - 1, Math.floor(((events[i] as TimedEvent<T>).timeMs - min) / width));
+    const k = Math.min(bucketCount - 1, Math.floor((events[i].timeMs - min) / width));
     keys[i] = k;
-    counts[k + 1] = (counts[k + 1] as number) + 1;
+    counts[k + 1] = counts[k + 1] + 1;
   }
-  for (let k = 1; k <= bucketCount; k++) counts[k] = (counts[k] as number) + (counts[k - 1] as number);
+  for (let k = 1; k <= bucketCount; k++) counts[k] = counts[k] + counts[k - 1];
   const out = new Array<TimedEvent<T>>(n);
   for (let i = 0; i < n; i++) {
-    const k = keys[i] as number;
-    out[counts[k] as number] = events[i] as TimedEvent<T>;
-    counts[k] = (counts[k] as number) + 1;
+    const k = keys[i];
+    out[counts[k]] = events[i];
+    counts[k] = counts[k] + 1;
   }
   for (let i = 1; i < n; i++) {
-    const e = out[i] as TimedEvent<T>;
+    const e = out[i];
     let j = i - 1;
-    while (j >= 0 && (out[j] as TimedEvent<T>).timeMs > e.timeMs) {
-      out[j + 1] = out[j] as TimedEvent<T>;
+    while (j >= 0 && out[j].timeMs > e.timeMs) {
+      out[j + 1] = out[j];
       j--;
     }
     out[j + 1] = e;
   }
-  for (let i = 0; i < n; i++) events[i] = out[i] as TimedEvent<T>;
+  for (let i = 0; i < n; i++) events[i] = out[i];
   return events;
 }

@@ -119,7 +119,12 @@ export function createScenarioPlan(options: ScenarioOptions): ScenarioPlan {
       auditEvents: [],
       connectActivity: [],
     };
-    generateBenignDay(ctx, day, new EventFactory(population.accountUuid, day, Rng.from(options.seed, 'ids', day)), out);
+    generateBenignDay(
+      ctx,
+      day,
+      new EventFactory(population.accountUuid, day, Rng.from(options.seed, 'ids', day)),
+      out,
+    );
     for (const e of attacks.itemUsages) if (dayOf(e) === day) out.itemUsages.push(e);
     for (const e of attacks.signInAttempts) if (dayOf(e) === day) out.signInAttempts.push(e);
     for (const e of attacks.auditEvents) if (dayOf(e) === day) out.auditEvents.push(e);
@@ -186,13 +191,26 @@ function append<T>(target: T[], source: readonly T[]): void {
   for (const item of source) target.push(item);
 }
 
+export interface ScenarioCounts {
+  itemUsages: number;
+  signInAttempts: number;
+  auditEvents: number;
+  connectActivity: number;
+  total: number;
+}
+
 /** Counts per stream, for summaries and the CLI. */
-export function scenarioCounts(s: Pick<Scenario, 'itemUsages' | 'signInAttempts' | 'auditEvents' | 'connectActivity'>): Record<string, number> {
-  return {
+export function scenarioCounts(
+  s: Pick<Scenario, 'itemUsages' | 'signInAttempts' | 'auditEvents' | 'connectActivity'>,
+): ScenarioCounts {
+  const counts = {
     itemUsages: s.itemUsages.length,
     signInAttempts: s.signInAttempts.length,
     auditEvents: s.auditEvents.length,
     connectActivity: s.connectActivity.length,
-    total: s.itemUsages.length + s.signInAttempts.length + s.auditEvents.length + s.connectActivity.length,
+  };
+  return {
+    ...counts,
+    total: counts.itemUsages + counts.signInAttempts + counts.auditEvents + counts.connectActivity,
   };
 }

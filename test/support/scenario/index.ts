@@ -6,6 +6,7 @@ export {
   DEFAULT_SCENARIO_START,
   generateScenario,
   scenarioCounts,
+  type ScenarioCounts,
   type ScenarioPlan,
 } from './generate-scenario';
 export { LEARNING_DAYS } from './population';

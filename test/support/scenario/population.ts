@@ -67,6 +67,8 @@ export interface TripModel {
   readonly arrive: number;
   readonly leave: number;
   readonly back: number;
+  /** The first visit to this country: its first day is always active, so the visit is seen. */
+  readonly firstVisit: boolean;
 }
 
 export interface Blackout {
@@ -159,15 +161,15 @@ export function buildPopulation(options: PopulationOptions): Population {
   const cityBlocks = CITIES.map((_, i) => {
     const r = Rng.from(options.seed, 'ip-block', i);
     return {
-      work: `${FIRST_OCTETS[i % FIRST_OCTETS.length] as number}.${r.range(1, 254)}.${r.range(0, 255)}.`,
-      home: `${FIRST_OCTETS[(i + 7) % FIRST_OCTETS.length] as number}.${r.range(1, 254)}.`,
+      work: `${FIRST_OCTETS[i % FIRST_OCTETS.length]}.${r.range(1, 254)}.${r.range(0, 255)}.`,
+      home: `${FIRST_OCTETS[(i + 7) % FIRST_OCTETS.length]}.${r.range(1, 254)}.`,
     };
   });
   const placeOf = (city: City, ipSalt: number): Place => {
     const key = `${city.name}|${ipSalt}`;
     const cached = places.get(key);
     if (cached) return cached;
-    const block = cityBlocks[CITIES.indexOf(city)];
+    const block: { work: string; home: string } | undefined = cityBlocks[CITIES.indexOf(city)];
     if (!block) throw new RangeError(`city ${city.name} not in the table`);
     const r = new Rng(hashSeed(options.seed, 'ip', key));
     const location: OpLocation = freeze({
@@ -221,7 +223,7 @@ export function buildPopulation(options: PopulationOptions): Population {
     usedEmails.add(email);
     const op: OpUser = freeze({ uuid: ids.upperId(), name: `${first} ${last}`, email });
     const role = u === 0 ? 'owner' : u % 25 === 1 ? 'admin' : 'member';
-    const homeCity = homeCities[ur.weightedIndex(homeWeights)] as City;
+    const homeCity = homeCities[ur.weightedIndex(homeWeights)];
     const home = placeOf(homeCity, ur.int(1 << 20));
     const developer = ur.chance(0.3);
     const os: OsFamily = developer
@@ -284,13 +286,14 @@ export function buildPopulation(options: PopulationOptions): Population {
   const connectTokens: ConnectTokenModel[] = [];
   for (let t = 0; t < options.connectTokens; t++) {
     const tr = rng.fork(`token-${t}`);
-    const server = connectServers[t % Math.max(1, connectServers.length)];
+    const server: ScenarioConnectServer | undefined =
+      connectServers[t % Math.max(1, connectServers.length)];
     if (!server) throw new RangeError('Connect tokens need at least one Connect server');
     const jti = ids.lowerId();
-    const name = `${CONNECT_TOKEN_NAMES[t % CONNECT_TOKEN_NAMES.length] as string}${
+    const name = `${CONNECT_TOKEN_NAMES[t % CONNECT_TOKEN_NAMES.length]}${
       t >= CONNECT_TOKEN_NAMES.length ? `-${Math.floor(t / CONNECT_TOKEN_NAMES.length) + 1}` : ''
     }`;
-    const userAgent = CONNECT_USER_AGENTS[t % CONNECT_USER_AGENTS.length] as string;
+    const userAgent = CONNECT_USER_AGENTS[t % CONNECT_USER_AGENTS.length];
     const ip = `10.${tr.range(0, 40)}.${tr.range(0, 255)}.${tr.range(2, 250)}`;
     const tokenVaults = tr.sample(vaults, tr.range(1, Math.min(3, vaults.length)));
     const vaultIds = tokenVaults.map((v) => v.id);
@@ -334,7 +337,9 @@ export function buildPopulation(options: PopulationOptions): Population {
           itemVersion: item.version,
         }),
       ),
-      vaultResources: vaultIds.map((id) => freeze({ type: 'VAULT' as const, vault: freeze({ id }) })),
+      vaultResources: vaultIds.map((id) =>
+        freeze({ type: 'VAULT' as const, vault: freeze({ id }) }),
+      ),
       periodMin: tr.range(4, 20),
       writer: name.startsWith('terraform') || name.startsWith('ansible'),
     });
@@ -381,7 +386,7 @@ function planTrips(
   let day = rng.range(1, 3);
   // First visits, all inside the learning period.
   for (const city of destinations) {
-    const trip = makeTrip(homeCity, city, day, rng, placeOf);
+    const trip = makeTrip(homeCity, city, day, rng, placeOf, true);
     if (trip.back >= LEARNING_DAYS - 1) break;
     trips.push(trip);
     day = trip.back + rng.range(2, 4);
@@ -390,7 +395,7 @@ function planTrips(
   // Later trips: back to a destination already visited.
   day = Math.max(day, LEARNING_DAYS + rng.range(1, 6));
   while (visited.length > 0 && rng.chance(0.6)) {
-    const trip = makeTrip(homeCity, rng.pick(visited), day, rng, placeOf);
+    const trip = makeTrip(homeCity, rng.pick(visited), day, rng, placeOf, false);
     if (trip.back >= days - 1) break;
     trips.push(trip);
     day = trip.back + rng.range(4, 12);
@@ -404,6 +409,7 @@ function makeTrip(
   depart: number,
   rng: Rng,
   placeOf: (city: City, salt: number) => Place,
+  firstVisit: boolean,
 ): TripModel {
   // Long-haul flights get an extra travel day so consecutive events never look impossible.
   const transitDays = distanceKm(homeCity, city) > 6000 ? 2 : 1;
@@ -415,16 +421,19 @@ function makeTrip(
     arrive,
     leave,
     back: leave + transitDays - 1,
+    firstVisit,
   };
 }
 
 /** Where the user is on a day: at home, travelling (no activity), or at a trip's destination. */
 export function placeOnDay(user: UserModel, day: number): Place | null {
-  for (const trip of user.trips) {
-    if (day < trip.depart || day > trip.back) continue;
-    return day >= trip.arrive && day < trip.leave ? trip.place : null;
-  }
-  return user.home;
+  const trip = tripOnDay(user, day);
+  if (!trip) return user.home;
+  return day >= trip.arrive && day < trip.leave ? trip.place : null;
+}
+
+export function tripOnDay(user: UserModel, day: number): TripModel | undefined {
+  return user.trips.find((trip) => day >= trip.depart && day <= trip.back);
 }
 
 export function clientFor(client: ClientModel, ip: string): OpClient {

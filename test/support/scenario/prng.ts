@@ -75,7 +75,7 @@ export class Rng {
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('Rng.pick: empty list');
-    return items[this.int(items.length)] as T;
+    return items[this.int(items.length)];
   }
 
   /** Index drawn with probability proportional to weights. */
@@ -84,7 +84,7 @@ export class Rng {
     for (const w of weights) total += w;
     let x = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
-      x -= weights[i] as number;
+      x -= weights[i];
       if (x < 0) return i;
     }
     return weights.length - 1;
@@ -96,8 +96,8 @@ export class Rng {
     const n = Math.min(k, copy.length);
     for (let i = 0; i < n; i++) {
       const j = i + this.int(copy.length - i);
-      const tmp = copy[i] as T;
-      copy[i] = copy[j] as T;
+      const tmp = copy[i];
+      copy[i] = copy[j];
       copy[j] = tmp;
     }
     return copy.slice(0, n);
@@ -161,11 +161,11 @@ function base32Id(alphabet: readonly number[], unique: number, rng: Rng): string
   let u = fmix32(unique);
   // 32 bits -> 6 chars of 5 bits + 1 char of the remaining 2 bits
   for (let i = 0; i < 6; i++) {
-    scratch[i] = alphabet[u & 31] as number;
+    scratch[i] = alphabet[u & 31];
     u >>>= 5;
   }
   let r = rng.u32();
-  scratch[6] = alphabet[(u & 3) | ((r & 7) << 2)] as number;
+  scratch[6] = alphabet[(u & 3) | ((r & 7) << 2)];
   r >>>= 3;
   let bits = 29;
   for (let i = 7; i < 26; i++) {
@@ -173,7 +173,7 @@ function base32Id(alphabet: readonly number[], unique: number, rng: Rng): string
       r = rng.u32();
       bits = 32;
     }
-    scratch[i] = alphabet[r & 31] as number;
+    scratch[i] = alphabet[r & 31];
     r >>>= 5;
     bits -= 5;
   }
@@ -193,7 +193,7 @@ export function lowerId(unique: number, rng: Rng): string {
 /** RFC 4122 version-4 shaped uuid, lower-case; the first 8 hex digits are fmix32(unique). */
 export function uuidV4(unique: number, rng: Rng): string {
   const u = fmix32(unique);
-  for (let i = 0; i < 8; i++) scratch[i] = HEX_CODES[(u >>> (28 - 4 * i)) & 15] as number;
+  for (let i = 0; i < 8; i++) scratch[i] = HEX_CODES[(u >>> (28 - 4 * i)) & 15];
   let r = rng.u32();
   let nibbles = 8;
   for (let i = 8; i < 36; i++) {
@@ -205,11 +205,11 @@ export function uuidV4(unique: number, rng: Rng): string {
       r = rng.u32();
       nibbles = 8;
     }
-    scratch[i] = HEX_CODES[r & 15] as number;
+    scratch[i] = HEX_CODES[r & 15];
     r >>>= 4;
     nibbles--;
   }
   scratch[14] = 52; // '4': version
-  scratch[19] = HEX_CODES[8 + (r & 3)] as number; // variant 10xx
+  scratch[19] = HEX_CODES[8 + (r & 3)]; // variant 10xx
   return flat(scratch, 36);
 }
