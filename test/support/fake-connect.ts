@@ -185,8 +185,8 @@ export class FakeConnectServer extends FakeHttpServer {
     options: { serverId?: string } = {},
   ): void {
     const known = scenario.connectServers.some((s) => s.id === this.serverId);
-    const first: { id: string } | undefined = scenario.connectServers[0];
-    const serverId = options.serverId ?? (known ? this.serverId : first?.id);
+    const serverId =
+      options.serverId ?? (known ? this.serverId : scenario.connectServers.at(0)?.id);
     if (serverId !== undefined) this.serverId = serverId;
     for (const t of scenario.connectTokens)
       if (t.serverId === this.serverId) this.addToken(t.token);

@@ -61,8 +61,8 @@ export class FaultQueue {
 
   take(keys: ReadonlyArray<string | undefined>): FaultOptions | undefined {
     const index = this.faults.findIndex((f) => f.key === undefined || keys.includes(f.key));
-    const fault: QueuedFault | undefined = this.faults[index];
-    if (!fault) return undefined;
+    if (index < 0) return undefined;
+    const fault = this.faults[index];
     fault.remaining--;
     if (fault.remaining === 0) this.faults.splice(index, 1);
     return fault;
@@ -129,7 +129,7 @@ export class ReleaseLog<T> {
     const incoming = Array.from(events).sort(byAvailability);
     if (incoming.length === 0) return;
     const waitingStart = this.releasedCount;
-    const lastWaiting: TimedEvent<T> | undefined = this.entries[this.entries.length - 1];
+    const lastWaiting = this.entries.at(-1);
     const firstIncoming = incoming[0];
     if (
       this.entries.length === waitingStart ||

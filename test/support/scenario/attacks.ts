@@ -137,8 +137,8 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
     description: string,
   ): void => {
     const sorted = [...events].sort((a, b) => a.timeMs - b.timeMs);
-    const first: (typeof sorted)[number] | undefined = sorted[0];
-    const last: (typeof sorted)[number] | undefined = sorted[sorted.length - 1];
+    const first = sorted.at(0);
+    const last = sorted.at(-1);
     if (!first || !last) throw new RangeError(`${kind}: no events`);
     plan.labels.push({
       kind,
@@ -391,7 +391,7 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
           'user',
           'item_usage',
           events,
-          `${n} reveals in one hour by ${user.op.email} (usual: ${(user.rates.reveal ?? 0).toFixed(1)} a day)`,
+          `${n} reveals in one hour by ${user.op.email} (usual: ${user.rates.reveal.toFixed(1)} a day)`,
         );
         break;
       }

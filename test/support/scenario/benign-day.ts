@@ -5,7 +5,6 @@ import {
   placeOnDay,
   tripOnDay,
   type ClientModel,
-  type ItemModel,
   type ConnectTokenModel,
   type Population,
   type UserModel,
@@ -140,7 +139,7 @@ function userDay(
       const client = pickClient(user, action, itemRng);
       // Favourites get most of the use: squaring the draw skews towards the front.
       const r = itemRng.next();
-      const item: ItemModel | undefined = user.items[Math.floor(user.items.length * r * r)];
+      const item = user.items.at(Math.floor(user.items.length * r * r));
       if (!item) continue;
       const late =
         client.kind === 'mobile' ? ctx.lateItemUsageFraction * 3 : ctx.lateItemUsageFraction;

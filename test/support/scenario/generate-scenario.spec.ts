@@ -394,8 +394,8 @@ describe('generateScenario', () => {
         ...items.map((e) => ({ t: e.timeMs, loc: e.raw.location, user: e.raw.user.uuid })),
       ].sort((a, b) => a.t - b.t);
       expect(events.every((e) => e.user === l.actor)).toBe(true);
-      const a: (typeof events)[number] | undefined = events[0];
-      const b: (typeof events)[number] | undefined = events[1];
+      const a = events.at(0);
+      const b = events.at(1);
       if (!a?.loc || !b?.loc) throw new Error('impossible travel without locations');
       const km = distanceKm(asCity(a.loc), asCity(b.loc));
       expect(km).toBeGreaterThan(500);

@@ -169,8 +169,9 @@ export function buildPopulation(options: PopulationOptions): Population {
     const key = `${city.name}|${ipSalt}`;
     const cached = places.get(key);
     if (cached) return cached;
-    const block: { work: string; home: string } | undefined = cityBlocks[CITIES.indexOf(city)];
-    if (!block) throw new RangeError(`city ${city.name} not in the table`);
+    const index = CITIES.indexOf(city);
+    if (index < 0) throw new RangeError(`city ${city.name} not in the table`);
+    const block = cityBlocks[index];
     const r = new Rng(hashSeed(options.seed, 'ip', key));
     const location: OpLocation = freeze({
       country: city.country,
@@ -286,8 +287,7 @@ export function buildPopulation(options: PopulationOptions): Population {
   const connectTokens: ConnectTokenModel[] = [];
   for (let t = 0; t < options.connectTokens; t++) {
     const tr = rng.fork(`token-${t}`);
-    const server: ScenarioConnectServer | undefined =
-      connectServers[t % Math.max(1, connectServers.length)];
+    const server = connectServers.at(t % Math.max(1, connectServers.length));
     if (!server) throw new RangeError('Connect tokens need at least one Connect server');
     const jti = ids.lowerId();
     const name = `${CONNECT_TOKEN_NAMES[t % CONNECT_TOKEN_NAMES.length]}${
