@@ -85,9 +85,9 @@ export function auditEvent(n: number, time: Date, overrides: Record<string, unkn
 }
 
 export function connectRequest(n: number, time: Date, overrides: Record<string, unknown> = {}) {
-  const hex = (label: string) => opId(label, n).toLowerCase();
+  const hex = createHash('sha256').update(`request:${n}`).digest('hex');
   return {
-    requestId: `${hex('req').slice(0, 8)}-${n.toString(16).padStart(4, '0')}-4000-8000-${hex('req2').slice(0, 12)}`,
+    requestId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
     timestamp: time.toISOString(),
     action: 'READ',
     result: 'SUCCESS',

@@ -116,7 +116,7 @@ describe('FakeConnectServer', () => {
 
   it('serves the docs spelling (requestID, actor.ip), always or alternating per request', async () => {
     connect.setFieldSpelling('docs');
-    const [docs] = (await activity('?limit=1')).body as Array<Record<string, unknown>>;
+    const docs = ((await activity('?limit=1')).body as Array<Record<string, unknown>>).at(0);
     expect(docs).toMatchObject({ requestID: request(119, 0).requestId, actor: { ip: '10.0.0.7' } });
     expect(docs).not.toHaveProperty('requestId');
     expect(docs?.actor).not.toHaveProperty('requestIp');
@@ -124,7 +124,7 @@ describe('FakeConnectServer', () => {
     connect.setFieldSpelling('alternate');
     const spellings: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const [item] = (await activity('?limit=1')).body as Array<Record<string, unknown>>;
+      const item = ((await activity('?limit=1')).body as Array<Record<string, unknown>>).at(0);
       spellings.push('requestId' in (item ?? {}) ? 'spec' : 'docs');
     }
     expect(spellings).toEqual(['spec', 'docs', 'spec', 'docs']);
@@ -178,7 +178,7 @@ describe('FakeConnectServer', () => {
     const other = new FakeConnectServer({
       clock: SimClock.frozen(Date.parse(scenario.meta.end) + 60_000),
     });
-    const server = scenario.connectServers[1];
+    const server = scenario.connectServers.at(1);
     if (!server) throw new Error('no second server');
     other.loadScenario(scenario, { serverId: server.id });
     const base = await other.start();
