@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
 import { AppModule } from './app.module';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { apiValidationPipe } from './common/validation.pipe';
@@ -10,7 +11,7 @@ import { migrateDatabase } from './database/migrate';
 
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(env: Env): Promise<NestExpressApplication> {
-  await migrateDatabase(env.DATABASE_URL);
+  await migrateWhenReachable(env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(env.APP_ROLE), {
     bufferLogs: true,
     bodyParser: false,
@@ -33,4 +34,27 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
   return app;
+}
+
+/** PostgreSQL may start after us (compose, a reboot): wait for it rather than crash-loop. */
+async function migrateWhenReachable(env: Env): Promise<void> {
+  // Nest's logger does not exist yet: log the same JSON lines with pino itself.
+  const logger = pino({
+    level: env.LOG_LEVEL,
+    base: { service: 'vaultwatch', role: env.APP_ROLE, context: 'Migrations' },
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const applied = await migrateDatabase(env.DATABASE_URL);
+      if (applied.length) logger.info(`Applied migrations: ${applied.join(', ')}`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '57P03'].includes(code);
+      if (!unreachable || attempt >= 30) throw error;
+      const delay = Math.min(attempt * 1000, 10_000);
+      logger.warn(`PostgreSQL not reachable (${code}); retrying in ${delay / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -132,6 +132,48 @@ describe('Events API ingestion', () => {
     }
   });
 
+  it('falls back to a reset cursor before the newest stored event when the API refuses the cursor', async () => {
+    api.load(
+      'itemusages',
+      Array.from({ length: 50 }, (_, i) => available(itemUsage(i, minutesAgo(500 - i)))),
+    );
+    const settings = {
+      OP_EVENTS_API_TOKEN: api.createToken({ features: ['itemusages'] }),
+      OP_EVENTS_API_URL: api.url,
+      OP_EVENTS_START_TIME: new Date(NOW - 30 * 86_400_000).toISOString(),
+      OP_EVENTS_POLL_INTERVAL: '0.2',
+    };
+    const context = newTestContext();
+    try {
+      const first = await startTestApp(settings, context);
+      await waitFor('the history', async () => (await count(first)) === 50);
+      await first.close();
+      // A cursor the API no longer knows (expired, or from another account).
+      t = await startTestApp(settings, context);
+      await t.sql(`UPDATE sources SET cursor = 'expired-cursor' WHERE id = 'events:item_usage'`);
+      api.push('itemusages', itemUsage(50, minutesAgo(2)), NOW);
+      await waitFor('the event after the reset', async () => (await count(t!)) === 51);
+
+      const reset = pathsOf('itemusages').find(
+        (request, i, all) =>
+          i > 0 && all[i - 1].status === 400 && 'start_time' in (request.body as object),
+      );
+      // The newest stored event was 451 minutes ago; the reset reaches a day before it.
+      expect((reset?.body as { start_time: string }).start_time).toBe(
+        new Date(NOW - 451 * 60_000 - 86_400_000).toISOString(),
+      );
+      const [source] = await t.sql<{ position: { resetReason?: string }; events_stored: string }>(
+        `SELECT position, events_stored FROM sources WHERE id = 'events:item_usage'`,
+      );
+      expect(source.position.resetReason).toContain('400');
+      expect(source.events_stored).toBe('51');
+    } finally {
+      await t?.close();
+      t = undefined;
+      await dropTestContext(context);
+    }
+  });
+
   it('waits out a 429 as Retry-After says, retries a 500, and loses nothing', async () => {
     api.load(
       'itemusages',

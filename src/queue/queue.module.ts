@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { queueConfig, QueueConfig } from '../config/app.config';
 import { DETECT_JOB_OPTIONS, DETECT_QUEUE } from './queue.contract';
+import { QueueErrorsLogger } from './queue-errors.logger';
 import { redisConnection } from './redis-connection';
 
 /** The queue backend (BullMQ on Redis) is chosen here and nowhere else. */
@@ -17,6 +18,7 @@ import { redisConnection } from './redis-connection';
     }),
     BullModule.registerQueue({ name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS }),
   ],
+  providers: [QueueErrorsLogger],
   exports: [BullModule],
 })
 export class QueueModule {}

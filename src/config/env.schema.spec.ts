@@ -1,0 +1,42 @@
+import { parseDuration, parseEnv } from './env.schema';
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/vaultwatch',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      APP_ROLE: 'all',
+      OP_EVENTS_POLL_INTERVAL: 10,
+      OP_CONNECT_POLL_INTERVAL: 10,
+      ALERT_HORIZON: 3_600_000,
+      SLACK_API_URL: 'https://slack.com/api/',
+      PUBLIC_URL: 'http://localhost:3000',
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(parseEnv({ OP_EVENTS_API_TOKEN: '', PORT: ' ' })).toMatchObject({ PORT: 3000 });
+    expect(parseEnv({ OP_EVENTS_API_TOKEN: '' }).OP_EVENTS_API_TOKEN).toBeUndefined();
+  });
+
+  it('stops with one readable line per bad variable', () => {
+    expect(() =>
+      parseEnv({
+        APP_ROLE: 'everything',
+        PORT: 'eighty',
+        ALERT_HORIZON: 'soon',
+        DATABASE_URL: 'mysql://x/y',
+      }),
+    ).toThrow(
+      /Invalid configuration:\n {2}DATABASE_URL: must be a postgres:\/\/ URL\n {2}PORT: .*\n {2}APP_ROLE: .*\n {2}ALERT_HORIZON: must be a duration/,
+    );
+  });
+
+  it('reads durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('1 hour')).toBeNull();
+  });
+});
