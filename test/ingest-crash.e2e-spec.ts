@@ -55,7 +55,7 @@ describe('ingestion killed at any moment', () => {
     await dropTestContext(context);
   });
 
-  const startService = (queuePrefix: string): ChildProcess => {
+  const startService = (queuePrefix: string) => {
     applyTestEnv(context, {
       APP_ROLE: 'ingest',
       LOG_LEVEL: 'info',
@@ -66,14 +66,16 @@ describe('ingestion killed at any moment', () => {
       OP_EVENTS_POLL_INTERVAL: '0.2',
     });
     const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
-    child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     return child;
   };
 
   const kill = (child: ChildProcess) =>
     new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      child.once('exit', () => {
+        resolve();
+      });
       child.kill('SIGKILL');
     });
 

@@ -83,7 +83,9 @@ describe('Events API ingestion', () => {
       .get('/api/v1/sources')
       .set('authorization', `Bearer ${t.adminKey}`)
       .expect(200);
-    const items = sources.body.find((source: { id: string }) => source.id === 'events:item_usage');
+    const items = (sources.body as Array<{ id: string; lagSeconds: number }>).find(
+      (source) => source.id === 'events:item_usage',
+    );
     expect(items).toMatchObject({
       kind: 'events_api',
       stream: 'item_usage',

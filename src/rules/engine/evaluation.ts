@@ -1,0 +1,52 @@
+import type { BaselineSnapshot } from '../../baselines/baseline-snapshot';
+import type { Stream } from '../../events/normalize/normalized-event';
+import type { DetectEvent, EventField } from './detect-event';
+import type { Rule, Severity } from './rule-definition';
+
+/** Named lists as they are now: name (with `@`) → items. */
+export type ListSnapshot = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * Stored events a rule needs besides the batch: every event of `streams` whose `field` is
+ * one of `keys`, with event time in [from, to]. The detection worker merges the needs of all
+ * rules into a few queries; the answer includes the batch's own events (already stored).
+ */
+export interface HistoryNeed {
+  field: EventField;
+  keys: string[];
+  from: Date;
+  to: Date;
+  streams: Stream[];
+}
+
+export interface EvaluationInput {
+  rule: Rule;
+  /** The events being judged, sorted by event time (then id). */
+  batch: readonly DetectEvent[];
+  /** Stored events answering the rule's history need, sorted by event time (then id). */
+  history: readonly DetectEvent[];
+  /** Baselines as they were before this batch. */
+  baselines: BaselineSnapshot;
+  lists: ListSnapshot;
+  now: Date;
+}
+
+/** What a rule found: recorded as an alert, once (unique per rule and fingerprint). */
+export interface AlertCandidate {
+  ruleId: string;
+  ruleVersion: number;
+  /** Identity of this finding within the rule, stable however the stream was batched. */
+  fingerprint: string;
+  /** The rule's group-by values joined, e.g. the user uuid, or user|country. */
+  groupKey: string;
+  severity: Severity;
+  /** Event time of the event that made it fire. */
+  eventTime: Date;
+  /** The actor the alert is about, when there is one. */
+  actorId: string | null;
+  evidenceEventIds: string[];
+  /** A sentence for humans, with the baseline figures behind it. */
+  explanation: string;
+  /** The figures in machine form (counts, means, p-values, distances…). */
+  figures: Record<string, unknown>;
+}
