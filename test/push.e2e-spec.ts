@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-const SAMPLES = join(__dirname, '..', '..', 'shared', 'reference', 'samples');
+const SAMPLES = join(__dirname, 'fixtures', 'samples');
 const sampleLines = (file: string) =>
   readFileSync(join(SAMPLES, file), 'utf8')
     .split('\n')

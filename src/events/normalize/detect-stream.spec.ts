@@ -4,7 +4,7 @@ import { detectStream } from './detect-stream';
 import connectRequest from './fixtures/connect-api-request.json';
 import type { Stream } from './normalized-event';
 
-const SAMPLES_DIR = join(__dirname, '../../../../shared/reference/samples');
+const SAMPLES_DIR = join(__dirname, '../../../test/fixtures/samples');
 
 function sampleEvents(file: string): unknown[] {
   const lines = readFileSync(join(SAMPLES_DIR, file), 'utf8').split('\n');

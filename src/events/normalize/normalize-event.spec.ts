@@ -6,7 +6,7 @@ import connectRequest from './fixtures/connect-api-request.json';
 import { normalizeEvent } from './normalize-event';
 import type { NormalizedEvent, NormalizeResult, Stream } from './normalized-event';
 
-const SAMPLES_DIR = join(__dirname, '../../../../shared/reference/samples');
+const SAMPLES_DIR = join(__dirname, '../../../test/fixtures/samples');
 
 function sampleLines(file: string): string[] {
   const lines = readFileSync(join(SAMPLES_DIR, file), 'utf8').split('\n');
