@@ -15,6 +15,8 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(env.APP_ROLE), {
     bufferLogs: true,
     bodyParser: false,
+    // Slack signs the exact bytes of its requests.
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: env.BODY_LIMIT, type: ['application/json', '+json'] });
@@ -22,6 +24,7 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
     limit: env.BODY_LIMIT,
     type: ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'text/plain'],
   });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks();

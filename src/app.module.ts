@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module';
+import { BaselinesModule } from './baselines/baselines.module';
 import { LoggingModule } from './common/logging.module';
 import { ConfigModule } from './config/config.module';
 import { AppRole, runs } from './config/roles';
@@ -8,7 +9,10 @@ import { DatabaseModule } from './database/database.module';
 import { DetectionModule } from './detection/detection.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { QueueModule } from './queue/queue.module';
+import { RulesModule } from './rules/rules.module';
 import { SourcesModule } from './sources/sources.module';
 
 /**
@@ -35,6 +39,11 @@ export class AppModule {
         AuthModule.register(duties),
         EventsModule.register(duties),
         SourcesModule.register(duties),
+        RulesModule.register(duties),
+        // Global: the detection worker reads and teaches baselines.
+        { ...BaselinesModule.register(duties), global: true },
+        IncidentsModule.register(duties),
+        NotificationsModule.register(duties),
         DetectionModule.register(duties),
       ],
     };

@@ -5,6 +5,7 @@
 
 /** Who a baseline describes: a user, a Connect access token (its `jti`), a Connect server. */
 export type EntityType = 'user' | 'connect_token' | 'connect_server';
+export const ENTITY_TYPES: readonly EntityType[] = ['user', 'connect_token', 'connect_server'];
 
 /** Dimensions whose values are remembered per entity (named like the event fields they read). */
 export const BASELINE_DIMENSIONS = [
@@ -19,6 +20,16 @@ export const BASELINE_DIMENSIONS = [
   'action',
 ] as const;
 export type BaselineDimension = (typeof BASELINE_DIMENSIONS)[number];
+
+/** The dimensions each entity type remembers (the others stay empty). */
+export const DIMENSIONS_BY_ENTITY: Readonly<Record<EntityType, readonly BaselineDimension[]>> = {
+  user: ['country', 'city', 'ip', 'clientApp', 'os', 'vaultId', 'action'],
+  connect_token: ['ip', 'userAgent', 'vaultId', 'itemId', 'action'],
+  connect_server: ['ip', 'userAgent', 'vaultId', 'action'],
+};
+
+/** Sign-in attempts are counted per hour under `signin:<category>`, e.g. `signin:credentials_failed`. */
+export const SIGNIN_ACTION_PREFIX = 'signin:';
 
 export interface SeenValue {
   firstSeen: Date;
@@ -35,7 +46,10 @@ export interface EntityBaseline {
   activeDays: number;
   /** dimension → value → when it was seen. */
   seen: Map<BaselineDimension, Map<string, SeenValue>>;
-  /** action → hour start (epoch ms, UTC) → events in that hour; the last 90 days. */
+  /**
+   * action → hour start (epoch ms, UTC) → events in that hour; the last 90 days. The action is
+   * `hourlyActionOf(event)`: the event's action, or `signin:<category>` for sign-in attempts.
+   */
   hourly: Map<string, Map<number, number>>;
   lastLocation: {
     at: Date;
@@ -44,6 +58,12 @@ export interface EntityBaseline {
     country: string | null;
     city: string | null;
   } | null;
+  /** Email (else name) of a user, as its newest event gave it; always set by BaselinesService. */
+  label?: string | null;
+  /** Events counted for this entity, all time; always set by BaselinesService. */
+  eventCount?: number;
+  /** Sign-in attempts of category `success` (users only); always set by BaselinesService. */
+  successfulSignins?: number;
 }
 
 export interface BaselineSnapshot {
@@ -64,4 +84,28 @@ export function entityOf(
     case 'connect_server':
       return event.connectServerId;
   }
+}
+
+/**
+ * The key under which an event is counted in `EntityBaseline.hourly`: sign-in attempts by
+ * category (`signin:success`, `signin:credentials_failed`, `signin:unknown` when it is
+ * missing), every other event by its action. Null when the event has no action.
+ */
+export function hourlyActionOf(event: {
+  stream: string;
+  action: string | null;
+  result: string | null;
+}): string | null {
+  if (event.stream === 'signin_attempt')
+    return `${SIGNIN_ACTION_PREFIX}${event.result ?? 'unknown'}`;
+  return event.action;
+}
+
+/** A snapshot over baselines already in memory (what loadSnapshot returns; handy in tests). */
+export function snapshotOf(baselines: Iterable<EntityBaseline>): BaselineSnapshot {
+  const byKey = new Map<string, EntityBaseline>();
+  for (const baseline of baselines) {
+    byKey.set(`${baseline.entityType}\u0000${baseline.entityId}`, baseline);
+  }
+  return { get: (entityType, entityId) => byKey.get(`${entityType}\u0000${entityId}`) };
 }

@@ -30,6 +30,7 @@ export const sourcesConfig = registerAs('sources', () => {
           token: e.OP_EVENTS_API_TOKEN,
           url: e.OP_EVENTS_API_URL,
           pollIntervalMs: e.OP_EVENTS_POLL_INTERVAL * 1000,
+          maxRequestsPerMinute: e.OP_EVENTS_MAX_REQUESTS_PER_MINUTE,
           startTime: e.OP_EVENTS_START_TIME
             ? new Date(e.OP_EVENTS_START_TIME)
             : new Date(Date.now() - 30 * 86_400_000),
@@ -49,10 +50,41 @@ export const sourcesConfig = registerAs('sources', () => {
 
 export const alertingConfig = registerAs('alerting', () => ({ horizonMs: env().ALERT_HORIZON }));
 
+export const notificationsConfig = registerAs('notifications', () => {
+  const e = env();
+  return {
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_CHANNEL
+        ? { token: e.SLACK_BOT_TOKEN, channel: e.SLACK_CHANNEL, apiUrl: e.SLACK_API_URL }
+        : null,
+    slackApiUrl: e.SLACK_API_URL,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET ?? null,
+    email:
+      e.SMTP_URL && e.ALERT_EMAIL_FROM && e.ALERT_EMAIL_TO
+        ? {
+            smtpUrl: e.SMTP_URL,
+            from: e.ALERT_EMAIL_FROM,
+            to: e.ALERT_EMAIL_TO.split(',')
+              .map((address) => address.trim())
+              .filter(Boolean),
+          }
+        : null,
+  };
+});
+
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type QueueConfig = ConfigType<typeof queueConfig>;
 export type SourcesConfig = ConfigType<typeof sourcesConfig>;
 export type AlertingConfig = ConfigType<typeof alertingConfig>;
+export type NotificationsConfig = ConfigType<typeof notificationsConfig>;
 
-export const ALL_CONFIG = [appConfig, databaseConfig, queueConfig, sourcesConfig, alertingConfig];
+export const ALL_CONFIG = [
+  appConfig,
+  databaseConfig,
+  queueConfig,
+  sourcesConfig,
+  alertingConfig,
+  notificationsConfig,
+];

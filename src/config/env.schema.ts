@@ -51,6 +51,11 @@ export const envSchema = z.object({
   OP_EVENTS_API_TOKEN: optionalText,
   OP_EVENTS_API_URL: optionalUrl,
   OP_EVENTS_POLL_INTERVAL: seconds(10),
+  // The Events API allows 600 requests a minute per token; raise only against another server.
+  OP_EVENTS_MAX_REQUESTS_PER_MINUTE: z.preprocess(
+    blankAsUndefined,
+    z.coerce.number().int().positive().default(600),
+  ),
   OP_EVENTS_START_TIME: z.preprocess(blankAsUndefined, z.iso.datetime({ offset: true }).optional()),
   OP_CONNECT_URL: optionalUrl,
   OP_CONNECT_TOKEN: optionalText,

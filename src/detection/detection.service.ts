@@ -1,23 +1,106 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { EntityType } from '../baselines/baseline-snapshot';
+import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
+import { AlertsService } from '../incidents/alerts.service';
+import type { DetectEvent } from '../rules/engine/detect-event';
+import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
+import { RulesService } from '../rules/rules.service';
+import { byEventTime, toDetectEvent } from './detect-event.mapper';
+import { loadHistories } from './history-loader';
+
+const DAY_MS = 86_400_000;
+/** Hourly history loaded for rate rules; the longest baselineDays a rule may ask for. */
+const HOURLY_DAYS = 90;
+
+export interface DetectionOutcome {
+  events: number;
+  alerts: string[];
+  skipped: boolean;
+}
 
 /**
- * Runs detection over one committed ingest batch. Idempotent: a batch processed twice
- * leaves the same result.
+ * Detection of one committed ingest batch, in one transaction: baselines as they were,
+ * every enabled rule, alerts recorded once, then the baselines learn the batch. A batch
+ * already done (a retried or duplicated job) is skipped.
  */
 @Injectable()
 export class DetectionService {
   private readonly logger = new Logger(DetectionService.name);
 
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventsService,
+    private readonly rules: RulesService,
+    private readonly baselines: BaselinesService,
+    private readonly alerts: AlertsService,
+  ) {}
 
-  async processBatch(batchId: string): Promise<{ events: number }> {
-    const ids = await this.events.batchEventIds(batchId);
-    if (ids === null) {
-      this.logger.warn(`Batch ${batchId} no longer exists; nothing to detect`);
-      return { events: 0 };
+  async processBatch(batchId: string): Promise<DetectionOutcome> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const batch = await this.events.lockBatch(manager, batchId);
+      if (!batch || batch.detected) {
+        return { events: 0, alerts: [] as string[], changeIds: [] as string[], skipped: true };
+      }
+
+      const rows = await this.events.findForDetection(manager, batch.eventIds);
+      const judged = rows.map(toDetectEvent).sort(byEventTime);
+      const { rules, lists } = await this.rules.detectionState();
+      const now = new Date();
+      const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
+      const baselines = await this.baselines.loadSnapshot(
+        entitiesOf(judged),
+        new Date(first - HOURLY_DAYS * DAY_MS),
+      );
+      const batchRules = rules.filter((rule) => rule.kind !== 'heartbeat');
+      const histories = await loadHistories(
+        manager,
+        this.events,
+        batchRules.map((rule) => historyNeed(rule, judged, lists)),
+      );
+      const byId = new Map(judged.map((event) => [event.id, event]));
+      const findings = batchRules.flatMap((rule, i) =>
+        evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }).map(
+          (candidate) => {
+            const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
+            return {
+              candidate,
+              rule,
+              batchId,
+              ingestedAt: evidence.reduce(
+                (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
+                evidence[0]?.ingestedAt ?? now,
+              ),
+              actorLabel: evidence.find((event) => event!.actorEmail)?.actorEmail ?? null,
+            };
+          },
+        ),
+      );
+      const { alertIds, changeIds } = await this.alerts.record(manager, findings, now);
+      await this.baselines.applyBatch(manager, judged);
+      await this.events.markBatchDetected(manager, batchId);
+      return { events: judged.length, alerts: alertIds, changeIds, skipped: false };
+    });
+    await this.alerts.routeChanges(outcome.changeIds);
+    if (outcome.alerts.length) {
+      this.logger.log(`Batch ${batchId}: ${outcome.alerts.length} new alert(s)`);
     }
-    await this.events.markBatchDetected(batchId);
-    return { events: ids.length };
+    return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
   }
+}
+
+/** The baselines a batch touches: its users, Connect tokens and Connect servers. */
+function entitiesOf(events: readonly DetectEvent[]) {
+  const seen = new Map<string, { entityType: EntityType; entityId: string }>();
+  const add = (entityType: EntityType, entityId: string | null) => {
+    if (entityId) seen.set(`${entityType}:${entityId}`, { entityType, entityId });
+  };
+  for (const event of events) {
+    if (event.actorType === 'user') add('user', event.actorId);
+    if (event.actorType === 'connect_token') add('connect_token', event.actorId);
+    add('connect_server', event.connectServerId);
+  }
+  return [...seen.values()];
 }

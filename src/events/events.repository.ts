@@ -132,19 +132,24 @@ export class EventsRepository {
     return row.id;
   }
 
-  async markBatchDetected(batchId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ingest_batches SET detected_at = now() WHERE id = $1 AND detected_at IS NULL`,
+  /**
+   * Takes a batch for detection: the row lock makes a second worker running the same batch
+   * wait, then find it done. Null when the batch does not exist.
+   */
+  async lockBatch(
+    manager: EntityManager,
+    batchId: string,
+  ): Promise<{ eventIds: string[]; detected: boolean } | null> {
+    const rows: Array<{ event_ids: string[]; detected_at: Date | null }> = await manager.query(
+      `SELECT event_ids, detected_at FROM ingest_batches WHERE id = $1 FOR UPDATE`,
       [batchId],
     );
+    if (rows.length === 0) return null;
+    return { eventIds: rows[0].event_ids.map(String), detected: rows[0].detected_at !== null };
   }
 
-  async batchEventIds(batchId: string): Promise<string[] | null> {
-    const rows: Array<{ event_ids: string[] }> = await this.dataSource.query(
-      `SELECT event_ids FROM ingest_batches WHERE id = $1`,
-      [batchId],
-    );
-    return rows.length ? rows[0].event_ids.map(String) : null;
+  async markBatchDetected(manager: EntityManager, batchId: string): Promise<void> {
+    await manager.query(`UPDATE ingest_batches SET detected_at = now() WHERE id = $1`, [batchId]);
   }
 
   /** Batches committed more than `olderThanMs` ago that detection has not finished. */
@@ -164,6 +169,64 @@ export class EventsRepository {
       ids,
     ]);
   }
+
+  /** Events without their raw copy: what detection reads. */
+  async findForDetection(manager: EntityManager, ids: string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    return manager.query(`SELECT ${DETECTION_COLUMNS} FROM events WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ]);
+  }
+
+  /** Stored events in event-time order (then id), a page at a time after `after`. */
+  async scanForDetection(
+    from: Date,
+    to: Date,
+    after: { time: Date; id: string } | null,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return this.dataSource.query(
+      `SELECT ${DETECTION_COLUMNS} FROM events
+       WHERE event_time >= $1 AND event_time <= $2
+         AND ($3::timestamptz IS NULL OR (event_time, id) > ($3::timestamptz, $4::bigint))
+       ORDER BY event_time, id LIMIT $5`,
+      [from, to, after?.time ?? null, after?.id ?? null, limit],
+    );
+  }
+
+  async countInRange(from: Date, to: Date): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM events WHERE event_time >= $1 AND event_time <= $2`,
+      [from, to],
+    );
+    return Number(row.n);
+  }
+
+  /** Stored events of some streams whose `column` is one of `keys`, in an event-time range. */
+  async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
+    if (query.keys.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    return manager.query(
+      `SELECT ${DETECTION_COLUMNS} FROM events
+       WHERE ${query.column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
+         AND stream = ANY($4::text[])`,
+      [query.keys, query.from, query.to, query.streams],
+    );
+  }
+}
+
+const DETECTION_COLUMNS = [
+  'id',
+  'ingested_at',
+  ...COLUMNS.map(([column]) => column).filter((column) => column !== 'raw'),
+].join(', ');
+const HISTORY_COLUMNS = new Set(COLUMNS.map(([column, type]) => (type === 'text' ? column : '')));
+
+export interface HistoryQuery {
+  column: string;
+  keys: string[];
+  from: Date;
+  to: Date;
+  streams: Stream[];
 }
 
 /** An events row as PostgreSQL returns it (snake_case). */

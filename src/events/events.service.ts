@@ -9,7 +9,7 @@ import {
   DetectBatchPayload,
   detectBatchJobId,
 } from '../queue/queue.contract';
-import { EventRow, EventsRepository, Rejection } from './events.repository';
+import { EventRow, EventsRepository, HistoryQuery, Rejection } from './events.repository';
 import type { NormalizedEvent } from './normalize/normalized-event';
 
 export interface IncomingBatch {
@@ -93,16 +93,32 @@ export class EventsService {
     }
   }
 
-  batchEventIds(batchId: string): Promise<string[] | null> {
-    return this.repository.batchEventIds(batchId);
-  }
-
   findEventsByIds(ids: string[]): Promise<EventRow[]> {
     return this.repository.findEventsByIds(ids);
   }
 
-  markBatchDetected(batchId: string): Promise<void> {
-    return this.repository.markBatchDetected(batchId);
+  lockBatch(manager: EntityManager, batchId: string) {
+    return this.repository.lockBatch(manager, batchId);
+  }
+
+  markBatchDetected(manager: EntityManager, batchId: string): Promise<void> {
+    return this.repository.markBatchDetected(manager, batchId);
+  }
+
+  findForDetection(manager: EntityManager, ids: string[]): Promise<EventRow[]> {
+    return this.repository.findForDetection(manager, ids);
+  }
+
+  scanForDetection(from: Date, to: Date, after: { time: Date; id: string } | null, limit: number) {
+    return this.repository.scanForDetection(from, to, after, limit);
+  }
+
+  countInRange(from: Date, to: Date): Promise<number> {
+    return this.repository.countInRange(from, to);
+  }
+
+  findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
+    return this.repository.findHistory(manager, query);
   }
 
   findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {

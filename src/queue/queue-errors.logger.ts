@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DETECT_QUEUE } from './queue.contract';
+import { DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 
 const REPEAT_AFTER_MS = 60_000;
 
@@ -14,10 +14,13 @@ export class QueueErrorsLogger implements OnModuleInit {
   private readonly logger = new Logger('Queues');
   private lastLoggedAt = 0;
 
-  constructor(@InjectQueue(DETECT_QUEUE) private readonly detect: Queue) {}
+  constructor(
+    @InjectQueue(DETECT_QUEUE) private readonly detect: Queue,
+    @InjectQueue(NOTIFY_QUEUE) private readonly notify: Queue,
+  ) {}
 
   onModuleInit(): void {
-    for (const queue of [this.detect]) {
+    for (const queue of [this.detect, this.notify]) {
       queue.on('error', (error: Error) => {
         const now = Date.now();
         if (now - this.lastLoggedAt < REPEAT_AFTER_MS) return;

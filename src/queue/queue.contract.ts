@@ -20,3 +20,36 @@ export const DETECT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
   removeOnFail: { count: 5000 },
 };
+
+export const NOTIFY_QUEUE = 'notify';
+/** An incident change to route to its channels (creates one delivery per channel). */
+export const ROUTE_CHANGE_JOB = 'route-change';
+/** One delivery: an incident change sent to one channel. */
+export const DELIVER_JOB = 'deliver';
+
+export interface RouteChangePayload {
+  changeId: string;
+}
+
+export interface DeliverPayload {
+  deliveryId: string;
+}
+
+/** BullMQ ignores a job whose id exists: a change is routed once, a delivery sent once. */
+export const routeChangeJobId = (changeId: string) => `change-${changeId}`;
+export const deliverJobId = (deliveryId: string) => `delivery-${deliveryId}`;
+
+export const ROUTE_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: true,
+  removeOnFail: { count: 5000 },
+};
+
+/** Exponential from 5 s with jitter; six attempts, then the delivery is marked failed. */
+export const DELIVER_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 5000, jitter: 1 },
+  removeOnComplete: true,
+  removeOnFail: { count: 5000 },
+};

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { queueConfig, QueueConfig } from '../config/app.config';
-import { DETECT_JOB_OPTIONS, DETECT_QUEUE } from './queue.contract';
+import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 import { QueueErrorsLogger } from './queue-errors.logger';
 import { redisConnection } from './redis-connection';
 
@@ -16,7 +16,10 @@ import { redisConnection } from './redis-connection';
         prefix: config.prefix,
       }),
     }),
-    BullModule.registerQueue({ name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS }),
+    BullModule.registerQueue(
+      { name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS },
+      { name: NOTIFY_QUEUE },
+    ),
   ],
   providers: [QueueErrorsLogger],
   exports: [BullModule],

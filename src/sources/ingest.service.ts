@@ -26,7 +26,6 @@ import { SourcesRepository } from './sources.repository';
 
 export const eventsSourceId = (stream: EventsApiStream) => `events:${stream}`;
 export const CONNECT_SOURCE_ID = 'connect:activity';
-const EVENTS_API_REQUESTS_PER_MINUTE = 600;
 
 /**
  * Starts one poll loop per readable stream: the Events API streams the token may read
@@ -120,7 +119,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       }
       throw error;
     }
-    const limiter = new RateLimiter(EVENTS_API_REQUESTS_PER_MINUTE);
+    const limiter = new RateLimiter(config.maxRequestsPerMinute);
     for (const stream of streams) {
       const id = eventsSourceId(stream);
       const { feature } = EVENTS_API_STREAMS[stream];

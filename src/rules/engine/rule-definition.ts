@@ -16,9 +16,14 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+export const FILTER_OPS = ['eq', 'neq', 'in', 'regex', 'cidr', 'exists', 'eqField'] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
 /**
  * A filter over normalized fields. A string value starting with `@` names a list
- * (`{ field: 'ip', op: 'cidr', value: '@corporateEgress' }`).
+ * (`{ field: 'ip', op: 'cidr', value: '@corporateEgress' }`; `in` and `cidr` take lists).
+ * `eqField` compares two fields of the same event (`{ field: 'actorId', op: 'eqField',
+ * value: 'auxId' }`: the actor acted on themself); both must be non-null and equal.
  */
 export type Filter =
   | { all: Filter[] }
@@ -28,7 +33,8 @@ export type Filter =
   | { field: EventField; op: 'in'; value: Array<string | number> | string }
   | { field: EventField; op: 'regex'; value: string; flags?: string }
   | { field: EventField; op: 'cidr'; value: string[] | string }
-  | { field: EventField; op: 'exists'; value?: boolean };
+  | { field: EventField; op: 'exists'; value?: boolean }
+  | { field: EventField; op: 'eqField'; value: EventField };
 
 export type MatchParams = Record<string, never>;
 

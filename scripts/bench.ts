@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: a large simulated tenant pushed through the real pipeline — fake Events
+ * API and Connect server → ingest → PostgreSQL → detect (every default rule) → alerts — with
+ * vaultwatch running as its own process (APP_ROLE=all), as in production. Prints end-to-end
+ * events/s, alert latency percentiles (batch committed → alert recorded) and the service's
+ * peak RSS, sampled over the run.
+ *
+ *   npm run bench -- --users 2000 --days 30
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { FakeConnectServer } from '../test/support/fake-connect';
+import { FakeEventsApi } from '../test/support/fake-events-api';
+import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
+import { SimClock } from '../test/support/sim-clock';
+
+const DAY_MS = 86_400_000;
+const ADMIN_KEY = 'vw_bench_admin_key_000000000000000';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '2000' },
+      days: { type: 'string', default: '30' },
+      seed: { type: 'string', default: '42' },
+      port: { type: 'string', default: '3900' },
+    },
+  });
+  const databaseUrl =
+    process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vaultwatch_bench';
+  await resetDatabase(databaseUrl);
+
+  const clockStart = Date.parse('2026-11-01T00:00:00Z');
+  const generated = Date.now();
+  const scenario = generateScenario({
+    seed: Number(values.seed),
+    users: Number(values.users),
+    start: new Date(clockStart - Number(values.days) * DAY_MS),
+    end: new Date(clockStart),
+    connectServers: 1,
+    connectTokens: 20,
+  });
+  const counts = scenarioCounts(scenario);
+  log(`scenario: ${JSON.stringify(counts)} in ${Date.now() - generated} ms`);
+
+  const clock = SimClock.frozen(clockStart + 60_000);
+  const eventsApi = new FakeEventsApi({ clock, seed: 1, accountUuid: scenario.meta.accountUuid });
+  eventsApi.loadScenario(scenario);
+  await eventsApi.start();
+  const [server] = scenario.connectServers;
+  const connect = new FakeConnectServer({ clock, seed: 1, serverId: server.id });
+  connect.loadScenario(scenario, { serverId: server.id });
+  await connect.start();
+  const total = counts.total;
+
+  const started = Date.now();
+  const service = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `vwbench${Date.now()}`,
+      PORT: values.port,
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY: ADMIN_KEY,
+      OP_EVENTS_API_TOKEN: eventsApi.createToken(),
+      OP_EVENTS_API_URL: eventsApi.url,
+      OP_EVENTS_START_TIME: new Date(clockStart - (Number(values.days) + 1) * DAY_MS).toISOString(),
+      OP_EVENTS_POLL_INTERVAL: '1',
+      // The fake is not rate limited; the real API would cap one token near 10,000 events/s.
+      OP_EVENTS_MAX_REQUESTS_PER_MINUTE: '60000',
+      OP_CONNECT_URL: connect.url,
+      OP_CONNECT_TOKEN: connect.createToken(),
+      OP_CONNECT_POLL_INTERVAL: '1',
+    },
+  });
+  const rss: number[] = [];
+  const sampler = setInterval(() => {
+    const kb = residentKb(service.pid);
+    if (kb) rss.push(kb);
+  }, 500);
+
+  await waitUntilHealthy(values.port);
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  let progress = { stored: 0, detected: 0 };
+  let lastReport = 0;
+  while (progress.detected < total) {
+    await sleep(500);
+    progress = await measure(db);
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      const seconds = (Date.now() - started) / 1000;
+      log(
+        `${seconds.toFixed(0)} s: stored ${progress.stored}, detected ${progress.detected} of ${total}; ` +
+          `RSS ${Math.round((rss.at(-1) ?? 0) / 1024)} MB`,
+      );
+    }
+    if (service.exitCode !== null) throw new Error('the service exited during the benchmark');
+  }
+  const elapsed = (Date.now() - started) / 1000;
+  clearInterval(sampler);
+
+  const latency = await db.query<{ p50: number; p95: number; p99: number; alerts: string }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, count(*) AS alerts
+     FROM (SELECT extract(epoch FROM a.created_at - b.created_at) * 1000 AS ms
+           FROM alerts a JOIN ingest_batches b ON b.id = a.batch_id) AS l`,
+  );
+  const rules = await db.query<{ name: string; n: string }>(
+    `SELECT r.definition->>'name' AS name, count(a.id) AS n FROM rules r
+     LEFT JOIN alerts a ON a.rule_id = r.id GROUP BY 1 ORDER BY 2 DESC, 1`,
+  );
+  service.kill('SIGTERM');
+  await db.end();
+  await Promise.all([eventsApi.stop(), connect.stop()]);
+
+  const [l] = latency.rows;
+  const thirds = [
+    rss.slice(0, rss.length / 3),
+    rss.slice(rss.length / 3, (2 * rss.length) / 3),
+    rss.slice((2 * rss.length) / 3),
+  ];
+  const peak = (values: number[]) => Math.round(Math.max(0, ...values) / 1024);
+  const result = {
+    events: total,
+    users: scenario.users.length,
+    seconds: Number(elapsed.toFixed(1)),
+    eventsPerSecond: Math.round(total / elapsed),
+    alerts: Number(l.alerts),
+    alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
+    peakRssMb: peak(rss),
+    peakRssMbByThird: thirds.map(peak),
+    alertsByRule: Object.fromEntries(rules.rows.map((row) => [row.name, Number(row.n)])),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function measure(db: Client): Promise<{ stored: number; detected: number }> {
+  const { rows } = await db.query<{ stored: string; detected: string }>(
+    `SELECT (SELECT coalesce(sum(events_stored), 0) FROM sources) AS stored,
+            (SELECT coalesce(sum(cardinality(event_ids)), 0) FROM ingest_batches
+             WHERE detected_at IS NOT NULL) AS detected`,
+  );
+  return { stored: Number(rows[0].stored), detected: Number(rows[0].detected) };
+}
+
+function residentKb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The service answers /health once its migrations ran and PostgreSQL and Redis are up. */
+async function waitUntilHealthy(port: string): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (healthy) return;
+    await sleep(500);
+  }
+  throw new Error('the service did not become healthy');
+}
+
+async function resetDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  await admin.end();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value: number | null) => (value === null ? null : Math.round(value));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+import type { DetectEvent } from '../rules/engine/detect-event';
+import {
+  type BaselineDimension,
+  DIMENSIONS_BY_ENTITY,
+  ENTITY_TYPES,
+  type EntityType,
+  entityOf,
+  hourlyActionOf,
+} from './baseline-snapshot';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Hourly counts older than this are neither written nor kept. */
+export const HOURLY_RETENTION_DAYS = 90;
+
+export interface EntityKey {
+  entityType: EntityType;
+  entityId: string;
+}
+
+export interface LocationDelta {
+  at: Date;
+  latitude: number;
+  longitude: number;
+  country: string | null;
+  city: string | null;
+}
+
+/** What one batch adds to an entity's profile. */
+export interface ProfileDelta extends EntityKey {
+  /** The label of the newest event that carries one, and that event's time. */
+  label: string | null;
+  labelAt: Date | null;
+  firstEventAt: Date;
+  lastEventAt: Date;
+  eventCount: number;
+  successfulSignins: number;
+  /** The located event with the greatest event time, if any taught a location. */
+  location: LocationDelta | null;
+}
+
+/** A UTC day on which the entity was active (`YYYY-MM-DD`). */
+export interface ActiveDayRow extends EntityKey {
+  day: string;
+}
+
+export interface HourlyDelta extends EntityKey {
+  action: string;
+  hourStart: Date;
+  count: number;
+}
+
+export interface SeenDelta extends EntityKey {
+  dimension: BaselineDimension;
+  value: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  count: number;
+}
+
+/**
+ * One batch folded into the rows it adds, one row per key, each list sorted by its key so
+ * that two workers upserting overlapping batches take row locks in the same order.
+ */
+export interface BatchAggregate {
+  profiles: ProfileDelta[];
+  activeDays: ActiveDayRow[];
+  hourly: HourlyDelta[];
+  seen: SeenDelta[];
+}
+
+/**
+ * Whether an event may teach an entity what is normal for it (seen values, last location).
+ * A failed sign-in or a denied Connect request is the attacker's behaviour as often as the
+ * owner's: it is counted (hourly, profile) but its country, IP or client is not learned, so
+ * a later success from there still looks new.
+ */
+export function teachesNormal(event: DetectEvent): boolean {
+  if (event.stream === 'signin_attempt') return event.result === 'success';
+  if (event.stream === 'connect_activity') return event.result?.toUpperCase() !== 'DENY';
+  return true;
+}
+
+const SEP = '\u0000';
+
+/** Plain code-unit order: the same in every process, whatever the locale or collation. */
+export function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+const sortedBy = <T>(rows: Iterable<T>, key: (row: T) => string[]): T[] =>
+  [...rows]
+    .map((row) => ({ row, key: key(row) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ row }) => row);
+
+export const floorToHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
+export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+function labelOf(entityType: EntityType, event: DetectEvent): string | null {
+  return entityType === 'user' ? (event.actorEmail ?? event.actorName) : null;
+}
+
+function dimensionValue(event: DetectEvent, dimension: BaselineDimension): string | null {
+  return event[dimension];
+}
+
+/**
+ * Folds a batch into per-key increments (pure; `now` decides which events are too old for
+ * hourly counts). Events count in the hour of their event time, so late events land in
+ * their own hour; events older than 90 days before `now` still update the profile, the
+ * active days and the seen values, but no hourly count.
+ */
+export function aggregateBatch(events: readonly DetectEvent[], now: Date): BatchAggregate {
+  const hourlyFloor = now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS;
+  const profiles = new Map<string, ProfileDelta>();
+  const activeDays = new Map<string, ActiveDayRow>();
+  const hourly = new Map<string, HourlyDelta>();
+  const seen = new Map<string, SeenDelta>();
+
+  for (const event of events) {
+    const time = event.eventTime;
+    const teaches = teachesNormal(event);
+    const action = hourlyActionOf(event);
+    for (const entityType of ENTITY_TYPES) {
+      const entityId = entityOf(event, entityType);
+      if (entityId === null || entityId === '') continue;
+      const entityKey = `${entityType}${SEP}${entityId}`;
+
+      let profile = profiles.get(entityKey);
+      if (!profile) {
+        profile = {
+          entityType,
+          entityId,
+          label: null,
+          labelAt: null,
+          firstEventAt: time,
+          lastEventAt: time,
+          eventCount: 0,
+          successfulSignins: 0,
+          location: null,
+        };
+        profiles.set(entityKey, profile);
+      }
+      profile.eventCount += 1;
+      if (time < profile.firstEventAt) profile.firstEventAt = time;
+      if (time > profile.lastEventAt) profile.lastEventAt = time;
+      if (event.stream === 'signin_attempt' && event.result === 'success') {
+        profile.successfulSignins += 1;
+      }
+      const label = labelOf(entityType, event);
+      if (label !== null && (profile.labelAt === null || time >= profile.labelAt)) {
+        profile.label = label;
+        profile.labelAt = time;
+      }
+      if (
+        teaches &&
+        event.latitude !== null &&
+        event.longitude !== null &&
+        (profile.location === null || time > profile.location.at)
+      ) {
+        profile.location = {
+          at: time,
+          latitude: event.latitude,
+          longitude: event.longitude,
+          country: event.country,
+          city: event.city,
+        };
+      }
+
+      const day = utcDay(time);
+      activeDays.set(`${entityKey}${SEP}${day}`, { entityType, entityId, day });
+
+      if (action !== null && time.getTime() >= hourlyFloor) {
+        const hourStart = floorToHour(time.getTime());
+        const hourKey = `${entityKey}${SEP}${action}${SEP}${hourStart}`;
+        const row = hourly.get(hourKey);
+        if (row) row.count += 1;
+        else {
+          hourly.set(hourKey, {
+            entityType,
+            entityId,
+            action,
+            hourStart: new Date(hourStart),
+            count: 1,
+          });
+        }
+      }
+
+      if (!teaches) continue;
+      for (const dimension of DIMENSIONS_BY_ENTITY[entityType]) {
+        const value = dimensionValue(event, dimension);
+        if (value === null || value === '') continue;
+        const seenKey = `${entityKey}${SEP}${dimension}${SEP}${value}`;
+        const row = seen.get(seenKey);
+        if (row) {
+          row.count += 1;
+          if (time < row.firstSeen) row.firstSeen = time;
+          if (time > row.lastSeen) row.lastSeen = time;
+        } else {
+          seen.set(seenKey, {
+            entityType,
+            entityId,
+            dimension,
+            value,
+            firstSeen: time,
+            lastSeen: time,
+            count: 1,
+          });
+        }
+      }
+    }
+  }
+
+  return {
+    profiles: sortedBy(profiles.values(), (r) => [r.entityType, r.entityId]),
+    activeDays: sortedBy(activeDays.values(), (r) => [r.entityType, r.entityId, r.day]),
+    // Hour starts are epoch ms of equal length up to year 2286: as strings they sort as numbers.
+    hourly: sortedBy(hourly.values(), (r) => [
+      r.entityType,
+      r.entityId,
+      r.action,
+      String(r.hourStart.getTime()).padStart(15, '0'),
+    ]),
+    seen: sortedBy(seen.values(), (r) => [r.entityType, r.entityId, r.dimension, r.value]),
+  };
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Duties } from '../config/duties';
+import { BaselinesController } from './baselines.controller';
+import {
+  BASELINES_OPTIONS,
+  BaselinesOptions,
+  DEFAULT_BASELINES_OPTIONS,
+} from './baselines.options';
+import { BaselinesRepository } from './baselines.repository';
+import { BaselinesRetentionService } from './baselines-retention.service';
+import { BaselinesService } from './baselines.service';
+
+/**
+ * Per-entity baselines. BaselinesService is exported for the detection worker (loadSnapshot,
+ * applyBatch); the REST controller runs in API processes, retention in worker processes.
+ */
+@Module({})
+export class BaselinesModule {
+  static register(duties: Duties, options: Partial<BaselinesOptions> = {}): DynamicModule {
+    return {
+      module: BaselinesModule,
+      controllers: duties.api ? [BaselinesController] : [],
+      providers: [
+        { provide: BASELINES_OPTIONS, useValue: { ...DEFAULT_BASELINES_OPTIONS, ...options } },
+        BaselinesRepository,
+        BaselinesService,
+        ...(duties.worker ? [BaselinesRetentionService] : []),
+      ],
+      exports: [BaselinesService],
+    };
+  }
+}

@@ -1,0 +1,257 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { DetectEvent } from '../rules/engine/detect-event';
+import {
+  aggregateBatch,
+  DAY_MS,
+  type EntityKey,
+  floorToHour,
+  HOURLY_RETENTION_DAYS,
+} from './baseline-aggregate';
+import {
+  type BaselineDimension,
+  type BaselineSnapshot,
+  DIMENSIONS_BY_ENTITY,
+  type EntityBaseline,
+  type EntityType,
+  type SeenValue,
+  snapshotOf,
+} from './baseline-snapshot';
+import {
+  type ActionRate,
+  hourOfWeekRates,
+  type Maturity,
+  maturityOf,
+  rateWindow,
+  type RateWindow,
+} from './baseline-statistics';
+import { decodeCursor, encodeCursor, type ListPosition } from './baselines-cursor';
+import { BASELINES_OPTIONS, type BaselinesOptions } from './baselines.options';
+import {
+  type BaselineProfile,
+  BaselinesRepository,
+  type DeletedBaseline,
+  type ListedProfile,
+  type SeenRow,
+} from './baselines.repository';
+
+/** Seen values shown per dimension in one actor's answer (the most frequent first). */
+export const SEEN_VALUES_SHOWN = 200;
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor: not a cursor this API returned');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export interface BaselinePage {
+  items: Array<ListedProfile & { maturity: Maturity }>;
+  nextCursor: string | null;
+}
+
+export interface SeenDimension {
+  dimension: BaselineDimension;
+  total: number;
+  values: SeenRow[];
+}
+
+export interface BaselineDetail {
+  profile: BaselineProfile;
+  maturity: Maturity;
+  window: RateWindow;
+  rates: ActionRate[];
+  seen: SeenDimension[];
+}
+
+export interface ForgetResult {
+  /** False when another process was running retention already. */
+  ran: boolean;
+  hourlyCounts: number;
+  seenValues: number;
+}
+
+/**
+ * What vaultwatch learned per user, Connect token and Connect server: written once per
+ * detection batch, read once per batch as a snapshot, reviewed and reset over REST.
+ */
+@Injectable()
+export class BaselinesService {
+  private readonly logger = new Logger(BaselinesService.name);
+
+  constructor(
+    private readonly repository: BaselinesRepository,
+    @Inject(BASELINES_OPTIONS) private readonly options: BaselinesOptions,
+  ) {}
+
+  /**
+   * The baselines of a batch's entities as they are now (call before applyBatch): one query
+   * per table. Pass the detection transaction's manager to read inside it.
+   */
+  async loadSnapshot(
+    entities: Array<{ entityType: EntityType; entityId: string }>,
+    hourlySince: Date,
+    manager?: EntityManager,
+  ): Promise<BaselineSnapshot> {
+    const keys = uniqueKeys(entities);
+    if (keys.length === 0) return snapshotOf([]);
+    const profiles = await this.repository.profilesOf(keys, manager);
+    if (profiles.length === 0) return snapshotOf([]);
+    const known = profiles.map(({ entityType, entityId }) => ({ entityType, entityId }));
+    const [hourly, seen] = await Promise.all([
+      this.repository.hourlyOf(known, hourlySince, manager),
+      this.repository.seenOf(known, manager),
+    ]);
+
+    const byKey = new Map<string, EntityBaseline>();
+    for (const profile of profiles) {
+      byKey.set(keyOf(profile), {
+        entityType: profile.entityType,
+        entityId: profile.entityId,
+        firstEventAt: profile.firstEventAt,
+        lastEventAt: profile.lastEventAt,
+        activeDays: profile.activeDays,
+        seen: new Map(),
+        hourly: new Map(),
+        lastLocation: profile.lastLocation,
+        label: profile.label,
+        eventCount: profile.eventCount,
+        successfulSignins: profile.successfulSignins,
+      });
+    }
+    for (const series of hourly) {
+      const baseline = byKey.get(keyOf(series));
+      if (!baseline) continue;
+      const hours = new Map<number, number>();
+      series.hourStarts.forEach((hourStart, i) => hours.set(hourStart, series.counts[i]));
+      baseline.hourly.set(series.action, hours);
+    }
+    for (const row of seen) {
+      const baseline = byKey.get(keyOf(row));
+      if (!baseline) continue;
+      let values = baseline.seen.get(row.dimension);
+      if (!values) {
+        values = new Map<string, SeenValue>();
+        baseline.seen.set(row.dimension, values);
+      }
+      values.set(row.value, { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count });
+    }
+    return snapshotOf(byKey.values());
+  }
+
+  /**
+   * Learns a batch inside the caller's transaction: aggregated in memory, then one upsert per
+   * table with atomic increments. Not idempotent by itself: the caller commits it together
+   * with the mark that the batch was detected.
+   */
+  async applyBatch(
+    manager: EntityManager,
+    events: readonly DetectEvent[],
+    now: Date = new Date(),
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await this.repository.applyAggregate(manager, aggregateBatch(events, now));
+  }
+
+  /**
+   * Retention: hourly counts older than 90 days, seen values unseen for longer than the
+   * configured maximum (default 180 days).
+   */
+  async forget(now: Date): Promise<ForgetResult> {
+    const hourlyBefore = new Date(floorToHour(now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS));
+    const seenBefore = new Date(now.getTime() - this.options.seenValueMaxAgeDays * DAY_MS);
+    const counts = await this.repository.forget(
+      hourlyBefore,
+      seenBefore,
+      this.options.retentionChunk,
+    );
+    if (counts === null) return { ran: false, hourlyCounts: 0, seenValues: 0 };
+    if (counts.hourlyCounts > 0 || counts.seenValues > 0) {
+      this.logger.log(
+        `Retention deleted ${counts.hourlyCounts} hourly count(s) and ${counts.seenValues} seen value(s)`,
+      );
+    }
+    return { ran: true, ...counts };
+  }
+
+  /** Entities, newest activity first. Throws InvalidCursorError for a cursor not ours. */
+  async list(
+    query: { actor?: string; cursor?: string; limit: number },
+    now: Date = new Date(),
+  ): Promise<BaselinePage> {
+    let after: ListPosition | undefined;
+    if (query.cursor !== undefined) {
+      const position = decodeCursor(query.cursor);
+      if (position === null) throw new InvalidCursorError();
+      after = position;
+    }
+    const prefix = query.actor?.trim();
+    const rows = await this.repository.list({
+      prefix: prefix ? prefix : undefined,
+      after,
+      limit: query.limit + 1,
+    });
+    const items = rows.slice(0, query.limit).map((row) => ({
+      ...row,
+      maturity: maturityOf(row, now),
+    }));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.position) : null,
+    };
+  }
+
+  /** Entities whose id is `actor` (any case), of `entityType` when given. */
+  findActor(actor: string, entityType?: EntityType): Promise<BaselineProfile[]> {
+    return this.repository.findByActor(actor, entityType);
+  }
+
+  /** One entity's baseline: hour-of-week rates per action, seen values, maturity. */
+  async describe(profile: BaselineProfile, now: Date = new Date()): Promise<BaselineDetail> {
+    const window = rateWindow(profile.firstEventAt, profile.lastEventAt, now);
+    const [hourly, seen] = await Promise.all([
+      this.repository.hourlyOf([profile], new Date(window.from), undefined, new Date(window.to)),
+      this.repository.seenValuesOf(profile, SEEN_VALUES_SHOWN),
+    ]);
+    const byDimension = new Map<BaselineDimension, SeenDimension>();
+    for (const dimension of DIMENSIONS_BY_ENTITY[profile.entityType]) {
+      byDimension.set(dimension, { dimension, total: 0, values: [] });
+    }
+    for (const row of seen) {
+      let entry = byDimension.get(row.dimension);
+      if (!entry) {
+        entry = { dimension: row.dimension, total: 0, values: [] };
+        byDimension.set(row.dimension, entry);
+      }
+      entry.total = row.total;
+      entry.values.push(row);
+    }
+    return {
+      profile,
+      maturity: maturityOf(profile, now),
+      window,
+      rates: hourOfWeekRates(hourly, window),
+      seen: [...byDimension.values()],
+    };
+  }
+
+  /** Forgets everything learned about one entity. */
+  async forgetEntity(key: EntityKey): Promise<DeletedBaseline> {
+    const deleted = await this.repository.deleteEntity(key);
+    this.logger.log(
+      `Forgot baseline of ${key.entityType} ${key.entityId}: ${deleted.hourlyCounts} hourly count(s), ${deleted.seenValues} seen value(s)`,
+    );
+    return deleted;
+  }
+}
+
+const keyOf = (key: EntityKey) => `${key.entityType}\u0000${key.entityId}`;
+
+function uniqueKeys(entities: EntityKey[]): EntityKey[] {
+  const unique = new Map<string, EntityKey>();
+  for (const { entityType, entityId } of entities) {
+    unique.set(keyOf({ entityType, entityId }), { entityType, entityId });
+  }
+  return [...unique.values()];
+}

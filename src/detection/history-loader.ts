@@ -1,0 +1,50 @@
+import type { EntityManager } from 'typeorm';
+import type { EventsService } from '../events/events.service';
+import type { DetectEvent } from '../rules/engine/detect-event';
+import type { HistoryNeed } from '../rules/engine/evaluation';
+import { answersNeed } from '../rules/engine/evaluate';
+import { byEventTime, toDetectEvent } from './detect-event.mapper';
+
+const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Answers every rule's history needs with as few queries as possible: needs on the same
+ * field are merged into one query, whose answer each rule then narrows to its own needs.
+ */
+export async function loadHistories(
+  manager: EntityManager,
+  events: EventsService,
+  needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
+): Promise<DetectEvent[][]> {
+  const merged = new Map<string, HistoryNeed>();
+  for (const need of needsByRule.flat()) {
+    if (need.keys.length === 0) continue;
+    const current = merged.get(need.field);
+    merged.set(
+      need.field,
+      current
+        ? {
+            field: need.field,
+            keys: [...new Set([...current.keys, ...need.keys])],
+            from: need.from < current.from ? need.from : current.from,
+            to: need.to > current.to ? need.to : current.to,
+            streams: [...new Set([...current.streams, ...need.streams])],
+          }
+        : need,
+    );
+  }
+  const byField = new Map<string, DetectEvent[]>();
+  for (const need of merged.values()) {
+    const rows = await events.findHistory(manager, { ...need, column: column(need.field) });
+    byField.set(need.field, rows.map(toDetectEvent));
+  }
+  return needsByRule.map((needs) => {
+    const answer = new Map<string, DetectEvent>();
+    for (const need of needs) {
+      for (const event of byField.get(need.field) ?? []) {
+        if (answersNeed(need, event)) answer.set(event.id, event);
+      }
+    }
+    return [...answer.values()].sort(byEventTime);
+  });
+}

@@ -1,0 +1,192 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { toDetectEvent } from '../detection/detect-event.mapper';
+import type { EventRow } from '../events/events.repository';
+import { SEVERITIES } from '../rules/engine/rule-definition';
+import type {
+  AlertDto,
+  IncidentDetailDto,
+  IncidentPageDto,
+  IncidentSummaryDto,
+  ListIncidentsQueryDto,
+  TimelineEntryDto,
+} from './incidents.dto';
+
+const EVIDENCE_PER_ALERT = 100;
+const ALERTS_SHOWN = 200;
+
+type Row = Record<string, unknown>;
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
+const str = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
+/** Reads incidents for the API: newest first, keyset-paginated, with their evidence. */
+@Injectable()
+export class IncidentsQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(query: ListIncidentsQueryDto): Promise<IncidentPageDto> {
+    const limit = query.limit ?? 50;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (query.status) add((p) => `i.status = ${p}`, query.status);
+    if (query.severity) {
+      add(
+        (p) => `i.severity = ANY(${p}::text[])`,
+        SEVERITIES.slice(SEVERITIES.indexOf(query.severity!)),
+      );
+    }
+    if (query.actor) add((p) => `lower(i.actor_id) = lower(${p})`, query.actor);
+    if (query.rule) add((p) => `i.rule_id = ${p}`, query.rule);
+    if (query.since) add((p) => `i.created_at >= ${p}`, query.since);
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      params.push(cursor.createdAt, cursor.id);
+      where.push(
+        `(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`,
+      );
+    }
+    params.push(limit + 1);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT i.*, r.definition->>'name' AS rule_name FROM incidents i JOIN rules r ON r.id = i.rule_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toSummary),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+    };
+  }
+
+  async get(id: string): Promise<IncidentDetailDto> {
+    if (!/^\d{1,18}$/.test(id)) throw new BadRequestException('id: must be an incident number');
+    const [incident]: Row[] = await this.dataSource.query(
+      `SELECT i.*, r.definition->>'name' AS rule_name, r.definition->>'runbook' AS runbook,
+         r.version AS rule_version
+       FROM incidents i JOIN rules r ON r.id = i.rule_id WHERE i.id = $1`,
+      [id],
+    );
+    if (!incident) throw new NotFoundException(`incident ${id} does not exist`);
+    const alerts: Row[] = await this.dataSource.query(
+      `SELECT * FROM alerts WHERE incident_id = $1 ORDER BY id DESC LIMIT ${ALERTS_SHOWN}`,
+      [id],
+    );
+    const evidenceIds = [
+      ...new Set(
+        alerts.flatMap((alert) =>
+          (alert.evidence_event_ids as string[]).slice(0, EVIDENCE_PER_ALERT).map(String),
+        ),
+      ),
+    ];
+    const events: EventRow[] = evidenceIds.length
+      ? await this.dataSource.query(
+          `SELECT id, stream, external_id, event_time, ingested_at, actor_type, actor_id, actor_email,
+             actor_name, connect_server_id, action, result, result_detail, object_type, object_id,
+             aux_id, vault_id, item_id, session_id, ip, country, region, city, latitude, longitude,
+             client_app, client_version, platform, os, user_agent, account_id
+           FROM events WHERE id = ANY($1::bigint[])`,
+          [evidenceIds],
+        )
+      : [];
+    const eventsById = new Map(events.map((row) => [String(row.id), row]));
+    const timeline: Row[] = await this.dataSource.query(
+      `SELECT * FROM incident_changes WHERE incident_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      ...toSummary(incident),
+      ruleVersion: Number(incident.rule_version),
+      runbook: str(incident.runbook) ?? '',
+      alerts: alerts.map((alert) => toAlert(alert, eventsById)),
+      timeline: timeline.map(toTimelineEntry),
+    };
+  }
+}
+
+function toSummary(row: Row): IncidentSummaryDto {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    status: String(row.status),
+    severity: String(row.severity),
+    ruleId: String(row.rule_id),
+    ruleName: String(row.rule_name),
+    groupKey: String(row.group_key),
+    actorId: str(row.actor_id),
+    actorLabel: str(row.actor_label),
+    alertCount: Number(row.alert_count),
+    firstAlertAt: iso(row.first_alert_at)!,
+    lastAlertAt: iso(row.last_alert_at)!,
+    snoozedUntil: iso(row.snoozed_until),
+    acknowledgedBy: str(row.acknowledged_by),
+    acknowledgedAt: iso(row.acknowledged_at),
+    resolvedBy: str(row.resolved_by),
+    resolvedAt: iso(row.resolved_at),
+    previousIncidentId: str(row.previous_incident_id),
+    tags: row.tags as string[],
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+function toAlert(row: Row, events: Map<string, EventRow>): AlertDto {
+  const evidence = (row.evidence_event_ids as string[])
+    .slice(0, EVIDENCE_PER_ALERT)
+    .map((id) => events.get(String(id)))
+    .filter((event): event is EventRow => event !== undefined)
+    .map((event) => {
+      const { id, stream, externalId, eventTime, raw: _raw, ...fields } = toDetectEvent(event);
+      return { id, stream, externalId, eventTime: eventTime.toISOString(), fields };
+    });
+  return {
+    id: String(row.id),
+    ruleVersion: Number(row.rule_version),
+    severity: String(row.severity),
+    mode: String(row.mode),
+    mutedReason: str(row.muted_reason),
+    eventTime: iso(row.event_time)!,
+    createdAt: iso(row.created_at)!,
+    explanation: String(row.explanation),
+    figures: row.figures as Record<string, unknown>,
+    evidence,
+  };
+}
+
+function toTimelineEntry(row: Row): TimelineEntryDto {
+  return {
+    id: String(row.id),
+    kind: String(row.kind),
+    by: str(row.by),
+    note: str(row.note),
+    at: iso(row.created_at)!,
+    notified: Boolean(row.notify),
+    mutedReason: str(row.muted_reason),
+    details: row.details as Record<string, unknown>,
+  };
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && /^\d+$/.test(id)) {
+      return { createdAt, id };
+    }
+  } catch {
+    // reported below
+  }
+  throw new BadRequestException('cursor: not a cursor this API returned');
+}

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
+
+export class SilenceMatchersDto {
+  @ApiPropertyOptional({ type: [String], description: 'Rule ids or names' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  rules?: string[];
+
+  @ApiPropertyOptional({ enum: SEVERITIES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(SEVERITIES, { each: true, message: `severities must be among ${SEVERITIES.join(', ')}` })
+  severities?: Severity[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Actor ids or emails' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  actors?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Rule tags (any of them)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  tags?: string[];
+}
+
+export class CreateSilenceDto {
+  @ApiProperty({ type: SilenceMatchersDto })
+  @ValidateNested()
+  @Type(() => SilenceMatchersDto)
+  matchers!: SilenceMatchersDto;
+
+  @ApiPropertyOptional({ description: 'Default now' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'startsAt must be an ISO 8601 time' })
+  startsAt?: Date;
+
+  @ApiProperty({ description: 'Mandatory: when the silence ends (at most 30 days ahead)' })
+  @Type(() => Date)
+  @IsDate({ message: 'endsAt must be an ISO 8601 time' })
+  endsAt!: Date;
+
+  @ApiProperty({ description: 'Why: mandatory' })
+  @IsString()
+  @IsNotEmpty({ message: 'comment must not be empty' })
+  @MaxLength(2000)
+  comment!: string;
+}
+
+export class SilenceDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: SilenceMatchersDto }) matchers!: SilenceMatchersDto;
+  @ApiProperty() startsAt!: string;
+  @ApiProperty() endsAt!: string;
+  @ApiProperty() comment!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() active!: boolean;
+}

@@ -1,0 +1,175 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { notificationsConfig, NotificationsConfig } from '../config/app.config';
+import { ChannelEntity } from './channel.entity';
+import { buildChannelConfig, FieldProblem } from './channel-config';
+import type { ChannelConfigByType, ChannelType } from './channels/channel';
+import type { CreateChannelDto, UpdateChannelDto } from './channels.dto';
+
+export const ENV_SLACK_CHANNEL = 'default-slack';
+export const ENV_EMAIL_CHANNEL = 'default-email';
+
+/** Notification channels: the defaults from the environment and those created over REST. */
+@Injectable()
+export class ChannelsService implements OnApplicationBootstrap {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
+  ) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(ChannelEntity);
+  }
+
+  /** The environment's Slack and email defaults exist as channels; their secrets stay there. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { slack, email } = this.config;
+    await this.syncEnvChannel(
+      ENV_SLACK_CHANNEL,
+      'slack',
+      slack ? { channel: slack.channel, apiUrl: slack.apiUrl } : null,
+    );
+    await this.syncEnvChannel(
+      ENV_EMAIL_CHANNEL,
+      'email',
+      email ? { from: email.from, to: email.to } : null,
+    );
+  }
+
+  private async syncEnvChannel(
+    name: string,
+    type: ChannelType,
+    settings: Record<string, unknown> | null,
+  ): Promise<void> {
+    if (settings) {
+      await this.dataSource.query(
+        `INSERT INTO channels (name, type, settings, managed_by_env) VALUES ($1, $2, $3, true)
+         ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, enabled = true, updated_at = now()
+         WHERE channels.managed_by_env`,
+        [name, type, settings],
+      );
+    } else {
+      await this.dataSource.query(
+        `UPDATE channels SET enabled = false, updated_at = now() WHERE name = $1 AND managed_by_env`,
+        [name],
+      );
+    }
+  }
+
+  list(): Promise<ChannelEntity[]> {
+    return this.repository.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(id: string): Promise<ChannelEntity> {
+    const channel = await this.repository.findOneBy({ id });
+    if (!channel) throw new NotFoundException(`channel ${id} does not exist`);
+    return channel;
+  }
+
+  async create(input: CreateChannelDto): Promise<ChannelEntity> {
+    const settings = input.settings ?? {};
+    const secrets = input.secrets ?? {};
+    this.check(input.type, settings, secrets);
+    await this.ensureNameFree(input.name);
+    const created = await this.repository.save(
+      this.repository.create({
+        name: input.name,
+        type: input.type,
+        settings,
+        secrets,
+        minSeverity: input.minSeverity ?? 'info',
+        ruleIds: input.ruleIds ?? [],
+        tags: input.tags ?? [],
+        enabled: input.enabled ?? true,
+        managedByEnv: false,
+      }),
+    );
+    return this.get(created.id);
+  }
+
+  async update(id: string, input: UpdateChannelDto): Promise<ChannelEntity> {
+    const channel = await this.get(id);
+    if (
+      channel.managedByEnv &&
+      (input.settings !== undefined || input.secrets !== undefined || input.name !== undefined)
+    ) {
+      throw new ConflictException(
+        `channel ${channel.name} is configured by environment variables: change them there; only minSeverity, ruleIds, tags and enabled can be edited here`,
+      );
+    }
+    if (input.name !== undefined && input.name !== channel.name)
+      await this.ensureNameFree(input.name);
+    const settings = input.settings ?? channel.settings;
+    // Secrets are write-only: those not sent again are kept.
+    const secrets = { ...channel.secrets, ...(input.secrets ?? {}) };
+    if (!channel.managedByEnv) this.check(channel.type, settings, secrets);
+    return this.repository.save({
+      ...channel,
+      name: input.name ?? channel.name,
+      settings,
+      secrets,
+      minSeverity: input.minSeverity ?? channel.minSeverity,
+      ruleIds: input.ruleIds ?? channel.ruleIds,
+      tags: input.tags ?? channel.tags,
+      enabled: input.enabled ?? channel.enabled,
+      updatedAt: new Date(),
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    const channel = await this.get(id);
+    if (channel.managedByEnv) {
+      throw new ConflictException(
+        `channel ${channel.name} is configured by environment variables: unset them, or disable it`,
+      );
+    }
+    await this.repository.delete(id);
+  }
+
+  /** The config a channel sends with; the environment's channels read their secrets there. */
+  configOf<T extends ChannelType>(channel: ChannelEntity & { type: T }): ChannelConfigByType[T] {
+    if (channel.managedByEnv) {
+      const fromEnv = channel.type === 'slack' ? this.config.slack : this.config.email;
+      if (!fromEnv) throw new Error(`channel ${channel.name} is no longer configured`);
+      return fromEnv as ChannelConfigByType[T];
+    }
+    const built = buildChannelConfig(channel.type, channel.settings, channel.secrets, {
+      slackApiUrl: this.config.slackApiUrl,
+    });
+    if (!built.ok) throw new Error(`channel ${channel.name} is misconfigured`);
+    return built.config;
+  }
+
+  private check(
+    type: ChannelType,
+    settings: Record<string, unknown>,
+    secrets: Record<string, unknown>,
+  ) {
+    const built = buildChannelConfig(type, settings, secrets, {
+      slackApiUrl: this.config.slackApiUrl,
+    });
+    if (!built.ok) throw invalid(built.problems);
+  }
+
+  private async ensureNameFree(name: string): Promise<void> {
+    if (await this.repository.findOneBy({ name })) {
+      throw new ConflictException(`name: a channel named ${name} exists`);
+    }
+  }
+}
+
+function invalid(problems: FieldProblem[]): BadRequestException {
+  return new BadRequestException({
+    error: 'Bad Request',
+    message: problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
+    details: problems,
+  });
+}

@@ -1,0 +1,114 @@
+import type { Severity } from '../../rules/engine/rule-definition';
+
+export type ChannelType = 'slack' | 'email' | 'webhook';
+
+/** What changed on an incident; one delivery per (change, channel). */
+export type IncidentChangeKind =
+  | 'opened'
+  | 'updated' // more alerts joined
+  | 'acknowledged'
+  | 'resolved'
+  | 'reopened'
+  | 'snoozed'
+  | 'unsnoozed' // a snooze ran out: triggered again
+  | 'reminder' // still triggered and unacknowledged after the repeat interval
+  | 'test'; // POST /api/v1/channels/:id/test
+
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'snoozed' | 'resolved';
+
+/** Everything a channel needs to tell people about an incident change. No secrets inside. */
+export interface IncidentMessage {
+  incidentId: string;
+  changeId: string;
+  change: IncidentChangeKind;
+  status: IncidentStatus;
+  severity: Severity;
+  /** A short line such as "Bulk export by alice@example.com". */
+  title: string;
+  ruleId: string;
+  ruleName: string;
+  actor: { id: string; label: string | null } | null;
+  /** The explanation of the latest alert, with its baseline figures. */
+  explanation: string;
+  alertCount: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  /** Link to the incident: `${PUBLIC_URL}/api/v1/incidents/:id`. */
+  url: string;
+  /** Who made the change (an API key's name or a Slack user) and their note. */
+  by: string | null;
+  note: string | null;
+  snoozedUntil: Date | null;
+  runbook: string;
+  tags: string[];
+}
+
+/** What a channel keeps about its first message so that later changes update or thread it. */
+export interface DeliveryThread {
+  slack?: { channel: string; ts: string };
+  email?: { rootMessageId: string };
+}
+
+export interface ChannelSendResult {
+  thread: DeliveryThread;
+  /** The provider's id of what was sent (Slack ts, SMTP message id, HTTP status). */
+  providerRef: string;
+}
+
+/** Retrying cannot help: invalid token, unknown channel, rejected address. */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** A passing failure: rate limit, timeout, server down. `retryAfterMs` when the provider said. */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableDeliveryError';
+  }
+}
+
+export interface SlackChannelConfig {
+  token: string;
+  channel: string;
+  /** Slack Web API base, e.g. https://slack.com/api/ (a fake in tests). */
+  apiUrl: string;
+}
+
+export interface EmailChannelConfig {
+  smtpUrl: string;
+  from: string;
+  to: string[];
+}
+
+export interface WebhookChannelConfig {
+  url: string;
+  /** HMAC-SHA256 key for the signature header. */
+  secret: string;
+}
+
+export interface ChannelConfigByType {
+  slack: SlackChannelConfig;
+  email: EmailChannelConfig;
+  webhook: WebhookChannelConfig;
+}
+
+/**
+ * A way to reach people. `thread` is what the channel returned for this incident's first
+ * message (null for the first): later changes update that message or reply in its thread.
+ * Errors must not contain secrets (tokens, passwords, signing keys).
+ */
+export interface NotificationChannel<T extends ChannelType = ChannelType> {
+  readonly type: T;
+  send(
+    config: ChannelConfigByType[T],
+    message: IncidentMessage,
+    thread: DeliveryThread | null,
+  ): Promise<ChannelSendResult>;
+}

@@ -1,0 +1,214 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  type ChannelSendResult,
+  type DeliveryThread,
+  type IncidentChangeKind,
+  type IncidentMessage,
+  type IncidentStatus,
+  type NotificationChannel,
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+  type WebhookChannelConfig,
+} from './channel';
+import { errorDetails } from './error-details';
+import type { Severity } from '../../rules/engine/rule-definition';
+
+/**
+ * The JSON body of a webhook delivery (version 1). Times are ISO 8601 UTC. One delivery per
+ * incident change: `changeId` (also in `X-Vaultwatch-Delivery`) is the receiver's idempotency
+ * key, as a retried delivery carries the same one.
+ */
+export interface WebhookPayload {
+  version: 1;
+  incidentId: string;
+  changeId: string;
+  change: IncidentChangeKind;
+  status: IncidentStatus;
+  severity: Severity;
+  title: string;
+  rule: { id: string; name: string };
+  actor: { id: string; label: string | null } | null;
+  explanation: string;
+  alertCount: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  snoozedUntil: string | null;
+  url: string;
+  by: string | null;
+  note: string | null;
+  runbook: string;
+  tags: string[];
+}
+
+export const WEBHOOK_TIMESTAMP_HEADER = 'X-Vaultwatch-Timestamp';
+export const WEBHOOK_SIGNATURE_HEADER = 'X-Vaultwatch-Signature';
+export const WEBHOOK_DELIVERY_HEADER = 'X-Vaultwatch-Delivery';
+
+export interface WebhookChannelOptions {
+  /** Whole request, answer included. Default 10 s. */
+  timeoutMs?: number;
+  /** Epoch milliseconds for the timestamp header (tests). */
+  now?: () => number;
+}
+
+/**
+ * A signed JSON POST. The signature covers the timestamp and the exact body bytes
+ * (`v1=` + hex HMAC-SHA256 of `<timestamp>.<body>`), so receivers can refuse forged and
+ * replayed calls with `verifyWebhookSignature`.
+ */
+export class WebhookChannel implements NotificationChannel<'webhook'> {
+  readonly type = 'webhook' as const;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(options: WebhookChannelOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async send(
+    config: WebhookChannelConfig,
+    message: IncidentMessage,
+    thread: DeliveryThread | null,
+  ): Promise<ChannelSendResult> {
+    const target = describeUrl(config.url);
+    if (!isHttpUrl(config.url))
+      throw new PermanentDeliveryError(`webhook URL is not http(s): ${target}`);
+    const body = JSON.stringify(webhookPayload(message));
+    const timestamp = String(Math.floor(this.now() / 1000));
+    let response: Response;
+    try {
+      response = await fetch(config.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'vaultwatch-webhook/1',
+          [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(config.secret, timestamp, body),
+          [WEBHOOK_DELIVERY_HEADER]: message.changeId,
+        },
+        body,
+        // A redirect would resend the signed body somewhere the operator did not configure.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new RetryableDeliveryError(`webhook POST ${target} failed: ${networkError(error)}`);
+    }
+    // The answer's body means nothing to us: drop it rather than read a large one.
+    await response.body?.cancel().catch(() => undefined);
+    const status = response.status;
+    if (status >= 200 && status < 300)
+      return { thread: thread ?? {}, providerRef: `HTTP ${status}` };
+    const text = `webhook POST ${target} answered HTTP ${status}`;
+    if (status === 429 || status === 408 || status >= 500)
+      throw new RetryableDeliveryError(
+        text,
+        retryAfterMs(response.headers.get('retry-after'), this.now()),
+      );
+    throw new PermanentDeliveryError(text);
+  }
+}
+
+export function webhookPayload(message: IncidentMessage): WebhookPayload {
+  return {
+    version: 1,
+    incidentId: message.incidentId,
+    changeId: message.changeId,
+    change: message.change,
+    status: message.status,
+    severity: message.severity,
+    title: message.title,
+    rule: { id: message.ruleId, name: message.ruleName },
+    actor: message.actor ? { id: message.actor.id, label: message.actor.label } : null,
+    explanation: message.explanation,
+    alertCount: message.alertCount,
+    firstSeenAt: message.firstSeenAt.toISOString(),
+    lastSeenAt: message.lastSeenAt.toISOString(),
+    snoozedUntil: message.snoozedUntil ? message.snoozedUntil.toISOString() : null,
+    url: message.url,
+    by: message.by,
+    note: message.note,
+    runbook: message.runbook,
+    tags: [...message.tags],
+  };
+}
+
+/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`. */
+export function signWebhookPayload(
+  secret: string,
+  timestamp: string | number,
+  body: string,
+): string {
+  return `v1=${hmacHex(secret, `${String(timestamp)}.${body}`)}`;
+}
+
+/**
+ * For receivers: true when `header` holds a v1 signature of this exact body and timestamp,
+ * and the timestamp is within `toleranceSeconds` of `nowSeconds` (either way). The header
+ * may list several signatures, comma separated (secret rotation). Constant-time comparison.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  timestamp: string | number | null | undefined,
+  body: string | Buffer,
+  header: string | null | undefined,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  if (secret === '' || timestamp === null || timestamp === undefined || !header) return false;
+  const text = String(timestamp).trim();
+  if (!/^\d{1,12}$/.test(text)) return false;
+  if (Math.abs(nowSeconds - Number(text)) > toleranceSeconds) return false;
+  const expected = Buffer.from(
+    createHmac('sha256', secret)
+      .update(`${text}.`)
+      .update(typeof body === 'string' ? Buffer.from(body) : body)
+      .digest('hex'),
+  );
+  let ok = false;
+  for (const part of header.split(',')) {
+    const match = /^v1=([0-9a-f]{64})$/.exec(part.trim());
+    if (!match) continue;
+    // Every candidate is compared, so the time taken does not tell which one matched.
+    if (timingSafeEqual(Buffer.from(match[1]), expected)) ok = true;
+  }
+  return ok;
+}
+
+function hmacHex(secret: string, data: string): string {
+  return createHmac('sha256', secret).update(data).digest('hex');
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function isHttpUrl(url: string): boolean {
+  try {
+    const protocol = new URL(url).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Origin only: webhook paths and queries often carry a secret (Slack, Teams, Discord URLs). */
+function describeUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '[invalid URL]';
+  }
+}
+
+function networkError(error: unknown): string {
+  const { name, code } = errorDetails(error);
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
+  return code ?? name;
+}

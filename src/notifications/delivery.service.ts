@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { notificationsConfig, NotificationsConfig } from '../config/app.config';
+import { ChannelRegistry } from './channels/channel-registry';
+import { PermanentDeliveryError, RetryableDeliveryError } from './channels/channel';
+import { ChannelsService } from './channels.service';
+import { DeliveriesRepository } from './deliveries.repository';
+
+/** Attempts recorded for one delivery, Retry-After waits included, before it is given up. */
+export const MAX_DELIVERY_ATTEMPTS = 20;
+
+export type DeliveryOutcome =
+  | { kind: 'sent' | 'already-done' }
+  | { kind: 'retry-after'; delayMs: number; reason: string }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * Sends one delivery: builds the incident message, sends it on the channel (updating its
+ * first message for later changes), and records the outcome. Never sends a delivery twice
+ * once it is recorded as sent.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly channels: ChannelsService,
+    private readonly registry: ChannelRegistry,
+    @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
+  ) {}
+
+  /**
+   * `lastAttempt` says whether a transient failure now is final. Other errors are thrown
+   * for the queue to retry with backoff.
+   */
+  async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliveryOutcome> {
+    const delivery = await this.deliveries.find(deliveryId);
+    if (!delivery || delivery.status !== 'queued') return { kind: 'already-done' };
+    lastAttempt ||= delivery.attempts + 1 >= MAX_DELIVERY_ATTEMPTS;
+    const channel = await this.channels.get(delivery.channel_id).catch(() => null);
+    if (!channel?.enabled) {
+      await this.deliveries.markAttempt(deliveryId, 'channel disabled or deleted', true);
+      return { kind: 'failed', reason: 'channel disabled or deleted' };
+    }
+    try {
+      const message = await this.deliveries.message(delivery.change_id, this.config.publicUrl);
+      const thread = await this.deliveries.thread(delivery.incident_id, delivery.channel_id);
+      const result = await this.registry.send(
+        channel.type,
+        this.channels.configOf(channel),
+        message,
+        thread,
+      );
+      await this.deliveries.markSent(delivery, result.providerRef, result.thread);
+      return { kind: 'sent' };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof PermanentDeliveryError) {
+        await this.deliveries.markAttempt(deliveryId, reason, true);
+        this.logger.error(`Delivery ${deliveryId} to ${channel.name} failed for good: ${reason}`);
+        return { kind: 'failed', reason };
+      }
+      await this.deliveries.markAttempt(deliveryId, reason, lastAttempt);
+      if (lastAttempt) {
+        this.logger.error(`Delivery ${deliveryId} to ${channel.name} gave up: ${reason}`);
+        return { kind: 'failed', reason };
+      }
+      this.logger.warn(`Delivery ${deliveryId} to ${channel.name} will be retried: ${reason}`);
+      if (error instanceof RetryableDeliveryError && error.retryAfterMs !== undefined) {
+        return { kind: 'retry-after', delayMs: error.retryAfterMs, reason };
+      }
+      throw error;
+    }
+  }
+}

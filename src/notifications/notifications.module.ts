@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { queueConfig, QueueConfig } from '../config/app.config';
+import type { Duties } from '../config/duties';
+import { ChannelEntity } from './channel.entity';
+import { ChannelTestService } from './channel-test.service';
+import { ChannelRegistry } from './channels/channel-registry';
+import { EmailChannel } from './channels/email.channel';
+import { SlackChannel } from './channels/slack.channel';
+import { WebhookChannel } from './channels/webhook.channel';
+import { ChannelsController } from './channels.controller';
+import { ChannelsService } from './channels.service';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryService } from './delivery.service';
+import { DispatchService } from './dispatch.service';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRedis } from './notifications-redis';
+import { NotificationsSweeperService } from './notifications-sweeper.service';
+import { NotifyProcessor } from './notify.processor';
+import { SlackActionsController } from './slack-actions.controller';
+import { SlackRateGate } from './slack-rate-gate';
+
+/** Channels, routing, the delivery queue and its log, and Slack interactivity. */
+@Module({})
+export class NotificationsModule {
+  static register(duties: Duties): DynamicModule {
+    return {
+      module: NotificationsModule,
+      imports: [TypeOrmModule.forFeature([ChannelEntity])],
+      controllers: duties.api
+        ? [ChannelsController, NotificationsController, SlackActionsController]
+        : [],
+      providers: [
+        ChannelsService,
+        ChannelTestService,
+        DeliveriesRepository,
+        DispatchService,
+        DeliveryService,
+        NotificationsRedis,
+        {
+          // At most one message a second per Slack channel, across every worker.
+          provide: ChannelRegistry,
+          inject: [NotificationsRedis, queueConfig.KEY],
+          useFactory: (redis: NotificationsRedis, config: QueueConfig) =>
+            new ChannelRegistry(
+              new SlackChannel({
+                gate: new SlackRateGate(redis.client, `${config.prefix}:slack-rate:`),
+              }),
+              new EmailChannel(),
+              new WebhookChannel(),
+            ),
+        },
+        ...(duties.worker ? [NotifyProcessor, NotificationsSweeperService] : []),
+      ],
+    };
+  }
+}

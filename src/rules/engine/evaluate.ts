@@ -1,0 +1,98 @@
+import type { DetectEvent } from './detect-event';
+import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from './evaluation';
+import { evaluateGeoVelocity, geoVelocityHistoryNeed } from './evaluators/geo-velocity';
+import { heartbeatHistoryNeed } from './evaluators/heartbeat';
+import { evaluateMatch, matchHistoryNeed } from './evaluators/match';
+import { evaluateNewValue, newValueHistoryNeed } from './evaluators/new-value';
+import { evaluateRateAnomaly, rateAnomalyHistoryNeed } from './evaluators/rate-anomaly';
+import { evaluateSequence, sequenceHistoryNeed } from './evaluators/sequence';
+import { evaluateThreshold, thresholdHistoryNeed } from './evaluators/threshold';
+import { compareIds } from './event-order';
+import type { Rule } from './rule-definition';
+
+export { evaluateHeartbeat, type HeartbeatSource } from './evaluators/heartbeat';
+
+/**
+ * Judges one batch for one rule. Pure: the same input gives the same candidates, and the set
+ * of fingerprints a stream produces does not depend on how it was cut into batches (events are
+ * judged in the order they were stored, i.e. by id). Heartbeat rules are not judged per batch
+ * (see evaluateHeartbeat): they return nothing here.
+ */
+export function evaluate(input: EvaluationInput): AlertCandidate[] {
+  const kind = input.rule.kind;
+  switch (kind) {
+    case 'match':
+      return evaluateMatch(input);
+    case 'threshold':
+      return evaluateThreshold(input);
+    case 'new_value':
+      return evaluateNewValue(input);
+    case 'rate_anomaly':
+      return evaluateRateAnomaly(input);
+    case 'geo_velocity':
+      return evaluateGeoVelocity(input);
+    case 'sequence':
+      return evaluateSequence(input);
+    case 'heartbeat':
+      return [];
+  }
+}
+
+/** The same as `evaluate` (the name the rule-test replay uses). */
+export const evaluateRule = evaluate;
+
+/**
+ * The stored events a rule needs to judge this batch, besides the batch itself; empty when it
+ * needs none. Several needs (a sequence's two stages may join on different fields) are
+ * answered together: the history is every stored event answering any of them, deduplicated,
+ * sorted by event time then id.
+ */
+export function historyNeed(
+  rule: Rule,
+  batch: readonly DetectEvent[],
+  lists: ListSnapshot,
+): HistoryNeed[] {
+  switch (rule.kind) {
+    case 'match':
+      return matchHistoryNeed();
+    case 'threshold':
+      return thresholdHistoryNeed(rule, batch, lists);
+    case 'new_value':
+      return newValueHistoryNeed();
+    case 'rate_anomaly':
+      return rateAnomalyHistoryNeed();
+    case 'geo_velocity':
+      return geoVelocityHistoryNeed(rule, batch, lists);
+    case 'sequence':
+      return sequenceHistoryNeed(rule, batch, lists);
+    case 'heartbeat':
+      return heartbeatHistoryNeed();
+  }
+}
+
+/** Does a stored event answer a need? (For in-memory callers and tests: the worker queries.) */
+export function answersNeed(need: HistoryNeed, e: DetectEvent): boolean {
+  if (!need.streams.includes(e.stream)) return false;
+  const t = e.eventTime.getTime();
+  if (t < need.from.getTime() || t > need.to.getTime()) return false;
+  const value = e[need.field];
+  return value !== null && need.keys.includes(String(value));
+}
+
+/** The events answering any of the needs, deduplicated, by event time then id. */
+export function selectHistory(
+  needs: readonly HistoryNeed[],
+  stored: Iterable<DetectEvent>,
+): DetectEvent[] {
+  if (needs.length === 0) return [];
+  const out: DetectEvent[] = [];
+  const seen = new Set<string>();
+  for (const e of stored) {
+    if (seen.has(e.id) || !needs.some((need) => answersNeed(need, e))) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out.sort(
+    (a, b) => a.eventTime.getTime() - b.eventTime.getTime() || compareIds(a.id, b.id),
+  );
+}

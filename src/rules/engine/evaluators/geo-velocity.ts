@@ -1,0 +1,176 @@
+import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
+import type { DetectEvent } from '../detect-event';
+import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
+import { compareTimed, insertionIndex, splitArrivals, timed, type Timed } from '../event-order';
+import { describePlace, formatNumber, formatDuration, who } from '../explain';
+import { readField } from '../filter';
+import type { GeoVelocityParams, Rule } from '../rule-definition';
+
+const EARTH_RADIUS_KM = 6371.0088;
+/** Half the Earth's circumference: no two places are further apart. */
+export const MAX_SURFACE_DISTANCE_KM = Math.PI * EARTH_RADIUS_KM;
+
+export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a =
+    Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+interface Point extends Timed {
+  lat: number;
+  lon: number;
+  key: string;
+}
+
+/** Coordinates that can be trusted: in range, and not the (0, 0) that stands for "unknown". */
+function pointOf(rule: CompiledRule, e: DetectEvent): Point | null {
+  const lat = e.latitude;
+  const lon = e.longitude;
+  if (lat === null || lon === null || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) return null;
+  if (!rule.counts(e)) return null;
+  const key = rule.groupKey(e);
+  if (key === null) return null;
+  return { ...timed(e), lat, lon, key };
+}
+
+/**
+ * How far from the batch history is needed: beyond this gap even the longest trip on Earth is
+ * slower than maxSpeedKmh, so no pair can fire.
+ */
+export function geoSpanMs(params: GeoVelocityParams): number {
+  return Math.ceil((MAX_SURFACE_DISTANCE_KM / params.maxSpeedKmh) * 3_600_000);
+}
+
+/**
+ * geo_velocity: per group key, consecutive events with coordinates (event-time order, ties by
+ * id) imply travel faster than maxSpeedKmh over more than minDistanceKm; the gap is at least
+ * minGapMinutes. Events are judged in the order they were stored: each new event makes up to
+ * two new consecutive pairs, with the events before and after it (a late event between two
+ * stored ones makes two pairs; the old pair was judged when it was consecutive). Fingerprint =
+ * the pair's ids, so a pair fires once however the stream was batched.
+ */
+export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
+  const rule = compileRule(input.rule, input.lists);
+  const params = input.rule.params as GeoVelocityParams;
+  const minGapMs = params.minGapMinutes * 60_000;
+  const { before, arrivals } = splitArrivals(input.history, input.batch);
+
+  const groups = new Map<string, { points: Point[]; sorted: boolean }>();
+  for (const e of before) {
+    const p = pointOf(rule, e);
+    if (p === null) continue;
+    const g = groups.get(p.key);
+    if (g) {
+      g.points.push(p);
+      g.sorted = false;
+    } else {
+      groups.set(p.key, { points: [p], sorted: true });
+    }
+  }
+
+  const out = new Map<string, AlertCandidate>();
+  const judge = (a: Point, b: Point): void => {
+    const distance = haversineKm(a.lat, a.lon, b.lat, b.lon);
+    if (!(distance > params.minDistanceKm)) return;
+    const gapMs = Math.max(b.t - a.t, minGapMs);
+    const speed = gapMs > 0 ? distance / (gapMs / 3_600_000) : Infinity;
+    if (!(speed > params.maxSpeedKmh)) return;
+    const fingerprint = `${a.e.id}|${b.e.id}`;
+    if (out.has(fingerprint)) return;
+    out.set(fingerprint, alertFor(a, b, distance, speed));
+  };
+
+  for (const e of arrivals) {
+    const p = pointOf(rule, e);
+    if (p === null) continue;
+    let g = groups.get(p.key);
+    if (!g) {
+      g = { points: [], sorted: true };
+      groups.set(p.key, g);
+    }
+    if (!g.sorted) {
+      g.points.sort(compareTimed);
+      g.sorted = true;
+    }
+    const at = insertionIndex(g.points, p);
+    g.points.splice(at, 0, p);
+    if (at > 0) judge(g.points[at - 1], p);
+    if (at + 1 < g.points.length) judge(p, g.points[at + 1]);
+  }
+  return [...out.values()];
+
+  function alertFor(a: Point, b: Point, distance: number, speed: number): AlertCandidate {
+    const gapMinutes = (b.t - a.t) / 60_000;
+    const gapText = gapMinutes < 1 ? 'under a minute' : formatDuration(Math.round(gapMinutes) * 60);
+    const speedText = Number.isFinite(speed) ? `${formatNumber(speed, 0)} km/h` : 'no time';
+    const explanation =
+      `${who(b.e)}: ${describePlace(a.e)} → ${describePlace(b.e)}: ${formatNumber(distance, 0)} km ` +
+      `in ${gapText} (${speedText}; limit ${formatNumber(params.maxSpeedKmh, 0)}).`;
+    const place = (x: Point): Record<string, unknown> => ({
+      eventId: x.e.id,
+      at: x.e.eventTime.toISOString(),
+      latitude: x.lat,
+      longitude: x.lon,
+      country: x.e.country,
+      city: x.e.city,
+      ip: x.e.ip,
+      stream: x.e.stream,
+    });
+    return makeAlert(rule, {
+      fingerprint: `${a.e.id}|${b.e.id}`,
+      groupKey: b.key,
+      trigger: b.e,
+      evidence: [a.e, b.e],
+      explanation,
+      count: 2,
+      figures: {
+        distanceKm: Math.round(distance),
+        gapMinutes: Math.round(gapMinutes * 10) / 10,
+        speedKmh: Number.isFinite(speed) ? Math.round(speed) : null,
+        maxSpeedKmh: params.maxSpeedKmh,
+        minDistanceKm: params.minDistanceKm,
+        from: place(a),
+        to: place(b),
+      },
+    });
+  }
+}
+
+/** Group keys of the batch's located counting events, within the span any fast pair can have. */
+export function geoVelocityHistoryNeed(
+  rule: Rule,
+  batch: readonly DetectEvent[],
+  lists: ListSnapshot,
+): HistoryNeed[] {
+  const compiled = compileRule(rule, lists);
+  const params = rule.params as GeoVelocityParams;
+  const field = rule.groupBy.at(0);
+  if (field === undefined) return [];
+  const span = geoSpanMs(params);
+  const keys = new Set<string>();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of batch) {
+    const p = pointOf(compiled, e);
+    if (p === null) continue;
+    const value = readField(e, field);
+    if (value === null) continue;
+    keys.add(String(value));
+    if (p.t < min) min = p.t;
+    if (p.t > max) max = p.t;
+  }
+  if (keys.size === 0) return [];
+  return [
+    {
+      field,
+      keys: [...keys].sort(),
+      from: new Date(min - span),
+      to: new Date(max + span),
+      streams: [...rule.streams],
+    },
+  ];
+}

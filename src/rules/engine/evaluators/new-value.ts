@@ -1,0 +1,193 @@
+import { teachesNormal } from '../../../baselines/baseline-aggregate';
+import {
+  entityOf,
+  type BaselineDimension,
+  type EntityBaseline,
+} from '../../../baselines/baseline-snapshot';
+import { compileRule, makeAlert } from '../compiled-rule';
+import type { DetectEvent } from '../detect-event';
+import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
+import { compareIds, uniqueById } from '../event-order';
+import { actionWord, formatNumber, pluralize, who } from '../explain';
+import { readField } from '../filter';
+import type { NewValueParams } from '../rule-definition';
+
+const DAY_MS = 86_400_000;
+
+/** What is remembered of a value: first and last time seen, how often (as the baseline keeps it). */
+interface Seen {
+  first: number;
+  last: number;
+  count: number;
+}
+
+interface EntityState {
+  baseline: EntityBaseline | undefined;
+  /** Earliest event time of the entity: baseline first event, then the batch so far. */
+  first: number;
+  /** Values seen in this batch so far, merged with the baseline's on lookup. */
+  batchSeen: Map<string, Seen>;
+}
+
+const NOUNS: Record<BaselineDimension, [string, string, string]> = {
+  // [noun, plural, how the sentence introduces the value]
+  country: ['country', 'countries', 'from'],
+  city: ['city', 'cities', 'from'],
+  ip: ['IP address', 'IP addresses', 'from'],
+  clientApp: ['client app', 'client apps', 'using'],
+  os: ['operating system', 'operating systems', 'on'],
+  vaultId: ['vault', 'vaults', 'in vault'],
+  itemId: ['item', 'items', 'on item'],
+  userAgent: ['user agent', 'user agents', 'with user agent'],
+  action: ['action', 'actions', ''],
+};
+
+function merge(a: Seen | undefined, b: Seen | undefined): Seen | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return {
+    first: Math.min(a.first, b.first),
+    last: Math.max(a.last, b.last),
+    count: a.count + b.count,
+  };
+}
+
+/**
+ * new_value: a value of `field` not seen for the entity before the event (within
+ * forgetAfterDays), once the entity is past its learning period.
+ *
+ * The batch is judged in the order it was stored, each event against the baseline from before
+ * the batch plus the batch events stored before it, all summarised as the baseline summarises
+ * them (first seen, last seen). A value is known for event e when it was first seen before e
+ * and last seen no longer than forgetAfterDays before e. Every batch event of the entity updates
+ * what is known exactly as the baseline aggregation would (`teachesNormal`: a failed sign-in or
+ * a denied Connect request teaches nothing), whether or not it counts for the rule. Judging in
+ * storage order makes the result independent of how the stream was cut into batches: the first
+ * of five reveals from a new country fires, the four stored after it do not.
+ */
+export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
+  const rule = compileRule(input.rule, input.lists);
+  const params = input.rule.params as NewValueParams;
+  const learningMs = params.learningDays * DAY_MS;
+  const forgetMs = params.forgetAfterDays * DAY_MS;
+  const field = params.field;
+  const dimension = field;
+
+  const arrivals = uniqueById(input.batch).sort((a, b) => compareIds(a.id, b.id));
+
+  const states = new Map<string, EntityState>();
+  const stateOf = (entity: string): EntityState => {
+    let st = states.get(entity);
+    if (!st) {
+      const baseline = input.baselines.get(params.entity, entity);
+      st = {
+        baseline,
+        first: baseline ? baseline.firstEventAt.getTime() : Infinity,
+        batchSeen: new Map(),
+      };
+      states.set(entity, st);
+    }
+    return st;
+  };
+  const lookup = (st: EntityState, value: string): Seen | undefined => {
+    const b = st.baseline?.seen.get(dimension)?.get(value);
+    const fromBaseline = b
+      ? { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count }
+      : undefined;
+    return merge(fromBaseline, st.batchSeen.get(value));
+  };
+
+  const out: AlertCandidate[] = [];
+  for (const e of arrivals) {
+    const entity = entityOf(e, params.entity);
+    if (entity === null || entity === '') continue;
+    const st = stateOf(entity);
+    const t = e.eventTime.getTime();
+    const raw = readField(e, field);
+    const value = raw === null ? null : String(raw);
+    if (t < st.first) st.first = t;
+
+    if (value !== null && rule.counts(e)) {
+      const groupKey = rule.groupKey(e);
+      if (groupKey !== null && st.first <= t - learningMs) {
+        const seen = lookup(st, value);
+        const known = seen !== undefined && seen.first < t && seen.last >= t - forgetMs;
+        if (!known) out.push(alertFor(entity, value, e, st, groupKey, seen, lookupAll(st)));
+      }
+    }
+
+    // Learned as the baseline learns it: only from events that teach what is normal.
+    if (value !== null && value !== '' && teachesNormal(e)) {
+      st.batchSeen.set(value, merge(st.batchSeen.get(value), { first: t, last: t, count: 1 })!);
+    }
+  }
+  return out;
+
+  function lookupAll(st: EntityState): Map<string, Seen> {
+    const all = new Map<string, Seen>();
+    for (const [value, b] of st.baseline?.seen.get(dimension) ?? []) {
+      all.set(value, { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count });
+    }
+    for (const [value, s] of st.batchSeen) all.set(value, merge(all.get(value), s)!);
+    return all;
+  }
+
+  function alertFor(
+    entity: string,
+    value: string,
+    e: DetectEvent,
+    st: EntityState,
+    groupKey: string,
+    seen: Seen | undefined,
+    all: Map<string, Seen>,
+  ): AlertCandidate {
+    const t = e.eventTime.getTime();
+    const [noun, nouns, intro] = NOUNS[dimension];
+    const usual = [...all.entries()]
+      .filter(([v, s]) => v !== value && s.first < t && s.last >= t - forgetMs)
+      .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
+      .map(([v]) => v);
+    const shown = usual.slice(0, 5).sort();
+    const usualText =
+      shown.length === 0
+        ? `no ${nouns} seen in that time`
+        : `usual ${nouns}: ${shown.join(', ')}${usual.length > shown.length ? ', …' : ''}`;
+    const action = actionWord(e);
+    const lead =
+      dimension === 'action'
+        ? `${value}, an action`
+        : `${action} ${intro} ${value}, a${/^[aeiouAEIOU]/.test(noun) ? 'n' : ''} ${noun}`;
+    const forgot =
+      seen && seen.first < t
+        ? ` (last seen ${formatNumber((t - seen.last) / DAY_MS, 0)} days before)`
+        : '';
+    const explanation = `${lead} not seen for ${who(e)} in the last ${plural(params.forgetAfterDays)}${forgot} (${usualText}).`;
+    return makeAlert(rule, {
+      fingerprint: `${entity}|${field}|${value}|${e.id}`,
+      groupKey,
+      trigger: e,
+      evidence: [e],
+      explanation,
+      count: 1,
+      figures: {
+        entityType: params.entity,
+        entity,
+        field,
+        value,
+        usual: usual.slice(0, 20),
+        learningDays: params.learningDays,
+        forgetAfterDays: params.forgetAfterDays,
+        entityFirstEventAt: new Date(st.first).toISOString(),
+        lastSeenBefore: seen && seen.first < t ? new Date(seen.last).toISOString() : null,
+      },
+    });
+  }
+}
+
+function plural(days: number): string {
+  return `${formatNumber(days, 1)} ${days === 1 ? 'day' : pluralize('day')}`;
+}
+
+export function newValueHistoryNeed(): HistoryNeed[] {
+  return [];
+}

@@ -1,0 +1,436 @@
+import { validateRuleDefinition, type RuleValidationResult } from './validate-rule';
+
+const KNOWN = new Set(['@corporateEgress', '@serviceAccounts', 'privilegedVaults']);
+
+function errorsOf(input: unknown): Array<{ field: string; reason: string }> {
+  const result: RuleValidationResult = validateRuleDefinition(input, KNOWN);
+  if (result.ok) throw new Error('expected the rule to be refused');
+  return result.errors;
+}
+
+function accepted(input: unknown) {
+  const result = validateRuleDefinition(input, KNOWN);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.rule;
+}
+
+const threshold = {
+  name: 'Bulk export',
+  kind: 'threshold',
+  streams: ['item_usage'],
+  filter: { field: 'action', op: 'eq', value: 'export' },
+  params: { windowSeconds: 600, threshold: 20 },
+};
+
+describe('validateRuleDefinition: defaults', () => {
+  it('fills every omitted optional property', () => {
+    expect(accepted(threshold)).toEqual({
+      name: 'Bulk export',
+      description: '',
+      kind: 'threshold',
+      enabled: true,
+      mode: 'active',
+      severity: 'medium',
+      escalations: [],
+      streams: ['item_usage'],
+      filter: { field: 'action', op: 'eq', value: 'export' },
+      groupBy: ['actorId'],
+      params: { windowSeconds: 600, threshold: 20 },
+      dedupSeconds: 3600,
+      suppressSeconds: 0,
+      allowLists: [],
+      tags: [],
+      runbook: '',
+      channels: [],
+    });
+  });
+
+  it('leaves the filter undefined when omitted and keeps stated values', () => {
+    const rule = accepted({
+      name: 'x',
+      kind: 'match',
+      streams: ['audit_event'],
+      enabled: false,
+      mode: 'shadow',
+      severity: 'critical',
+      dedupSeconds: 0,
+      tags: ['T1078'],
+      repeatIntervalSeconds: null,
+    });
+    expect(rule.filter).toBeUndefined();
+    expect(rule).toMatchObject({
+      enabled: false,
+      mode: 'shadow',
+      severity: 'critical',
+      dedupSeconds: 0,
+      tags: ['T1078'],
+      params: {},
+      repeatIntervalSeconds: null,
+    });
+  });
+
+  it('fills per-kind parameter defaults', () => {
+    expect(
+      accepted({ name: 'x', kind: 'geo_velocity', streams: ['signin_attempt'] }).params,
+    ).toEqual({ maxSpeedKmh: 900, minDistanceKm: 500, minGapMinutes: 5 });
+    expect(accepted({ name: 'x', kind: 'rate_anomaly', streams: ['item_usage'] }).params).toEqual({
+      entity: 'user',
+      pValue: 1e-6,
+      minCount: 10,
+      minRatio: 4,
+      baselineDays: 28,
+    });
+    expect(
+      accepted({
+        name: 'x',
+        kind: 'new_value',
+        streams: ['item_usage'],
+        params: { field: 'country' },
+      }).params,
+    ).toEqual({ entity: 'user', field: 'country', learningDays: 14, forgetAfterDays: 90 });
+    expect(
+      accepted({ name: 'x', kind: 'heartbeat', params: { maxSilenceSeconds: 3600 } }),
+    ).toMatchObject({ streams: [], params: { sources: [], maxSilenceSeconds: 3600 } });
+  });
+
+  it('defaults a sequence rule streams to its stages', () => {
+    const rule = accepted({
+      name: 'seq',
+      kind: 'sequence',
+      params: {
+        withinSeconds: 3600,
+        stages: [
+          { name: 'A', streams: ['item_usage'], key: 'actorId' },
+          { name: 'B', streams: ['audit_event'], key: 'objectId' },
+        ],
+      },
+    });
+    expect(rule.streams).toEqual(['item_usage', 'audit_event']);
+    expect(rule.params).toMatchObject({ mode: 'forward' });
+  });
+});
+
+describe('validateRuleDefinition: refusals', () => {
+  it('requires name and kind, and refuses a non-object', () => {
+    expect(errorsOf({})).toEqual([
+      { field: 'name', reason: 'is required' },
+      { field: 'kind', reason: 'is required' },
+    ]);
+    expect(errorsOf('rule')).toEqual([
+      { field: 'rule', reason: 'must be an object, not a string' },
+    ]);
+    expect(errorsOf({ ...threshold, name: '  ' })).toEqual([
+      { field: 'name', reason: 'must not be empty' },
+    ]);
+  });
+
+  it('names an unknown kind, stream, severity and property', () => {
+    expect(errorsOf({ ...threshold, kind: 'magic' })).toContainEqual({
+      field: 'kind',
+      reason:
+        "unknown kind 'magic' (expected one of: match, threshold, new_value, rate_anomaly, geo_velocity, sequence, heartbeat)",
+    });
+    expect(errorsOf({ ...threshold, streams: ['item_usage', 'itemusages'] })).toContainEqual({
+      field: 'streams[1]',
+      reason:
+        "unknown stream 'itemusages' (expected one of: item_usage, signin_attempt, audit_event, connect_activity)",
+    });
+    expect(errorsOf({ ...threshold, severity: 'urgent' })[0].field).toBe('severity');
+    expect(errorsOf({ ...threshold, colour: 'red' })).toEqual([
+      { field: 'colour', reason: 'unknown property' },
+    ]);
+    expect(errorsOf({ ...threshold, params: { ...threshold.params, window: 3 } })).toEqual([
+      { field: 'params.window', reason: 'unknown property' },
+    ]);
+  });
+
+  it('requires streams for event rules', () => {
+    expect(errorsOf({ ...threshold, streams: undefined })).toEqual([
+      { field: 'streams', reason: 'is required' },
+    ]);
+    expect(errorsOf({ ...threshold, streams: [] })).toEqual([
+      { field: 'streams', reason: 'must name at least one stream' },
+    ]);
+  });
+
+  it('refuses a window of 0 or below, and a missing threshold', () => {
+    expect(errorsOf({ ...threshold, params: { windowSeconds: 0, threshold: 5 } })).toEqual([
+      { field: 'params.windowSeconds', reason: 'must be greater than 0' },
+    ]);
+    expect(errorsOf({ ...threshold, params: { windowSeconds: -60, threshold: 5 } })[0].field).toBe(
+      'params.windowSeconds',
+    );
+    expect(errorsOf({ ...threshold, params: { windowSeconds: 60 } })).toEqual([
+      { field: 'params.threshold', reason: 'is required' },
+    ]);
+    expect(errorsOf({ ...threshold, params: { windowSeconds: 60, threshold: 2.5 } })).toEqual([
+      { field: 'params.threshold', reason: 'must be a whole number' },
+    ]);
+    expect(errorsOf({ ...threshold, params: undefined })).toEqual([
+      { field: 'params.windowSeconds', reason: 'is required' },
+      { field: 'params.threshold', reason: 'is required' },
+    ]);
+  });
+
+  it('refuses wrong types with what was found', () => {
+    expect(errorsOf({ ...threshold, params: { windowSeconds: '600', threshold: 5 } })).toEqual([
+      { field: 'params.windowSeconds', reason: 'must be a number, not a string' },
+    ]);
+    expect(errorsOf({ ...threshold, enabled: 'yes' })).toEqual([
+      { field: 'enabled', reason: 'must be true or false, not a string' },
+    ]);
+    expect(errorsOf({ ...threshold, tags: ['ok', 3] })).toEqual([
+      { field: 'tags[1]', reason: 'must be a non-empty string, not a number' },
+    ]);
+    expect(errorsOf({ ...threshold, filter: [] })).toEqual([
+      {
+        field: 'filter',
+        reason: 'must be an object (a condition, or all / any / not), not an array',
+      },
+    ]);
+  });
+
+  it('names the path of an unknown field or op deep in a filter', () => {
+    const filter = {
+      all: [
+        { field: 'action', op: 'eq', value: 'export' },
+        { field: 'colour', op: 'eq', value: 'red' },
+        { not: { field: 'ip', op: 'near', value: 'x' } },
+      ],
+    };
+    expect(errorsOf({ ...threshold, filter })).toEqual([
+      { field: 'filter.all[1].field', reason: "unknown field 'colour'" },
+      {
+        field: 'filter.all[2].not.op',
+        reason: "unknown op 'near' (expected one of: eq, neq, in, regex, cidr, exists, eqField)",
+      },
+    ]);
+  });
+
+  it('says why a regular expression is bad', () => {
+    expect(
+      errorsOf({ ...threshold, filter: { field: 'actorEmail', op: 'regex', value: '(abc' } }),
+    ).toEqual([{ field: 'filter.value', reason: 'bad regular expression: Unterminated group' }]);
+    expect(
+      errorsOf({
+        ...threshold,
+        filter: { field: 'actorEmail', op: 'regex', value: 'abc', flags: 'gg' },
+      }),
+    ).toEqual([
+      {
+        field: 'filter.flags',
+        reason: "bad regular expression flags 'gg' (allowed: i, m, s, u, each once)",
+      },
+    ]);
+  });
+
+  it('refuses a bad CIDR, saying why', () => {
+    expect(
+      errorsOf({
+        ...threshold,
+        filter: { field: 'ip', op: 'cidr', value: ['10.0.0.0/8', '10.0.0.0/33', '1.2.3.4/8'] },
+      }),
+    ).toEqual([
+      {
+        field: 'filter.value[1]',
+        reason: "bad CIDR '10.0.0.0/33': prefix length 33 exceeds 32 for IPv4",
+      },
+      {
+        field: 'filter.value[2]',
+        reason: "bad CIDR '1.2.3.4/8': host bits set (did you mean 1.0.0.0/8?)",
+      },
+    ]);
+    expect(
+      accepted({ ...threshold, filter: { field: 'ip', op: 'cidr', value: '2001:db8::/32' } }),
+    ).toBeDefined();
+  });
+
+  it('refuses unknown lists, in filters and allow-lists', () => {
+    expect(
+      errorsOf({
+        ...threshold,
+        filter: { field: 'ip', op: 'cidr', value: '@nowhere' },
+        allowLists: [
+          { field: 'actorEmail', list: '@nobody' },
+          { field: 'ip', list: '@corporateEgress' },
+        ],
+      }),
+    ).toEqual([
+      { field: 'filter.value', reason: "unknown list '@nowhere'" },
+      { field: 'allowLists[0].list', reason: "unknown list '@nobody'" },
+    ]);
+    // Known with or without the leading @.
+    expect(
+      accepted({ ...threshold, filter: { field: 'vaultId', op: 'in', value: '@privilegedVaults' } })
+        .filter,
+    ).toEqual({ field: 'vaultId', op: 'in', value: '@privilegedVaults' });
+  });
+
+  it('checks value types against the field', () => {
+    expect(
+      errorsOf({ ...threshold, filter: { field: 'latitude', op: 'eq', value: 'north' } }),
+    ).toEqual([
+      {
+        field: 'filter.value',
+        reason: 'must be a number or null (latitude holds numbers), not a string',
+      },
+    ]);
+    expect(errorsOf({ ...threshold, filter: { field: 'action', op: 'eq', value: true } })).toEqual([
+      {
+        field: 'filter.value',
+        reason: 'must be a string or null (action holds text), not a boolean',
+      },
+    ]);
+    expect(errorsOf({ ...threshold, filter: { field: 'action', op: 'in', value: [] } })).toEqual([
+      { field: 'filter.value', reason: 'must hold at least one value' },
+    ]);
+    expect(
+      errorsOf({ ...threshold, filter: { field: 'action', op: 'in', value: 'export' } }),
+    ).toEqual([
+      {
+        field: 'filter.value',
+        reason: "must be a list reference such as '@serviceAccounts', not 'export'",
+      },
+    ]);
+  });
+
+  it('validates eqField like other fields', () => {
+    expect(
+      accepted({ ...threshold, filter: { field: 'actorId', op: 'eqField', value: 'auxId' } })
+        .filter,
+    ).toEqual({ field: 'actorId', op: 'eqField', value: 'auxId' });
+    expect(
+      errorsOf({ ...threshold, filter: { field: 'actorId', op: 'eqField', value: 'aux' } }),
+    ).toEqual([{ field: 'filter.value', reason: "unknown field 'aux'" }]);
+  });
+
+  it('refuses a filter node with two forms or extra properties', () => {
+    expect(errorsOf({ ...threshold, filter: { all: [], any: [] } })).toEqual([
+      { field: 'filter', reason: 'must hold only one of all, any, not or field (found all, any)' },
+    ]);
+    expect(
+      errorsOf({ ...threshold, filter: { field: 'action', op: 'eq', value: 'x', flags: 'i' } }),
+    ).toEqual([{ field: 'filter.flags', reason: 'unknown property' }]);
+    expect(errorsOf({ ...threshold, filter: { all: [] } })).toEqual([
+      { field: 'filter.all', reason: 'must hold at least one filter' },
+    ]);
+  });
+
+  it('refuses unknown fields in groupBy and an empty groupBy for threshold', () => {
+    expect(errorsOf({ ...threshold, groupBy: ['actorId', 'user'] })).toEqual([
+      { field: 'groupBy[1]', reason: "unknown field 'user'" },
+    ]);
+    expect(errorsOf({ ...threshold, groupBy: [] })).toEqual([
+      { field: 'groupBy', reason: 'must name at least one field for threshold rules' },
+    ]);
+  });
+
+  it('new_value: the field must be a baseline dimension remembered for the entity', () => {
+    const base = { name: 'nv', kind: 'new_value', streams: ['item_usage'] };
+    expect(errorsOf({ ...base, params: { field: 'resultDetail' } })).toEqual([
+      {
+        field: 'params.field',
+        reason:
+          "unknown baseline dimension 'resultDetail' (expected one of: country, city, ip, clientApp, os, vaultId, itemId, userAgent, action)",
+      },
+    ]);
+    expect(errorsOf({ ...base, params: { field: 'country', entity: 'connect_token' } })).toEqual([
+      {
+        field: 'params.field',
+        reason:
+          "'country' is not remembered for connect_token baselines (remembered: ip, userAgent, vaultId, itemId, action)",
+      },
+    ]);
+    expect(errorsOf({ ...base, params: { field: 'country', forgetAfterDays: 0 } })).toEqual([
+      { field: 'params.forgetAfterDays', reason: 'must be greater than 0' },
+    ]);
+  });
+
+  it('rate_anomaly: pValue in (0, 1), baselineDays within retention', () => {
+    const base = { name: 'ra', kind: 'rate_anomaly', streams: ['item_usage'] };
+    expect(errorsOf({ ...base, params: { pValue: 0 } })).toEqual([
+      { field: 'params.pValue', reason: 'must be greater than 0' },
+    ]);
+    expect(errorsOf({ ...base, params: { pValue: 1 } })).toEqual([
+      { field: 'params.pValue', reason: 'must be less than 1' },
+    ]);
+    expect(errorsOf({ ...base, params: { baselineDays: 120 } })).toEqual([
+      {
+        field: 'params.baselineDays',
+        reason: 'must be at most 90 (baselines keep 90 days of hourly counts)',
+      },
+    ]);
+  });
+
+  it('sequence: exactly two stages, each checked with its path', () => {
+    const base = { name: 's', kind: 'sequence', streams: ['item_usage', 'audit_event'] };
+    expect(
+      errorsOf({
+        ...base,
+        params: {
+          withinSeconds: 60,
+          stages: [{ name: 'A', streams: ['item_usage'], key: 'actorId' }],
+        },
+      }),
+    ).toEqual([{ field: 'params.stages', reason: 'must hold exactly 2 stages (A then B), not 1' }]);
+    expect(
+      errorsOf({
+        ...base,
+        params: {
+          withinSeconds: 60,
+          stages: [
+            { name: 'A', streams: ['item_usage'], key: 'actorId' },
+            {
+              name: 'B',
+              streams: ['signin_attempt'],
+              key: 'objectId',
+              filter: { field: 'ip', op: 'cidr', value: '300.1.1.1/8' },
+            },
+          ],
+        },
+      }),
+    ).toEqual([
+      {
+        field: 'params.stages[1].streams[0]',
+        reason: "stream 'signin_attempt' is not among the rule's streams",
+      },
+      {
+        field: 'params.stages[1].filter.value',
+        reason: "bad CIDR '300.1.1.1/8': '300.1.1.1' is not an IP address",
+      },
+    ]);
+  });
+
+  it('heartbeat: maxSilenceSeconds > 0', () => {
+    expect(errorsOf({ name: 'h', kind: 'heartbeat', params: { maxSilenceSeconds: 0 } })).toEqual([
+      { field: 'params.maxSilenceSeconds', reason: 'must be greater than 0' },
+    ]);
+  });
+
+  it('escalations need a severity and a condition', () => {
+    expect(errorsOf({ ...threshold, escalations: [{ severity: 'high' }] })).toEqual([
+      { field: 'escalations[0]', reason: 'must state a filter or countGte' },
+    ]);
+    expect(
+      errorsOf({ ...threshold, escalations: [{ countGte: 30, severity: 'severe' }] })[0].field,
+    ).toBe('escalations[0].severity');
+    expect(
+      accepted({
+        ...threshold,
+        escalations: [
+          { countGte: 30, severity: 'high' },
+          {
+            filter: { field: 'vaultId', op: 'in', value: '@privilegedVaults' },
+            severity: 'critical',
+          },
+        ],
+      }).escalations,
+    ).toHaveLength(2);
+  });
+
+  it('reports every error at once', () => {
+    expect(
+      errorsOf({ name: 3, kind: 'threshold', streams: ['x'], params: { windowSeconds: 0 } }),
+    ).toHaveLength(4);
+  });
+});

@@ -1,0 +1,93 @@
+import { aggregateBatch } from '../../baselines/baseline-aggregate';
+import type {
+  BaselineSnapshot,
+  EntityBaseline,
+  EntityType,
+} from '../../baselines/baseline-snapshot';
+import type { DetectEvent } from '../engine/detect-event';
+
+/**
+ * Baselines learned in memory while a rule test replays stored events, so that each event
+ * is judged against what was known just before it, as the live worker would have judged it.
+ * Folds batches with the same aggregation the database upserts use.
+ */
+export class InMemoryBaselines implements BaselineSnapshot {
+  private readonly entities = new Map<string, EntityBaseline>();
+  private readonly days = new Map<string, Set<string>>();
+
+  get(entityType: EntityType, entityId: string): EntityBaseline | undefined {
+    return this.entities.get(`${entityType}:${entityId}`);
+  }
+
+  learn(events: readonly DetectEvent[], now: Date): void {
+    const aggregate = aggregateBatch(events, now);
+    for (const delta of aggregate.profiles) {
+      const baseline = this.entity(delta.entityType, delta.entityId, delta.firstEventAt);
+      if (delta.firstEventAt < baseline.firstEventAt) baseline.firstEventAt = delta.firstEventAt;
+      if (delta.lastEventAt > baseline.lastEventAt) baseline.lastEventAt = delta.lastEventAt;
+      baseline.eventCount = (baseline.eventCount ?? 0) + delta.eventCount;
+      baseline.successfulSignins = (baseline.successfulSignins ?? 0) + delta.successfulSignins;
+      if (delta.label) baseline.label = delta.label;
+      if (
+        delta.location &&
+        (!baseline.lastLocation || delta.location.at > baseline.lastLocation.at)
+      ) {
+        baseline.lastLocation = { ...delta.location };
+      }
+    }
+    for (const row of aggregate.activeDays) {
+      const key = `${row.entityType}:${row.entityId}`;
+      const days = this.days.get(key) ?? new Set<string>();
+      days.add(row.day);
+      this.days.set(key, days);
+      this.entities.get(key)!.activeDays = days.size;
+    }
+    for (const row of aggregate.hourly) {
+      const hours = this.hourly(row.entityType, row.entityId, row.action);
+      const at = row.hourStart.getTime();
+      hours.set(at, (hours.get(at) ?? 0) + row.count);
+    }
+    for (const row of aggregate.seen) {
+      const baseline = this.entities.get(`${row.entityType}:${row.entityId}`)!;
+      const values = baseline.seen.get(row.dimension) ?? new Map();
+      baseline.seen.set(row.dimension, values);
+      const known = values.get(row.value);
+      values.set(
+        row.value,
+        known
+          ? {
+              firstSeen: row.firstSeen < known.firstSeen ? row.firstSeen : known.firstSeen,
+              lastSeen: row.lastSeen > known.lastSeen ? row.lastSeen : known.lastSeen,
+              count: known.count + row.count,
+            }
+          : { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count },
+      );
+    }
+  }
+
+  private entity(entityType: EntityType, entityId: string, at: Date): EntityBaseline {
+    const key = `${entityType}:${entityId}`;
+    let baseline = this.entities.get(key);
+    if (!baseline) {
+      baseline = {
+        entityType,
+        entityId,
+        firstEventAt: at,
+        lastEventAt: at,
+        activeDays: 0,
+        seen: new Map(),
+        hourly: new Map(),
+        lastLocation: null,
+      };
+      this.entities.set(key, baseline);
+    }
+    return baseline;
+  }
+
+  private hourly(entityType: EntityType, entityId: string, action: string): Map<number, number> {
+    const baseline = this.entities.get(`${entityType}:${entityId}`)!;
+    const hours = baseline.hourly.get(action) ?? new Map<number, number>();
+    baseline.hourly.set(action, hours);
+    return hours;
+  }
+}

@@ -1,0 +1,13 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RuleDefinition } from './engine/rule-definition';
+
+@Entity('rules')
+export class RuleEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text', { nullable: true }) templateId!: string | null;
+  @Column('integer') version!: number;
+  @Column('jsonb') definition!: RuleDefinition;
+  @Column('timestamptz') createdAt!: Date;
+  @Column('timestamptz') updatedAt!: Date;
+  @Column('timestamptz', { nullable: true }) deletedAt!: Date | null;
+}

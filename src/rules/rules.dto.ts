@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
+import type { RuleDefinition } from './engine/rule-definition';
+import type { ListEntity } from './list.entity';
+import type { RuleEntity } from './rule.entity';
+
+export class RuleDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Built-in template it came from' })
+  templateId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({
+    enum: [
+      'match',
+      'threshold',
+      'new_value',
+      'rate_anomaly',
+      'geo_velocity',
+      'sequence',
+      'heartbeat',
+    ],
+  })
+  kind!: string;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: ['active', 'shadow'] }) mode!: string;
+  @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) escalations!: unknown[];
+  @ApiProperty({ type: [String] }) streams!: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) filter?: unknown;
+  @ApiProperty({ type: [String] }) groupBy!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) params!: unknown;
+  @ApiProperty() dedupSeconds!: number;
+  @ApiProperty() suppressSeconds!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) allowLists!: unknown[];
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty() runbook!: string;
+  @ApiProperty({ type: [String] }) channels!: string[];
+}
+
+export const toRuleDto = (rule: RuleEntity): RuleDto => ({
+  ...definitionFields(rule.definition),
+  id: rule.id,
+  version: rule.version,
+  templateId: rule.templateId,
+  createdAt: rule.createdAt.toISOString(),
+  updatedAt: rule.updatedAt.toISOString(),
+});
+
+const definitionFields = (definition: RuleDefinition) => ({
+  ...definition,
+  params: definition.params as unknown,
+  filter: definition.filter as unknown,
+});
+
+export class PutListDto {
+  @ApiProperty({ type: [String], description: 'Values, or CIDRs for lists of networks' })
+  @IsArray()
+  @ArrayMaxSize(100_000)
+  @IsString({ each: true })
+  @MaxLength(512, { each: true })
+  items!: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class ListDto {
+  @ApiProperty({ description: 'Referred to in rules as @name' }) name!: string;
+  @ApiProperty({ type: [String] }) items!: string[];
+  @ApiProperty() description!: string;
+  @ApiProperty({ nullable: true, type: String }) updatedBy!: string | null;
+  @ApiProperty() updatedAt!: string;
+}
+
+export const toListDto = (list: ListEntity): ListDto => ({
+  name: list.name,
+  items: list.items,
+  description: list.description,
+  updatedBy: list.updatedBy,
+  updatedAt: list.updatedAt.toISOString(),
+});
+
+export class RuleTestRangeDto {
+  @ApiProperty({ description: 'Start of the event-time range (ISO)' })
+  @IsDateString({ strict: true }, { message: 'from must be an ISO 8601 time' })
+  from!: string;
+
+  @ApiProperty({ description: 'End of the event-time range (ISO)' })
+  @IsDateString({ strict: true }, { message: 'to must be an ISO 8601 time' })
+  to!: string;
+}
+
+export class RuleTestDto extends RuleTestRangeDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'An unsaved rule' })
+  @IsObject({ message: 'rule must be a rule definition object' })
+  rule!: unknown;
+}

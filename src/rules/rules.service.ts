@@ -1,0 +1,125 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import type { ListSnapshot } from './engine/evaluation';
+import type { Rule, RuleDefinition } from './engine/rule-definition';
+import { validateRuleDefinition } from './engine/validate-rule';
+import { ListEntity } from './list.entity';
+import { RuleEntity } from './rule.entity';
+import { RulesRepository, toRule } from './rules.repository';
+
+/** Detection reads rules and lists per batch; a few seconds of staleness is harmless. */
+const CACHE_MS = 2000;
+
+@Injectable()
+export class RulesService {
+  private cache: { at: number; rules: Rule[]; lists: ListSnapshot } | null = null;
+
+  constructor(private readonly repository: RulesRepository) {}
+
+  async list(): Promise<RuleEntity[]> {
+    return this.repository.findAll();
+  }
+
+  async get(id: string): Promise<RuleEntity> {
+    const rule = await this.repository.find(id);
+    if (!rule) throw new NotFoundException(`rule ${id} does not exist`);
+    return rule;
+  }
+
+  async create(input: unknown, by: string): Promise<RuleEntity> {
+    const definition = await this.validate(input);
+    const created = await this.repository.create(definition, by);
+    this.cache = null;
+    return created!;
+  }
+
+  /** Merges the given properties (and `params` one level deep), validates, bumps the version. */
+  async update(id: string, patch: unknown, by: string): Promise<RuleEntity> {
+    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+      throw new BadRequestException('body: expected an object with the properties to change');
+    }
+    const current = await this.get(id);
+    const changes = patch as Partial<RuleDefinition>;
+    const merged = {
+      ...current.definition,
+      ...changes,
+      params:
+        changes.params && typeof changes.params === 'object' && !Array.isArray(changes.params)
+          ? { ...current.definition.params, ...changes.params }
+          : (changes.params ?? current.definition.params),
+    };
+    const definition = await this.validate(merged);
+    const updated = await this.repository.update(id, current.version, definition, by);
+    if (!updated) {
+      throw new ConflictException(`rule ${id} changed while this edit was made; read it again`);
+    }
+    this.cache = null;
+    return updated;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.repository.softDelete(id))) {
+      throw new NotFoundException(`rule ${id} does not exist`);
+    }
+    this.cache = null;
+  }
+
+  /** Checks a definition against the kinds, fields and lists known now; 400 names the field. */
+  async validate(input: unknown): Promise<RuleDefinition> {
+    const lists = await this.repository.findLists();
+    const result = validateRuleDefinition(input, new Set(lists.map((list) => `@${list.name}`)));
+    if (result.ok) return result.rule;
+    throw new BadRequestException({
+      error: 'Bad Request',
+      message: result.errors.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
+      details: result.errors,
+    });
+  }
+
+  /** Enabled rules and the lists, as detection evaluates them. */
+  async detectionState(): Promise<{ rules: Rule[]; lists: ListSnapshot }> {
+    const now = Date.now();
+    if (this.cache && now - this.cache.at < CACHE_MS) return this.cache;
+    const [rules, lists] = await Promise.all([
+      this.repository.findAll(),
+      this.repository.findLists(),
+    ]);
+    this.cache = {
+      at: now,
+      rules: rules.map(toRule).filter((rule) => rule.enabled),
+      lists: listSnapshot(lists),
+    };
+    return this.cache;
+  }
+
+  async rulesByIds(ids: string[]): Promise<Rule[]> {
+    return (await this.repository.findAny(ids)).map(toRule);
+  }
+
+  listAll(): Promise<ListEntity[]> {
+    return this.repository.findLists();
+  }
+
+  async getList(name: string): Promise<ListEntity> {
+    const list = await this.repository.findList(name);
+    if (!list) throw new NotFoundException(`list ${name} does not exist`);
+    return list;
+  }
+
+  async putList(name: string, items: string[], description: string, by: string) {
+    const list = await this.repository.putList(name, items, description, by);
+    this.cache = null;
+    return list;
+  }
+
+  async listSnapshot(): Promise<ListSnapshot> {
+    return listSnapshot(await this.repository.findLists());
+  }
+}
+
+export const listSnapshot = (lists: ListEntity[]): ListSnapshot =>
+  new Map(lists.map((list) => [`@${list.name}`, list.items]));
