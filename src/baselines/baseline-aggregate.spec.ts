@@ -1,5 +1,12 @@
 import type { DetectEvent } from '../rules/engine/detect-event';
-import { aggregateBatch, compareKeys, DAY_MS, HOUR_MS, teachesNormal } from './baseline-aggregate';
+import {
+  aggregateBatch,
+  compareKeys,
+  DAY_MS,
+  HOUR_MS,
+  MAX_TEXT_LENGTH,
+  teachesNormal,
+} from './baseline-aggregate';
 import { hourlyActionOf, snapshotOf } from './baseline-snapshot';
 
 const NOW = new Date('2026-11-20T12:30:00Z');
@@ -217,6 +224,20 @@ describe('aggregateBatch', () => {
     expect(result.profiles[0].eventCount).toBe(1);
     expect(result.hourly).toEqual([]);
     expect(result.seen.map((s) => s.dimension).sort()).toEqual(['clientApp', 'os', 'vaultId']);
+  });
+
+  it('cuts oversized values and ignores oversized entity ids', () => {
+    const result = aggregateBatch(
+      [
+        connect({ userAgent: 'x'.repeat(5000), action: 'A'.repeat(600) }),
+        event({ actorId: 'U'.repeat(300) }),
+      ],
+      NOW,
+    );
+    expect(result.profiles.map((p) => p.entityType)).toEqual(['connect_server', 'connect_token']);
+    const agent = result.seen.find((s) => s.dimension === 'userAgent')!;
+    expect(agent.value).toHaveLength(MAX_TEXT_LENGTH);
+    expect(result.hourly[0].action).toHaveLength(MAX_TEXT_LENGTH);
   });
 
   it('keeps the label of the newest event that has one', () => {

@@ -8,6 +8,14 @@ import {
   hourlyActionOf,
 } from './baseline-snapshot';
 
+/**
+ * Text kept per value, action and label (a long user agent is cut): index entries have a
+ * size limit, and one oversized value must never fail a detection batch over and over.
+ */
+export const MAX_TEXT_LENGTH = 512;
+/** Longer ids are no real uuid, jti or server id: such events teach no baseline. */
+export const MAX_ENTITY_ID_LENGTH = 256;
+
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /** Hourly counts older than this are neither written nor kept. */
@@ -100,12 +108,11 @@ const sortedBy = <T>(rows: Iterable<T>, key: (row: T) => string[]): T[] =>
 export const floorToHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
 export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
 
-function labelOf(entityType: EntityType, event: DetectEvent): string | null {
-  return entityType === 'user' ? (event.actorEmail ?? event.actorName) : null;
-}
+const clip = (text: string | null): string | null =>
+  text === null || text.length <= MAX_TEXT_LENGTH ? text : text.slice(0, MAX_TEXT_LENGTH);
 
-function dimensionValue(event: DetectEvent, dimension: BaselineDimension): string | null {
-  return event[dimension];
+function labelOf(entityType: EntityType, event: DetectEvent): string | null {
+  return entityType === 'user' ? clip(event.actorEmail ?? event.actorName) : null;
 }
 
 /**
@@ -124,10 +131,10 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
   for (const event of events) {
     const time = event.eventTime;
     const teaches = teachesNormal(event);
-    const action = hourlyActionOf(event);
+    const action = clip(hourlyActionOf(event));
     for (const entityType of ENTITY_TYPES) {
       const entityId = entityOf(event, entityType);
-      if (entityId === null || entityId === '') continue;
+      if (entityId === null || entityId === '' || entityId.length > MAX_ENTITY_ID_LENGTH) continue;
       const entityKey = `${entityType}${SEP}${entityId}`;
 
       let profile = profiles.get(entityKey);
@@ -192,7 +199,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
 
       if (!teaches) continue;
       for (const dimension of DIMENSIONS_BY_ENTITY[entityType]) {
-        const value = dimensionValue(event, dimension);
+        const value = clip(event[dimension]);
         if (value === null || value === '') continue;
         const seenKey = `${entityKey}${SEP}${dimension}${SEP}${value}`;
         const row = seen.get(seenKey);

@@ -11,14 +11,16 @@ import { BaselinesRetentionService } from './baselines-retention.service';
 import { BaselinesService } from './baselines.service';
 
 /**
- * Per-entity baselines. BaselinesService is exported for the detection worker (loadSnapshot,
- * applyBatch); the REST controller runs in API processes, retention in worker processes.
+ * Per-entity baselines. BaselinesService is exported, globally, for the detection worker
+ * (loadSnapshot, applyBatch) and rule tests; the REST controller runs in API processes,
+ * retention in worker processes.
  */
 @Module({})
 export class BaselinesModule {
   static register(duties: Duties, options: Partial<BaselinesOptions> = {}): DynamicModule {
     return {
       module: BaselinesModule,
+      global: true,
       controllers: duties.api ? [BaselinesController] : [],
       providers: [
         { provide: BASELINES_OPTIONS, useValue: { ...DEFAULT_BASELINES_OPTIONS, ...options } },

@@ -23,7 +23,7 @@ export interface ListedProfile extends BaselineProfile {
 }
 
 /** One entity's counts of one action: hour starts (epoch ms) and counts, aligned. */
-export interface HourlySeries extends EntityKey {
+export interface EntityHourlySeries extends EntityKey {
   action: string;
   hourStarts: number[];
   counts: number[];
@@ -253,7 +253,7 @@ export class BaselinesRepository {
     since: Date,
     manager?: EntityManager,
     until?: Date,
-  ): Promise<HourlySeries[]> {
+  ): Promise<EntityHourlySeries[]> {
     const rows: Array<{
       entity_type: EntityType;
       entity_id: string;

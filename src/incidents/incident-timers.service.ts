@@ -61,7 +61,7 @@ export class IncidentTimersService implements OnApplicationBootstrap {
          UPDATE incidents i SET last_notified_at = $1
          FROM rules r
          WHERE r.id = i.rule_id AND i.status = 'triggered' AND i.last_notified_at IS NOT NULL
-           AND i.last_notified_at <= $1 - make_interval(secs =>
+           AND i.last_notified_at <= $1::timestamptz - make_interval(secs =>
              COALESCE((r.definition->>'repeatIntervalSeconds')::int, $2))
          RETURNING i.id)
        INSERT INTO incident_changes (incident_id, kind, by, details, notify)

@@ -129,6 +129,37 @@ describe('batching never changes what fires', () => {
     expect(got.size).toBeGreaterThan(0);
   });
 
+  it.each([11, 12, 13, 14, 15, 16])('threshold count with many ties in time (seed %d)', (seed) => {
+    const rng = new SeededRandom(seed);
+    const specs: EventSpec[] = Array.from({ length: 60 }, () => ({
+      at: T0 + rng.int(30) * MIN,
+      stream: 'item_usage',
+      actorType: 'user',
+      actorId: rng.pick(['A', 'B']),
+      action: 'export',
+    }));
+    const stream = streamOf(rng, specs, 0.4);
+    const rule = testRule({
+      name: 't',
+      kind: 'threshold',
+      streams: ['item_usage'],
+      params: { windowSeconds: 300, threshold: 6 },
+    });
+    const got = splitsAgree(rule, stream, rng);
+    expect([...got].sort()).toEqual(
+      unionOverSteps(stream, (s) =>
+        crossings(
+          s,
+          300_000,
+          6,
+          (e) => e.id,
+          () => true,
+        ),
+      ),
+    );
+    expect(got.size).toBeGreaterThan(0);
+  });
+
   it.each([1, 2, 3, 4, 5])('threshold distinct (seed %d)', (seed) => {
     const rng = new SeededRandom(100 + seed);
     const specs: EventSpec[] = Array.from({ length: 70 }, () => ({

@@ -70,13 +70,27 @@ export function historyNeed(
   }
 }
 
-/** Does a stored event answer a need? (For in-memory callers and tests: the worker queries.) */
+const needKeys = new WeakMap<
+  HistoryNeed,
+  { keys: ReadonlySet<string>; streams: ReadonlySet<string> }
+>();
+
+/**
+ * Does a stored event answer a need? (For in-memory callers and tests: the worker queries.)
+ * The need's keys and streams are indexed once per need object, so checking many events
+ * against a need with many keys stays cheap.
+ */
 export function answersNeed(need: HistoryNeed, e: DetectEvent): boolean {
-  if (!need.streams.includes(e.stream)) return false;
+  let index = needKeys.get(need);
+  if (!index) {
+    index = { keys: new Set(need.keys), streams: new Set(need.streams) };
+    needKeys.set(need, index);
+  }
+  if (!index.streams.has(e.stream)) return false;
   const t = e.eventTime.getTime();
   if (t < need.from.getTime() || t > need.to.getTime()) return false;
   const value = e[need.field];
-  return value !== null && need.keys.includes(String(value));
+  return value !== null && index.keys.has(typeof value === 'string' ? value : String(value));
 }
 
 /** The events answering any of the needs, deduplicated, by event time then id. */

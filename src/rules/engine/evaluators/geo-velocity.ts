@@ -1,7 +1,7 @@
 import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
 import type { DetectEvent } from '../detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareTimed, insertionIndex, splitArrivals, timed, type Timed } from '../event-order';
+import { compareTimed, insertionIndex, splitArrivals, type Timed } from '../event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../explain';
 import { readField } from '../filter';
 import type { GeoVelocityParams, Rule } from '../rule-definition';
@@ -34,7 +34,7 @@ function pointOf(rule: CompiledRule, e: DetectEvent): Point | null {
   if (!rule.counts(e)) return null;
   const key = rule.groupKey(e);
   if (key === null) return null;
-  return { ...timed(e), lat, lon, key };
+  return { e, t: e.eventTime.getTime(), lat, lon, key };
 }
 
 /**
@@ -65,8 +65,9 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
     if (p === null) continue;
     const g = groups.get(p.key);
     if (g) {
+      const last = g.points[g.points.length - 1];
+      if (compareTimed(last, p) > 0) g.sorted = false;
       g.points.push(p);
-      g.sorted = false;
     } else {
       groups.set(p.key, { points: [p], sorted: true });
     }

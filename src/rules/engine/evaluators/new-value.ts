@@ -89,12 +89,19 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     }
     return st;
   };
+  /** First and last seen of a value, baseline and batch together (undefined: never seen). */
   const lookup = (st: EntityState, value: string): Seen | undefined => {
     const b = st.baseline?.seen.get(dimension)?.get(value);
-    const fromBaseline = b
-      ? { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count }
-      : undefined;
-    return merge(fromBaseline, st.batchSeen.get(value));
+    const s = st.batchSeen.get(value);
+    if (b === undefined) return s;
+    const first = b.firstSeen.getTime();
+    const last = b.lastSeen.getTime();
+    if (s === undefined) return { first, last, count: b.count };
+    return {
+      first: Math.min(first, s.first),
+      last: Math.max(last, s.last),
+      count: b.count + s.count,
+    };
   };
 
   const out: AlertCandidate[] = [];
@@ -104,7 +111,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     const st = stateOf(entity);
     const t = e.eventTime.getTime();
     const raw = readField(e, field);
-    const value = raw === null ? null : String(raw);
+    const value = raw === null || typeof raw === 'string' ? raw : String(raw);
     if (t < st.first) st.first = t;
 
     if (value !== null && rule.counts(e)) {
@@ -118,7 +125,13 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
 
     // Learned as the baseline learns it: only from events that teach what is normal.
     if (value !== null && value !== '' && teachesNormal(e)) {
-      st.batchSeen.set(value, merge(st.batchSeen.get(value), { first: t, last: t, count: 1 })!);
+      const seen = st.batchSeen.get(value);
+      if (seen === undefined) st.batchSeen.set(value, { first: t, last: t, count: 1 });
+      else {
+        if (t < seen.first) seen.first = t;
+        if (t > seen.last) seen.last = t;
+        seen.count++;
+      }
     }
   }
   return out;

@@ -126,12 +126,11 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
     if (!rule.counts(e)) continue;
     const groupKey = rule.groupKey(e);
     if (groupKey === null) continue;
-    const fingerprint = `${entity}|${action}|${new Date(hour).toISOString()}`;
-    if (fired.has(fingerprint)) continue;
-
     const index = indexOf(st, action);
     const x = (index.counts.get(hour) ?? 0) + (batchHours.get(hour) ?? 0);
     if (x < params.minCount) continue;
+    const fingerprint = `${entity}|${action}|${new Date(hour).toISOString()}`;
+    if (fired.has(fingerprint)) continue;
     const start = Math.max(hour - baselineMs, Math.floor(st.first / HOUR_MS) * HOUR_MS);
     const hours = (hour - start) / HOUR_MS;
     if (hours < 24) continue;

@@ -1,7 +1,7 @@
 import { compileCounting, compileRule, makeAlert } from '../compiled-rule';
 import type { DetectEvent } from '../detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareTimed, firstAtOrAfter, timed, uniqueById, type Timed } from '../event-order';
+import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../event-order';
 import { describeEvent, formatApproxDuration, formatDuration, who } from '../explain';
 import { readField, type EventPredicate } from '../filter';
 import type { Rule, SequenceParams, SequenceStage } from '../rule-definition';
@@ -29,7 +29,7 @@ function hitOf(stage: Stage, e: DetectEvent): Hit | null {
   if (!stage.matches(e)) return null;
   const value = readField(e, stage.def.key);
   if (value === null) return null;
-  return { ...timed(e), key: String(value) };
+  return { e, t: e.eventTime.getTime(), key: typeof value === 'string' ? value : String(value) };
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   firstAtOrAfter,
   insertionIndex,
   splitArrivals,
-  timed,
   type Timed,
 } from '../event-order';
 import { describeEvents, formatDuration, formatTime, who } from '../explain';
@@ -95,9 +94,9 @@ function itemOf(
   if (distinctField !== undefined) {
     const value = readField(e, distinctField);
     if (value === null) return null;
-    v = String(value);
+    v = typeof value === 'string' ? value : String(value);
   }
-  return { ...timed(e), v, key };
+  return { e, t: e.eventTime.getTime(), v, key };
 }
 
 export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
@@ -123,8 +122,9 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
     const item = itemOf(rule, distinct, e);
     if (item === null) continue;
     const g = groupOf(item.key);
+    const last = g.items.at(-1);
+    if (last !== undefined && compareTimed(last, item) > 0) g.sorted = false;
     g.items.push(item);
-    g.sorted = false;
   }
 
   const emitted = new Map<string, AlertCandidate>();
