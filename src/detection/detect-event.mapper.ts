@@ -7,7 +7,7 @@ const number = (value: unknown): number | null => (typeof value === 'number' ? v
 /** An events row (snake_case, raw left out) as the rules read it. */
 export function toDetectEvent(row: EventRow): DetectEvent {
   return {
-    id: String(row.id),
+    id: row.id,
     stream: row.stream,
     externalId: String(row.external_id),
     eventTime: row.event_time as Date,

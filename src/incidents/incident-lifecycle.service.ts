@@ -34,7 +34,7 @@ export class IncidentLifecycleService {
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundException(`incident ${id} does not exist`);
     if (action === 'snooze') validateSnooze(request.until, now);
     const changeId = await this.dataSource.transaction(async (manager) => {
-      const [incident]: Array<{
+      const rows: Array<{
         status: IncidentStatus;
         dedup_key: string;
         last_notified_at: Date | null;
@@ -42,6 +42,7 @@ export class IncidentLifecycleService {
         `SELECT status, dedup_key, last_notified_at FROM incidents WHERE id = $1 FOR UPDATE`,
         [id],
       );
+      const incident = rows.at(0);
       if (!incident) throw new NotFoundException(`incident ${id} does not exist`);
       const next = transition(action, incident.status);
       if (!next.ok) {
@@ -59,7 +60,7 @@ export class IncidentLifecycleService {
         if (open.length) {
           throw new ConflictException({
             error: 'Conflict',
-            message: `incident ${id} cannot be reopened: incident ${String((open[0] as { id: string }).id)} is open for the same rule and key`,
+            message: `incident ${id} cannot be reopened: incident ${(open[0] as { id: string }).id} is open for the same rule and key`,
             details: { status: incident.status },
           });
         }

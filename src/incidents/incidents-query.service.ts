@@ -18,7 +18,8 @@ const ALERTS_SHOWN = 200;
 
 type Row = Record<string, unknown>;
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
-const str = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const str = (value: unknown) =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 
 /** Reads incidents for the API: newest first, keyset-paginated, with their evidence. */
 @Injectable()
@@ -37,7 +38,7 @@ export class IncidentsQueryService {
     if (query.severity) {
       add(
         (p) => `i.severity = ANY(${p}::text[])`,
-        SEVERITIES.slice(SEVERITIES.indexOf(query.severity!)),
+        SEVERITIES.slice(SEVERITIES.indexOf(query.severity)),
       );
     }
     if (query.actor) add((p) => `lower(i.actor_id) = lower(${p})`, query.actor);
@@ -62,18 +63,19 @@ export class IncidentsQueryService {
     return {
       items: page.map(toSummary),
       nextCursor:
-        rows.length > limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+        rows.length > limit ? encodeCursor(last.created_at as Date, String(last.id)) : null,
     };
   }
 
   async get(id: string): Promise<IncidentDetailDto> {
     if (!/^\d{1,18}$/.test(id)) throw new BadRequestException('id: must be an incident number');
-    const [incident]: Row[] = await this.dataSource.query(
+    const found: Row[] = await this.dataSource.query(
       `SELECT i.*, r.definition->>'name' AS rule_name, r.definition->>'runbook' AS runbook,
          r.version AS rule_version
        FROM incidents i JOIN rules r ON r.id = i.rule_id WHERE i.id = $1`,
       [id],
     );
+    const incident = found.at(0);
     if (!incident) throw new NotFoundException(`incident ${id} does not exist`);
     const alerts: Row[] = await this.dataSource.query(
       `SELECT * FROM alerts WHERE incident_id = $1 ORDER BY id DESC LIMIT ${ALERTS_SHOWN}`,
@@ -96,7 +98,7 @@ export class IncidentsQueryService {
           [evidenceIds],
         )
       : [];
-    const eventsById = new Map(events.map((row) => [String(row.id), row]));
+    const eventsById = new Map(events.map((row) => [row.id, row]));
     const timeline: Row[] = await this.dataSource.query(
       `SELECT * FROM incident_changes WHERE incident_id = $1 ORDER BY id`,
       [id],
@@ -140,11 +142,17 @@ function toSummary(row: Row): IncidentSummaryDto {
 function toAlert(row: Row, events: Map<string, EventRow>): AlertDto {
   const evidence = (row.evidence_event_ids as string[])
     .slice(0, EVIDENCE_PER_ALERT)
-    .map((id) => events.get(String(id)))
+    .map((id) => events.get(id))
     .filter((event): event is EventRow => event !== undefined)
     .map((event) => {
-      const { id, stream, externalId, eventTime, raw: _raw, ...fields } = toDetectEvent(event);
-      return { id, stream, externalId, eventTime: eventTime.toISOString(), fields };
+      const { id, stream, externalId, eventTime, ...fields } = toDetectEvent(event);
+      return {
+        id,
+        stream,
+        externalId,
+        eventTime: eventTime.toISOString(),
+        fields: withoutRaw(fields),
+      };
     });
   return {
     id: String(row.id),
@@ -158,6 +166,11 @@ function toAlert(row: Row, events: Map<string, EventRow>): AlertDto {
     figures: row.figures as Record<string, unknown>,
     evidence,
   };
+}
+
+/** Evidence shows the normalized fields; the raw copy stays in the database. */
+function withoutRaw(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => name !== 'raw'));
 }
 
 function toTimelineEntry(row: Row): TimelineEntryDto {

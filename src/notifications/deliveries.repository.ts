@@ -32,12 +32,13 @@ export class DeliveriesRepository {
     ruleId: string;
     rule: Rule;
   } | null> {
-    const [row]: Row[] = await this.dataSource.query(
+    const rows: Row[] = await this.dataSource.query(
       `SELECT c.incident_id, i.severity, i.rule_id, r.definition, r.version, r.template_id
        FROM incident_changes c JOIN incidents i ON i.id = c.incident_id JOIN rules r ON r.id = i.rule_id
        WHERE c.id = $1`,
       [changeId],
     );
+    const row = rows.at(0);
     if (!row) return null;
     return {
       incidentId: String(row.incident_id),
@@ -70,11 +71,11 @@ export class DeliveriesRepository {
   }
 
   async find(deliveryId: string): Promise<DeliveryRow | null> {
-    const [row]: DeliveryRow[] = await this.dataSource.query(
+    const rows: DeliveryRow[] = await this.dataSource.query(
       `SELECT * FROM deliveries WHERE id = $1`,
       [deliveryId],
     );
-    return row ?? null;
+    return rows.at(0) ?? null;
   }
 
   async message(changeId: string, publicUrl: string): Promise<IncidentMessage> {
@@ -98,7 +99,7 @@ export class DeliveriesRepository {
       ruleId: String(row.rule_id),
       ruleName: rule.name,
       actor: row.actor_id
-        ? { id: String(row.actor_id), label: (row.actor_label as string | null) ?? null }
+        ? { id: row.actor_id as string, label: (row.actor_label as string | null) ?? null }
         : null,
       explanation: typeof row.explanation === 'string' ? row.explanation : '',
       alertCount: Number(row.alert_count),
@@ -117,11 +118,11 @@ export class DeliveriesRepository {
   }
 
   async thread(incidentId: string, channelId: string): Promise<DeliveryThread | null> {
-    const [row]: Array<{ thread: DeliveryThread }> = await this.dataSource.query(
+    const rows: Array<{ thread: DeliveryThread }> = await this.dataSource.query(
       `SELECT thread FROM incident_threads WHERE incident_id = $1 AND channel_id = $2`,
       [incidentId, channelId],
     );
-    return row?.thread ?? null;
+    return rows.at(0)?.thread ?? null;
   }
 
   async markSent(

@@ -13,6 +13,8 @@ export class NotificationsRedis implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    await this.client.quit().catch(() => {
+      this.client.disconnect();
+    });
   }
 }

@@ -13,10 +13,20 @@ import type { Rule } from './rule-definition';
 export { evaluateHeartbeat, type HeartbeatSource } from './evaluators/heartbeat';
 
 /**
- * Judges one batch for one rule. Pure: the same input gives the same candidates, and the set
- * of fingerprints a stream produces does not depend on how it was cut into batches (events are
- * judged in the order they were stored, i.e. by id). Heartbeat rules are not judged per batch
- * (see evaluateHeartbeat): they return nothing here.
+ * Judges one batch for one rule. Pure: the same input gives the same candidates.
+ *
+ * Order: batch events are judged in the order they were stored, i.e. by id (decimal bigint
+ * strings, compared numerically), each against everything stored before it: the history
+ * minus the batch (history may or may not contain the batch; duplicates by id are dropped),
+ * plus the batch events with smaller ids. So the set of fingerprints a stream produces
+ * depends only on the order its events were stored, never on how that order was cut into
+ * batches, and a late event never retracts what another batching would have raised (it can
+ * add: a late event that completes a window makes a stored event a crossing).
+ *
+ * Counting: an event counts for a rule when its stream is one of the rule's streams, it passes
+ * the filter, it is not allow-listed, and none of its group-by fields is null.
+ *
+ * Heartbeat rules are not judged per batch (see evaluateHeartbeat): they return nothing here.
  */
 export function evaluate(input: EvaluationInput): AlertCandidate[] {
   const kind = input.rule.kind;

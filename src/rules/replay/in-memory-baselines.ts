@@ -3,6 +3,7 @@ import type {
   BaselineSnapshot,
   EntityBaseline,
   EntityType,
+  SeenValue,
 } from '../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../engine/detect-event';
 
@@ -49,7 +50,7 @@ export class InMemoryBaselines implements BaselineSnapshot {
     }
     for (const row of aggregate.seen) {
       const baseline = this.entities.get(`${row.entityType}:${row.entityId}`)!;
-      const values = baseline.seen.get(row.dimension) ?? new Map();
+      const values = baseline.seen.get(row.dimension) ?? new Map<string, SeenValue>();
       baseline.seen.set(row.dimension, values);
       const known = values.get(row.value);
       values.set(

@@ -1,7 +1,7 @@
 import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
 import type { DetectEvent } from '../detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareTimed, insertionIndex, splitArrivals, type Timed } from '../event-order';
+import { compareIds, compareTimed, insertionIndex, uniqueById, type Timed } from '../event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../explain';
 import { readField } from '../filter';
 import type { GeoVelocityParams, Rule } from '../rule-definition';
@@ -25,12 +25,29 @@ interface Point extends Timed {
   key: string;
 }
 
+interface Group {
+  /** The earliest and latest arrival of the group. */
+  first: Point;
+  last: Point;
+  /** The nearest stored events before the first and after the last arrival. */
+  before: Point | null;
+  after: Point | null;
+  /** Stored events within [first, last], then every point, sorted. */
+  points: Point[];
+}
+
 /** Coordinates that can be trusted: in range, and not the (0, 0) that stands for "unknown". */
+function hasLocation(e: DetectEvent): boolean {
+  const lat = e.latitude;
+  const lon = e.longitude;
+  if (lat === null || lon === null || !Number.isFinite(lat) || !Number.isFinite(lon)) return false;
+  return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
+}
+
 function pointOf(rule: CompiledRule, e: DetectEvent): Point | null {
   const lat = e.latitude;
   const lon = e.longitude;
-  if (lat === null || lon === null || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) return null;
+  if (lat === null || lon === null || !hasLocation(e)) return null;
   if (!rule.counts(e)) return null;
   const key = rule.groupKey(e);
   if (key === null) return null;
@@ -57,20 +74,52 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
   const rule = compileRule(input.rule, input.lists);
   const params = input.rule.params as GeoVelocityParams;
   const minGapMs = params.minGapMinutes * 60_000;
-  const { before, arrivals } = splitArrivals(input.history, input.batch);
+  const arrivals = uniqueById(input.batch).sort((a, b) => compareIds(a.id, b.id));
 
-  const groups = new Map<string, { points: Point[]; sorted: boolean }>();
-  for (const e of before) {
+  // The located counting arrivals, and per group the span they cover.
+  const arriving: Point[] = [];
+  const groups = new Map<string, Group>();
+  for (const e of arrivals) {
     const p = pointOf(rule, e);
     if (p === null) continue;
+    arriving.push(p);
     const g = groups.get(p.key);
-    if (g) {
-      const last = g.points[g.points.length - 1];
-      if (compareTimed(last, p) > 0) g.sorted = false;
-      g.points.push(p);
-    } else {
-      groups.set(p.key, { points: [p], sorted: true });
+    if (!g) groups.set(p.key, { first: p, last: p, before: null, after: null, points: [] });
+    else {
+      if (compareTimed(p, g.first) < 0) g.first = p;
+      if (compareTimed(p, g.last) > 0) g.last = p;
     }
+  }
+  if (arriving.length === 0) return [];
+
+  // Of the stored events only those that can neighbour an arrival matter: every one inside a
+  // group's span, and the nearest before and after it. Scanning backwards (history comes
+  // sorted by time) finds the nearest one before without testing the older ones.
+  const batchIds = new Set(input.batch.map((e) => e.id));
+  for (let i = input.history.length - 1; i >= 0; i--) {
+    const e = input.history[i];
+    if (!hasLocation(e) || batchIds.has(e.id)) continue;
+    const key = rule.groupKey(e);
+    const g = key === null ? undefined : groups.get(key);
+    if (g === undefined) continue;
+    const x: Timed = { e, t: e.eventTime.getTime() };
+    if (compareTimed(x, g.first) < 0) {
+      if (g.before !== null && compareTimed(x, g.before) <= 0) continue;
+      const p = pointOf(rule, e);
+      if (p !== null) g.before = p;
+    } else if (compareTimed(x, g.last) > 0) {
+      if (g.after !== null && compareTimed(x, g.after) >= 0) continue;
+      const p = pointOf(rule, e);
+      if (p !== null) g.after = p;
+    } else {
+      const p = pointOf(rule, e);
+      if (p !== null) g.points.push(p);
+    }
+  }
+  for (const g of groups.values()) {
+    if (g.before) g.points.push(g.before);
+    if (g.after) g.points.push(g.after);
+    g.points.sort(compareTimed);
   }
 
   const out = new Map<string, AlertCandidate>();
@@ -85,19 +134,11 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
     out.set(fingerprint, alertFor(a, b, distance, speed));
   };
 
-  for (const e of arrivals) {
-    const p = pointOf(rule, e);
-    if (p === null) continue;
-    let g = groups.get(p.key);
-    if (!g) {
-      g = { points: [], sorted: true };
-      groups.set(p.key, g);
-    }
-    if (!g.sorted) {
-      g.points.sort(compareTimed);
-      g.sorted = true;
-    }
+  for (const p of arriving) {
+    const g = groups.get(p.key);
+    if (!g) continue;
     const at = insertionIndex(g.points, p);
+    if (at < g.points.length && g.points[at].e.id === p.e.id) continue;
     g.points.splice(at, 0, p);
     if (at > 0) judge(g.points[at - 1], p);
     if (at + 1 < g.points.length) judge(p, g.points[at + 1]);
