@@ -27,6 +27,9 @@ async function main(): Promise<void> {
       days: { type: 'string', default: '30' },
       seed: { type: 'string', default: '42' },
       port: { type: 'string', default: '3900' },
+      // Stop after this many seconds (a partial run, e.g. while profiling with --cpu-prof).
+      'max-seconds': { type: 'string', default: '3600' },
+      'cpu-prof-dir': { type: 'string' },
     },
   });
   const databaseUrl =
@@ -57,7 +60,10 @@ async function main(): Promise<void> {
   const total = counts.total;
 
   const started = Date.now();
-  const service = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+  const profile = values['cpu-prof-dir']
+    ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`]
+    : [];
+  const service = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -100,8 +106,13 @@ async function main(): Promise<void> {
       );
     }
     if (service.exitCode !== null) throw new Error('the service exited during the benchmark');
+    if ((Date.now() - started) / 1000 > Number(values['max-seconds'])) {
+      log('stopping early (--max-seconds)');
+      break;
+    }
   }
   const elapsed = (Date.now() - started) / 1000;
+  const processed = progress.detected;
   clearInterval(sampler);
 
   const latency = await db.query<{ p50: number; p95: number; p99: number; alerts: string }>(
@@ -116,6 +127,7 @@ async function main(): Promise<void> {
      LEFT JOIN alerts a ON a.rule_id = r.id GROUP BY 1 ORDER BY 2 DESC, 1`,
   );
   service.kill('SIGTERM');
+  await new Promise((resolve) => service.once('exit', resolve));
   await db.end();
   await Promise.all([eventsApi.stop(), connect.stop()]);
 
@@ -127,10 +139,10 @@ async function main(): Promise<void> {
   ];
   const peak = (values: number[]) => Math.round(Math.max(0, ...values) / 1024);
   const result = {
-    events: total,
+    events: processed,
     users: scenario.users.length,
     seconds: Number(elapsed.toFixed(1)),
-    eventsPerSecond: Math.round(total / elapsed),
+    eventsPerSecond: Math.round(processed / elapsed),
     alerts: Number(l.alerts),
     alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
     peakRssMb: peak(rss),

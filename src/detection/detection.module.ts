@@ -3,6 +3,7 @@ import type { Duties } from '../config/duties';
 import { DetectProcessor } from './detect.processor';
 import { DetectSweeperService } from './detect-sweeper.service';
 import { DetectionService } from './detection.service';
+import { HeartbeatService } from './heartbeat.service';
 
 /** The detect queue's consumer: runs in worker processes only. */
 @Module({})
@@ -10,7 +11,9 @@ export class DetectionModule {
   static register(duties: Duties): DynamicModule {
     return {
       module: DetectionModule,
-      providers: duties.worker ? [DetectionService, DetectProcessor, DetectSweeperService] : [],
+      providers: duties.worker
+        ? [DetectionService, DetectProcessor, DetectSweeperService, HeartbeatService]
+        : [],
     };
   }
 }

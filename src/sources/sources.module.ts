@@ -6,15 +6,23 @@ import { SourceEntity } from './source.entity';
 import { SourceLagCollector } from './source-lag.collector';
 import { SourcesController } from './sources.controller';
 import { SourcesRepository } from './sources.repository';
+import { SourcesService } from './sources.service';
 
 @Module({})
 export class SourcesModule {
   static register(duties: Duties): DynamicModule {
     return {
       module: SourcesModule,
+      global: true,
       imports: [TypeOrmModule.forFeature([SourceEntity])],
       controllers: duties.api ? [SourcesController] : [],
-      providers: [SourcesRepository, SourceLagCollector, ...(duties.ingest ? [IngestService] : [])],
+      providers: [
+        SourcesRepository,
+        SourcesService,
+        SourceLagCollector,
+        ...(duties.ingest ? [IngestService] : []),
+      ],
+      exports: [SourcesService],
     };
   }
 }
