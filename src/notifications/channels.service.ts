@@ -7,6 +7,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { ChannelEntity } from './channel.entity';
@@ -81,6 +82,7 @@ export class ChannelsService implements OnApplicationBootstrap {
     await this.ensureNameFree(input.name);
     const created = await this.repository.save(
       this.repository.create({
+        id: randomUUID(),
         name: input.name,
         type: input.type,
         settings,
