@@ -1,5 +1,7 @@
 import { FakeConnectServer } from './support/fake-connect';
 import { FakeEventsApi } from './support/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
+import { SmtpCatcher } from './support/smtp-catcher';
 import { generateScenario } from './support/scenario/generate-scenario';
 import type { Scenario } from './support/scenario/types';
 import { SimClock } from './support/sim-clock';
@@ -30,6 +32,8 @@ describe('detection on a generated tenant', () => {
   let connect: FakeConnectServer;
   let t: TestApp;
   let alerts: AlertRow[];
+  const slack = new FakeSlackApi();
+  const smtp = new SmtpCatcher();
   const clockAt = END + 3_600_000;
 
   beforeAll(async () => {
@@ -49,8 +53,18 @@ describe('detection on a generated tenant', () => {
     connect = new FakeConnectServer({ clock, seed: 7, serverId: server.id });
     connect.loadScenario(scenario, { serverId: server.id });
     await connect.start();
+    await slack.start();
+    await smtp.start();
 
     t = await startTestApp({
+      // A fixed tenant in the past: its alerts must still be notified for this test.
+      ALERT_HORIZON: '3650d',
+      SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
+      SLACK_CHANNEL: '#alerts',
+      SLACK_API_URL: slack.apiUrl,
+      SMTP_URL: smtp.url,
+      ALERT_EMAIL_FROM: 'vaultwatch@example.com',
+      ALERT_EMAIL_TO: 'soc@example.com',
       OP_EVENTS_API_TOKEN: eventsApi.createToken(),
       OP_EVENTS_API_URL: eventsApi.url,
       OP_EVENTS_START_TIME: new Date(END - 23 * DAY_MS).toISOString(),
@@ -90,7 +104,7 @@ describe('detection on a generated tenant', () => {
 
   afterAll(async () => {
     await t.close();
-    await Promise.all([eventsApi.stop(), connect.stop()]);
+    await Promise.all([eventsApi.stop(), connect.stop(), slack.stop(), smtp.stop()]);
   });
 
   it('fires the expected rule for every injected attack, about its actor and in its time', () => {
@@ -104,7 +118,8 @@ describe('detection on a generated tenant', () => {
           alert.event_time.getTime() >= start &&
           alert.event_time.getTime() <= end,
       );
-      expect({ attack: label.kind, fired: hit !== undefined }).toEqual({
+      expect({ attack: label.kind, at: label.start, fired: hit !== undefined }).toEqual({
+        at: label.start,
         attack: label.kind,
         fired: true,
       });
@@ -141,5 +156,28 @@ describe('detection on a generated tenant', () => {
     expect(answer.body).toMatchObject({ accepted: 0, duplicates: 500 });
     const [{ n }] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM alerts`);
     expect(Number(n)).toBe(before);
+  });
+
+  it('tells Slack and email once about each incident it opened', async () => {
+    await waitFor(
+      'every notification sent',
+      async () => {
+        const [row] = await t.sql<{ n: string }>(
+          `SELECT (SELECT count(*) FROM incident_changes WHERE notify AND routed_at IS NULL)
+                + (SELECT count(*) FROM deliveries WHERE status = 'queued') AS n`,
+        );
+        return row.n === '0';
+      },
+      60_000,
+    );
+    const [{ n: notified }] = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM incident_changes WHERE kind = 'opened' AND notify`,
+    );
+    expect(Number(notified)).toBeGreaterThanOrEqual(scenario.labels.length);
+    const posts = slack.messages('#alerts').filter((message) => !message.threadTs);
+    const rootEmails = smtp.messages.filter((mail) => mail.inReplyTo === null);
+    expect(posts).toHaveLength(Number(notified));
+    expect(rootEmails).toHaveLength(Number(notified));
+    expect(new Set(posts.map((post) => post.text)).size).toBe(posts.length);
   });
 });

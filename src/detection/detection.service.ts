@@ -59,6 +59,7 @@ export class DetectionService {
         manager,
         this.events,
         batchRules.map((rule) => historyNeed(rule, judged, lists)),
+        judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
       );
       const byId = new Map(judged.map((event) => [event.id, event]));
       const findings = batchRules.flatMap((rule, i) =>

@@ -10,11 +10,14 @@ const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCa
 /**
  * Answers every rule's history needs with as few queries as possible: needs on the same
  * field are merged into one query, whose answer each rule then narrows to its own needs.
+ * Rules judge a batch against what was stored up to it: events stored after the batch (by
+ * id) are left out, and judged with their own batch.
  */
 export async function loadHistories(
   manager: EntityManager,
   events: EventsService,
   needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
+  lastBatchId: bigint,
 ): Promise<DetectEvent[][]> {
   const merged = new Map<string, HistoryNeed>();
   for (const need of needsByRule.flat()) {
@@ -36,7 +39,10 @@ export async function loadHistories(
   const byField = new Map<string, DetectEvent[]>();
   for (const need of merged.values()) {
     const rows = await events.findHistory(manager, { ...need, column: column(need.field) });
-    byField.set(need.field, rows.map(toDetectEvent));
+    byField.set(
+      need.field,
+      rows.map(toDetectEvent).filter((event) => BigInt(event.id) <= lastBatchId),
+    );
   }
   return needsByRule.map((needs) => {
     const answer = new Map<string, DetectEvent>();

@@ -178,6 +178,16 @@ export class EventsRepository {
     ]);
   }
 
+  /** Which of these external ids of a stream are stored already. */
+  async knownExternalIds(stream: Stream, externalIds: string[]): Promise<Set<string>> {
+    if (externalIds.length === 0) return new Set();
+    const rows: Array<{ external_id: string }> = await this.dataSource.query(
+      `SELECT external_id FROM events WHERE stream = $1 AND external_id = ANY($2::text[])`,
+      [stream, externalIds],
+    );
+    return new Set(rows.map((row) => row.external_id));
+  }
+
   /** Stored events in event-time order (then id), a page at a time after `after`. */
   async scanForDetection(
     from: Date,

@@ -10,7 +10,7 @@ import {
   detectBatchJobId,
 } from '../queue/queue.contract';
 import { EventRow, EventsRepository, HistoryQuery, Rejection } from './events.repository';
-import type { NormalizedEvent } from './normalize/normalized-event';
+import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 
 export interface IncomingBatch {
   /** Which source delivered the batch: `events:item_usage`, `connect:…`, `push`. */
@@ -91,6 +91,10 @@ export class EventsService {
         }`,
       );
     }
+  }
+
+  knownExternalIds(stream: Stream, externalIds: string[]): Promise<Set<string>> {
+    return this.repository.knownExternalIds(stream, externalIds);
   }
 
   findEventsByIds(ids: string[]): Promise<EventRow[]> {

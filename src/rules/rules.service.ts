@@ -10,6 +10,7 @@ import { validateRuleDefinition } from './engine/validate-rule';
 import { ListEntity } from './list.entity';
 import { RuleEntity } from './rule.entity';
 import { RulesRepository, toRule } from './rules.repository';
+import { TemplateInstallerService } from './template-installer.service';
 
 /** Detection reads rules and lists per batch; a few seconds of staleness is harmless. */
 const CACHE_MS = 2000;
@@ -18,7 +19,10 @@ const CACHE_MS = 2000;
 export class RulesService {
   private cache: { at: number; rules: Rule[]; lists: ListSnapshot } | null = null;
 
-  constructor(private readonly repository: RulesRepository) {}
+  constructor(
+    private readonly repository: RulesRepository,
+    private readonly installer: TemplateInstallerService,
+  ) {}
 
   async list(): Promise<RuleEntity[]> {
     return this.repository.findAll();
@@ -82,6 +86,7 @@ export class RulesService {
 
   /** Enabled rules and the lists, as detection evaluates them. */
   async detectionState(): Promise<{ rules: Rule[]; lists: ListSnapshot }> {
+    await this.installer.whenInstalled();
     const now = Date.now();
     if (this.cache && now - this.cache.at < CACHE_MS) return this.cache;
     const [rules, lists] = await Promise.all([

@@ -10,8 +10,17 @@ import { RulesRepository } from './rules.repository';
 @Injectable()
 export class TemplateInstallerService implements OnApplicationBootstrap {
   private readonly logger = new Logger(TemplateInstallerService.name);
+  private markInstalled!: () => void;
+  private readonly installed = new Promise<void>((resolve) => {
+    this.markInstalled = resolve;
+  });
 
   constructor(private readonly repository: RulesRepository) {}
+
+  /** Detection waits for this: a batch judged before would miss the rules not yet installed. */
+  whenInstalled(): Promise<void> {
+    return this.installed;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     for (const list of BUILT_IN_LISTS) {
@@ -23,5 +32,6 @@ export class TemplateInstallerService implements OnApplicationBootstrap {
       if (rule) installed += 1;
     }
     if (installed) this.logger.log(`Installed ${installed} built-in rule template(s)`);
+    this.markInstalled();
   }
 }

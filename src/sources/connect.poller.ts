@@ -1,5 +1,7 @@
 import { EventsService } from '../events/events.service';
+import type { IndexedRejection } from '../events/normalize-batch';
 import { normalizeBatch } from '../events/normalize-batch';
+import type { NormalizedEvent } from '../events/normalize/normalized-event';
 import { ConnectClient } from './connect.client';
 import type { Poller } from './poll-loop';
 import type { SourceEntity, SourcePosition } from './source.entity';
@@ -7,13 +9,17 @@ import { HeartbeatError, SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
 
 export const CONNECT_PAGE_LIMIT = 100;
+/** New requests gathered before they are stored; a larger log is read over several polls. */
+const MAX_GATHERED = 10_000;
+const STORE_CHUNK = 1000;
 
 type Order = NonNullable<SourcePosition['order']>;
 
 /**
  * Reads a Connect server's `/v1/activity`. Its order and retention are undocumented, so
  * request ids dedupe, and paging goes on until a page brings nothing new (newest first)
- * or the end of the list (oldest first, starting near the previous total).
+ * or the end of the list (oldest first, starting near the previous total). What is new is
+ * stored oldest first, as it happened: windowed rules then see a burst in its own order.
  */
 export class ConnectPoller implements Poller {
   constructor(
@@ -28,23 +34,70 @@ export class ConnectPoller implements Poller {
     const source = await this.load();
     let order = source.position.order;
     let offset = this.startOffset(source);
-    while (!shouldStop()) {
+    let total: number | null = null;
+    let resume = source.position.resume ?? null;
+    let resuming = false;
+    const fresh = new Map<string, NormalizedEvent>();
+    const rejections: IndexedRejection[] = [];
+    for (;;) {
+      if (shouldStop() || fresh.size >= MAX_GATHERED) {
+        // Gathered enough for one poll: the next one reads the new head, then goes on here.
+        resume = total === null ? resume : { offset, total };
+        break;
+      }
       const page = await this.client.activity(CONNECT_PAGE_LIMIT, offset);
+      total = page.total;
       if (offset > 0 && page.items.length === 0 && page.total !== null && page.total < offset) {
         offset = 0; // the list shrank under us (retention or restart): read it again from the top
         continue;
       }
       order ??= inferOrder(page.items);
       const batch = normalizeBatch(page.items, 'connect_activity');
-      let accepted = 0;
-      let version = source.cursorVersion;
-      const position: SourcePosition = { total: page.total ?? undefined, order };
+      rejections.push(...batch.rejections);
+      const known = await this.events.knownExternalIds(
+        'connect_activity',
+        batch.events.map((event) => event.externalId),
+      );
+      const news = batch.events.filter(
+        (event) => !known.has(event.externalId) && !fresh.has(event.externalId),
+      );
+      for (const event of news) fresh.set(event.externalId, event);
+      offset += page.items.length;
+      if (page.items.length < CONNECT_PAGE_LIMIT) {
+        resume = null;
+        break;
+      }
+      if (order === 'newest_first' && news.length === 0 && !resuming) {
+        if (!resume || page.total === null) break;
+        // Newer entries pushed the unfinished part further down by as many places.
+        offset = resume.offset + Math.max(0, page.total - resume.total);
+        resuming = true;
+      }
+    }
+    await this.store(source, [...fresh.values()], rejections, {
+      total: total ?? undefined,
+      order,
+      resume,
+    });
+  }
+
+  /** Stores the gathered requests in event-time order, the position with the last chunk. */
+  private async store(
+    source: SourceEntity,
+    events: NormalizedEvent[],
+    rejections: IndexedRejection[],
+    position: SourcePosition,
+  ): Promise<void> {
+    events.sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+    let version = source.cursorVersion;
+    for (let start = 0; start === 0 || start < events.length; start += STORE_CHUNK) {
+      const chunk = events.slice(start, start + STORE_CHUNK);
+      const expectedVersion = version;
       await this.events.storeBatch(
-        { sourceId: this.sourceId, ...batch },
+        { sourceId: this.sourceId, events: chunk, rejections: start === 0 ? rejections : [] },
         async (manager, stored) => {
-          accepted = stored.accepted;
           version = await this.sources.advance(manager, this.sourceId, {
-            expectedVersion: source.cursorVersion,
+            expectedVersion,
             cursor: null,
             position,
             accepted: stored.accepted,
@@ -52,11 +105,6 @@ export class ConnectPoller implements Poller {
           });
         },
       );
-      source.cursorVersion = version;
-      source.position = { ...source.position, ...position };
-      offset += page.items.length;
-      if (page.items.length < CONNECT_PAGE_LIMIT) return;
-      if (order === 'newest_first' && accepted === 0) return;
     }
   }
 

@@ -18,6 +18,8 @@ export interface SourcePosition {
   /** Connect: Content-Range total at the last poll, and the order the server lists in. */
   total?: number;
   order?: 'newest_first' | 'oldest_first';
+  /** Connect: where an unfinished read of an older part of the log goes on, and the total then. */
+  resume?: { offset: number; total: number } | null;
   features?: string[];
 }
 
