@@ -9,6 +9,8 @@ import { createApp } from '../src/app.factory';
 import { loadEnv } from '../src/config/env.schema';
 import { FakeConnectServer } from '../test/support/fake-connect';
 import { FakeEventsApi } from '../test/support/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../test/support/fake-slack';
+import { SmtpCatcher } from '../test/support/smtp-catcher';
 import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
 import { SimClock } from '../test/support/sim-clock';
 
@@ -18,6 +20,8 @@ const SPEED = 60;
 const HISTORY_DAYS = 21;
 const LIVE_HOURS = 12;
 export const DEMO_ADMIN_KEY = 'vw_demo_admin_key_0000000000000000';
+const SLACK_LOG = 'demo-slack.log';
+const MAIL_LOG = 'demo-mail.log';
 
 async function main(): Promise<void> {
   const databaseUrl =
@@ -51,6 +55,11 @@ async function main(): Promise<void> {
   });
   connect.loadScenario(scenario, { serverId: server.id });
   await connect.start();
+  // Slack and the mail server, as fakes that write what they receive to files.
+  const slack = new FakeSlackApi({ messageLog: SLACK_LOG });
+  await slack.start();
+  const smtp = new SmtpCatcher({ messageLog: MAIL_LOG });
+  await smtp.start();
 
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
@@ -62,6 +71,12 @@ async function main(): Promise<void> {
     OP_CONNECT_URL: connect.url,
     OP_CONNECT_TOKEN: connect.createToken(),
     OP_CONNECT_POLL_INTERVAL: process.env.OP_CONNECT_POLL_INTERVAL ?? '2',
+    SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
+    SLACK_CHANNEL: '#security-alerts',
+    SLACK_API_URL: slack.apiUrl,
+    SMTP_URL: smtp.url,
+    ALERT_EMAIL_FROM: 'vaultwatch@demo.example',
+    ALERT_EMAIL_TO: 'security@demo.example',
   });
   const env = loadEnv();
   const app = await createApp(env);
@@ -78,9 +93,11 @@ async function main(): Promise<void> {
           .map(([stream, n]) => `${n} ${stream}`)
           .join(', '),
       `  fake Events API ${eventsApi.url}, fake Connect ${connect.url}; clock ${SPEED}x real time`,
+      `  Slack messages: ${SLACK_LOG}; alert emails: ${MAIL_LOG} (in this folder)`,
       `  injected attacks (arriving over the next minutes): ${scenario.labels.map((l) => l.kind).join(', ')}`,
       '',
       `  curl -s -H "Authorization: Bearer ${DEMO_ADMIN_KEY}" ${base}/api/v1/sources`,
+      `  curl -s -H "Authorization: Bearer ${DEMO_ADMIN_KEY}" "${base}/api/v1/incidents?status=triggered"`,
       `  curl -s ${base}/metrics | grep vaultwatch_events`,
       `  open ${base}/api/docs`,
       '',
@@ -90,7 +107,7 @@ async function main(): Promise<void> {
   const stop = () => {
     void app
       .close()
-      .then(() => Promise.all([eventsApi.stop(), connect.stop()]))
+      .then(() => Promise.all([eventsApi.stop(), connect.stop(), slack.stop(), smtp.stop()]))
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
