@@ -74,7 +74,11 @@ export class DetectionService {
                 (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
                 evidence[0]?.ingestedAt ?? now,
               ),
-              actorLabel: evidence.find((event) => event!.actorEmail)?.actorEmail ?? null,
+              // Named after its actor only when the alert is grouped by that actor (not by IP).
+              actorLabel:
+                candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
+                  ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
+                  : null,
             };
           },
         ),

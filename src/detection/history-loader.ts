@@ -21,7 +21,7 @@ export async function loadHistories(
 ): Promise<DetectEvent[][]> {
   const merged = new Map<string, HistoryNeed>();
   for (const need of needsByRule.flat()) {
-    if (need.keys.length === 0) continue;
+    if (need.keys.length === 0 || need.neighbours) continue;
     const current = merged.get(need.field);
     merged.set(
       need.field,
@@ -44,13 +44,28 @@ export async function loadHistories(
       rows.map(toDetectEvent).filter((event) => BigInt(event.id) <= lastBatchId),
     );
   }
-  return needsByRule.map((needs) => {
+  const answers: DetectEvent[][] = [];
+  for (const needs of needsByRule) {
     const answer = new Map<string, DetectEvent>();
     for (const need of needs) {
-      for (const event of byField.get(need.field) ?? []) {
+      const candidates = need.neighbours
+        ? (
+            await events.findNeighbours(manager, {
+              column: column(need.field),
+              points: need.neighbours.points,
+              streams: need.streams,
+              spanMs: Math.max(0, need.to.getTime() - need.from.getTime()),
+              perSide: need.neighbours.perSide,
+              located: need.neighbours.located,
+              maxId: lastBatchId.toString(),
+            })
+          ).map(toDetectEvent)
+        : (byField.get(need.field) ?? []);
+      for (const event of candidates) {
         if (answersNeed(need, event)) answer.set(event.id, event);
       }
     }
-    return [...answer.values()].sort(byEventTime);
-  });
+    answers.push([...answer.values()].sort(byEventTime));
+  }
+  return answers;
 }

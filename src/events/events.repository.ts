@@ -212,6 +212,48 @@ export class EventsRepository {
     return Number(row.n);
   }
 
+  /**
+   * For each point, the stored events of the same key nearest to it in time (up to `perSide`
+   * before and after, within `spanMs`, with coordinates when `located`), stored up to `maxId`.
+   * One index probe per point and side instead of every event of the span.
+   */
+  async findNeighbours(
+    manager: EntityManager,
+    query: {
+      column: string;
+      points: Array<{ key: string; at: Date }>;
+      streams: Stream[];
+      spanMs: number;
+      perSide: number;
+      located: boolean;
+      maxId: string;
+    },
+  ): Promise<EventRow[]> {
+    if (query.points.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
+    const side = (comparison: string, order: string) =>
+      `(SELECT ${DETECTION_COLUMNS} FROM events
+        WHERE ${query.column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
+          AND event_time ${comparison}
+        ORDER BY event_time ${order} LIMIT $5)`;
+    return manager.query(
+      `SELECT DISTINCT ON (n.id) n.* FROM unnest($1::text[], $2::timestamptz[]) AS p(key, at)
+       CROSS JOIN LATERAL (
+         ${side('BETWEEN p.at - make_interval(secs => $4) AND p.at', 'DESC')}
+         UNION ALL
+         ${side('BETWEEN p.at AND p.at + make_interval(secs => $4)', 'ASC')}
+       ) AS n`,
+      [
+        query.points.map((point) => point.key),
+        query.points.map((point) => point.at),
+        query.streams,
+        query.spanMs / 1000,
+        query.perSide,
+        query.maxId,
+      ],
+    );
+  }
+
   /** Stored events of some streams whose `column` is one of `keys`, in an event-time range. */
   async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
     if (query.keys.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];

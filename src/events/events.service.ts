@@ -121,6 +121,10 @@ export class EventsService {
     return this.repository.countInRange(from, to);
   }
 
+  findNeighbours(manager: EntityManager, query: Parameters<EventsRepository['findNeighbours']>[1]) {
+    return this.repository.findNeighbours(manager, query);
+  }
+
   findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
     return this.repository.findHistory(manager, query);
   }

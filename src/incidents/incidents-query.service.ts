@@ -44,26 +44,20 @@ export class IncidentsQueryService {
     if (query.actor) add((p) => `lower(i.actor_id) = lower(${p})`, query.actor);
     if (query.rule) add((p) => `i.rule_id = ${p}`, query.rule);
     if (query.since) add((p) => `i.created_at >= ${p}`, query.since);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      params.push(cursor.createdAt, cursor.id);
-      where.push(
-        `(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`,
-      );
-    }
+    // Ids grow with creation: the newest first is the highest id first, and keysets are exact.
+    if (query.cursor) add((p) => `i.id < ${p}::bigint`, decodeCursor(query.cursor));
     params.push(limit + 1);
     const rows: Row[] = await this.dataSource.query(
       `SELECT i.*, r.definition->>'name' AS rule_name FROM incidents i JOIN rules r ON r.id = i.rule_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+       ORDER BY i.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toSummary),
-      nextCursor:
-        rows.length > limit ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+      nextCursor: rows.length > limit ? encodeCursor(String(last.id)) : null,
     };
   }
 
@@ -186,18 +180,16 @@ function toTimelineEntry(row: Row): TimelineEntryDto {
   };
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ before: id })).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
+function decodeCursor(cursor: string): string {
   try {
-    const [createdAt, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && /^\d+$/.test(id)) {
-      return { createdAt, id };
-    }
+    const { before } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      before?: unknown;
+    };
+    if (typeof before === 'string' && /^\d{1,18}$/.test(before)) return before;
   } catch {
     // reported below
   }

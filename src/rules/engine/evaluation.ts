@@ -17,6 +17,12 @@ export interface HistoryNeed {
   from: Date;
   to: Date;
   streams: Stream[];
+  /**
+   * Only the stored events nearest to these points are needed (up to `perSide` before and
+   * after each, located ones when `located`), not every event in [from, to]: a batch spread
+   * over weeks (a sign-in backfill) would otherwise read every event of its users.
+   */
+  neighbours?: { points: Array<{ key: string; at: Date }>; perSide: number; located: boolean };
 }
 
 export interface EvaluationInput {

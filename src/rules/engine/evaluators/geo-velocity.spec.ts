@@ -174,7 +174,7 @@ describe('geo_velocity', () => {
       ev({ at: T0 + 2 * MIN, ...MOSCOW, actorId: 'BOB' }),
     ];
     const span = geoSpanMs({ maxSpeedKmh: 900, minDistanceKm: 500, minGapMinutes: 5 });
-    expect(historyNeed(rule, batch, NO_LISTS)).toEqual([
+    expect(historyNeed(rule, batch, NO_LISTS)).toMatchObject([
       {
         field: 'actorId',
         keys: ['ALICE', 'BOB'],

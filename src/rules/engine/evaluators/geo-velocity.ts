@@ -194,6 +194,7 @@ export function geoVelocityHistoryNeed(
   if (field === undefined) return [];
   const span = geoSpanMs(params);
   const keys = new Set<string>();
+  const points: Array<{ key: string; at: Date }> = [];
   let min = Infinity;
   let max = -Infinity;
   for (const e of batch) {
@@ -202,6 +203,7 @@ export function geoVelocityHistoryNeed(
     const value = readField(e, field);
     if (value === null) continue;
     keys.add(String(value));
+    points.push({ key: String(value), at: e.eventTime });
     if (p.t < min) min = p.t;
     if (p.t > max) max = p.t;
   }
@@ -213,6 +215,9 @@ export function geoVelocityHistoryNeed(
       from: new Date(min - span),
       to: new Date(max + span),
       streams: [...rule.streams],
+      // Each arrival pairs only with its nearest located neighbours; a few per side leave
+      // room for neighbours the rule's filter skips (a failed sign-in).
+      neighbours: { points, perSide: 3, located: true },
     },
   ];
 }
