@@ -6,13 +6,14 @@ import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../rules/engine/detect-event';
+import type { RateAnomalyParams } from '../rules/engine/rule-definition';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
 import { byEventTime, toDetectEvent } from './detect-event.mapper';
 import { loadHistories } from './history-loader';
 
 const DAY_MS = 86_400_000;
-/** Hourly history loaded for rate rules; the longest baselineDays a rule may ask for. */
+/** The longest hourly history a rate rule may learn from (what the baselines keep). */
 const HOURLY_DAYS = 90;
 
 export interface DetectionOutcome {
@@ -50,9 +51,16 @@ export class DetectionService {
       const { rules, lists } = await this.rules.detectionState();
       const now = new Date();
       const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
+      // Hourly counts are read only as far back as the rate rules look.
+      const hourlyDays = Math.max(
+        0,
+        ...rules.map((rule) =>
+          rule.kind === 'rate_anomaly' ? (rule.params as RateAnomalyParams).baselineDays : 0,
+        ),
+      );
       const baselines = await this.baselines.loadSnapshot(
         entitiesOf(judged),
-        new Date(first - HOURLY_DAYS * DAY_MS),
+        new Date(first - Math.min(hourlyDays, HOURLY_DAYS) * DAY_MS),
       );
       const batchRules = rules.filter((rule) => rule.kind !== 'heartbeat');
       const histories = await loadHistories(
