@@ -105,7 +105,7 @@ describe('incidents over REST', () => {
     );
     await t.app.get(IncidentTimersService).tick();
     const detail = await t.http().get(`/api/v1/incidents/${incident.id}`).set(as()).expect(200);
-    expect(detail.body.timeline.map((entry: { kind: string }) => entry.kind)).toEqual([
+    expect((detail.body.timeline as Array<{ kind: string }>).map((entry) => entry.kind)).toEqual([
       'opened',
       'reminder',
     ]);

@@ -68,7 +68,7 @@ describe('incidents reach people on Slack and by email', () => {
         .get('/api/v1/incidents')
         .query({ actor: opId('admin', admin) })
         .set(as());
-      found = (page.body.items as IncidentSummary[])[0];
+      found = (page.body.items as IncidentSummary[]).at(0);
       return found !== undefined;
     });
     return found!;
@@ -144,7 +144,7 @@ describe('incidents reach people on Slack and by email', () => {
       .send({ note: 'looking into it' })
       .expect(200);
     expect(answer.body.status).toBe('acknowledged');
-    expect(answer.body.timeline.map((entry: { kind: string }) => entry.kind)).toEqual([
+    expect((answer.body.timeline as Array<{ kind: string }>).map((entry) => entry.kind)).toEqual([
       'opened',
       'acknowledged',
     ]);
@@ -321,7 +321,7 @@ describe('incidents reach people on Slack and by email', () => {
         slack.replies(CHANNEL, message.ts).length === 2,
     );
     const detail = await t.http().get(`/api/v1/incidents/${incident.id}`).set(as());
-    expect(detail.body.timeline.map((entry: { kind: string }) => entry.kind)).toEqual([
+    expect((detail.body.timeline as Array<{ kind: string }>).map((entry) => entry.kind)).toEqual([
       'opened',
       'snoozed',
       'unsnoozed',

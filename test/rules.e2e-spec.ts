@@ -30,7 +30,9 @@ describe('rule authoring over REST', () => {
     const templates = await t.http().get('/api/v1/rule-templates').set(as()).expect(200);
     const rules = await t.http().get('/api/v1/rules').set(as()).expect(200);
     expect(templates.body.length).toBeGreaterThanOrEqual(20);
-    const installed = new Set(rules.body.map((rule: { templateId: string }) => rule.templateId));
+    const installed = new Set(
+      (rules.body as Array<{ templateId: string }>).map((rule) => rule.templateId),
+    );
     for (const template of templates.body as Array<{ templateId: string }>) {
       expect(installed.has(template.templateId)).toBe(true);
     }
