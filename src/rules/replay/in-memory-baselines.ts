@@ -20,6 +20,11 @@ export class InMemoryBaselines implements BaselineSnapshot {
     return this.entities.get(`${entityType}:${entityId}`);
   }
 
+  /** Adds a baseline given as data (test fixtures), replacing any for the same entity. */
+  put(baseline: EntityBaseline): void {
+    this.entities.set(`${baseline.entityType}:${baseline.entityId}`, baseline);
+  }
+
   learn(events: readonly DetectEvent[], now: Date): void {
     const aggregate = aggregateBatch(events, now);
     for (const delta of aggregate.profiles) {

@@ -12,7 +12,7 @@ import type { DetectEvent } from '../engine/detect-event';
 import { evaluate, historyNeed } from '../engine/evaluate';
 import type { AlertCandidate, HistoryNeed, ListSnapshot } from '../engine/evaluation';
 import { compareIds } from '../engine/event-order';
-import { FoldedBaselines } from '../engine/testing/batch-runner';
+import { InMemoryBaselines } from '../replay/in-memory-baselines';
 import { detectEventFrom } from '../engine/testing/detect-events';
 import { listReferences } from './built-in-template';
 import { BUILT_IN_TEMPLATES, templateRule } from './index';
@@ -86,17 +86,16 @@ describe('built-in templates on a generated month', () => {
   );
   const fired = new Map<string, AlertCandidate[]>(rules.map((r) => [r.id, []]));
   const store = new Store();
-  const baselines = new FoldedBaselines(now);
+  const baselines = new InMemoryBaselines();
   for (let i = 0; i < events.length; i += 1000) {
     const batch = events.slice(i, i + 1000);
     store.add(batch);
-    const snapshot = baselines.snapshot();
     for (const rule of rules) {
       const history = store.answer(historyNeed(rule, batch, lists));
-      const alerts = evaluate({ rule, batch, history, baselines: snapshot, lists, now });
+      const alerts = evaluate({ rule, batch, history, baselines, lists, now });
       fired.get(rule.id)?.push(...alerts);
     }
-    baselines.learn(batch);
+    baselines.learn(batch, now);
   }
 
   it('reads a month of traffic', () => {

@@ -1,100 +1,9 @@
-import { aggregateBatch } from '../../../baselines/baseline-aggregate';
-import {
-  snapshotOf,
-  type BaselineSnapshot,
-  type EntityBaseline,
-  type SeenValue,
-} from '../../../baselines/baseline-snapshot';
+import type { EntityBaseline } from '../../../baselines/baseline-snapshot';
+import { InMemoryBaselines } from '../../replay/in-memory-baselines';
 import type { DetectEvent } from '../detect-event';
 import { evaluate, historyNeed, selectHistory } from '../evaluate';
 import type { AlertCandidate, ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
-
-/**
- * Baselines folded in memory from batches with the baseline module's own aggregation, so that
- * tests judge events against exactly what the live baselines would hold.
- */
-export class FoldedBaselines {
-  private readonly entities = new Map<string, EntityBaseline>();
-  private readonly days = new Map<string, Set<string>>();
-
-  constructor(private readonly now: Date) {}
-
-  snapshot(): BaselineSnapshot {
-    return snapshotOf(this.entities.values());
-  }
-
-  /** Adds baselines given as data (fixtures), replacing any for the same entity. */
-  put(baseline: EntityBaseline): void {
-    this.entities.set(`${baseline.entityType}\u0000${baseline.entityId}`, baseline);
-  }
-
-  learn(events: readonly DetectEvent[]): void {
-    const aggregate = aggregateBatch(events, this.now);
-    for (const p of aggregate.profiles) {
-      const b = this.entity(p.entityType, p.entityId, p.firstEventAt);
-      if (p.firstEventAt < b.firstEventAt) b.firstEventAt = p.firstEventAt;
-      if (p.lastEventAt > b.lastEventAt) b.lastEventAt = p.lastEventAt;
-      if (p.location && (!b.lastLocation || p.location.at > b.lastLocation.at)) {
-        b.lastLocation = { ...p.location };
-      }
-    }
-    for (const row of aggregate.activeDays) {
-      const key = `${row.entityType}\u0000${row.entityId}`;
-      const days = this.days.get(key) ?? new Set<string>();
-      days.add(row.day);
-      this.days.set(key, days);
-      const b = this.entities.get(key);
-      if (b) b.activeDays = days.size;
-    }
-    for (const row of aggregate.hourly) {
-      const b = this.entity(row.entityType, row.entityId, row.hourStart);
-      const hours = b.hourly.get(row.action) ?? new Map<number, number>();
-      b.hourly.set(row.action, hours);
-      const h = row.hourStart.getTime();
-      hours.set(h, (hours.get(h) ?? 0) + row.count);
-    }
-    for (const row of aggregate.seen) {
-      const b = this.entity(row.entityType, row.entityId, row.firstSeen);
-      const values = b.seen.get(row.dimension) ?? new Map<string, SeenValue>();
-      b.seen.set(row.dimension, values);
-      const known = values.get(row.value);
-      values.set(
-        row.value,
-        known
-          ? {
-              firstSeen: row.firstSeen < known.firstSeen ? row.firstSeen : known.firstSeen,
-              lastSeen: row.lastSeen > known.lastSeen ? row.lastSeen : known.lastSeen,
-              count: known.count + row.count,
-            }
-          : { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count },
-      );
-    }
-  }
-
-  private entity(
-    entityType: EntityBaseline['entityType'],
-    entityId: string,
-    at: Date,
-  ): EntityBaseline {
-    const key = `${entityType}\u0000${entityId}`;
-    let b = this.entities.get(key);
-    if (!b) {
-      b = {
-        entityType,
-        entityId,
-        firstEventAt: at,
-        lastEventAt: at,
-        activeDays: 0,
-        seen: new Map(),
-        hourly: new Map(),
-        lastLocation: null,
-      };
-      this.entities.set(key, b);
-    }
-    return b;
-  }
-}
 
 export interface BatchRun {
   alerts: AlertCandidate[];
@@ -121,9 +30,9 @@ export function runInBatches(
   const lists = options.lists ?? new Map<string, readonly string[]>();
   const last = stream.reduce((m, e) => Math.max(m, e.eventTime.getTime()), 0);
   const now = options.now ?? new Date(last + 3_600_000);
-  const baselines = new FoldedBaselines(now);
+  const baselines = new InMemoryBaselines();
   const stored: DetectEvent[] = [...(options.before ?? [])];
-  baselines.learn(stored);
+  baselines.learn(stored, now);
   for (const b of options.baselines ?? []) baselines.put(b);
   const bounds = [
     ...new Set([0, ...cuts.filter((c) => c > 0 && c < stream.length), stream.length]),
@@ -140,7 +49,7 @@ export function runInBatches(
       rule,
       batch: sortedBatch,
       history,
-      baselines: baselines.snapshot(),
+      baselines,
       lists,
       now,
     })) {
@@ -148,7 +57,7 @@ export function runInBatches(
       fingerprints.add(alert.fingerprint);
       alerts.push(alert);
     }
-    baselines.learn(batch);
+    baselines.learn(batch, now);
   }
   return { alerts, fingerprints };
 }
