@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { runPeriodically } from '../common/periodic';
 import { sourcesConfig, SourcesConfig } from '../config/app.config';
 import { EventsService } from '../events/events.service';
+import { clearLostJob } from '../queue/lost-job';
 import { DETECT_QUEUE, DetectBatchPayload, detectBatchJobId } from '../queue/queue.contract';
 
 const SWEEP_LIMIT = 500;
@@ -35,20 +36,14 @@ export class DetectSweeperService implements OnApplicationBootstrap {
       this.config.detectSweepAfterMs,
       SWEEP_LIMIT,
     );
-    let requeued = 0;
+    const lost: string[] = [];
     for (const batchId of batchIds) {
-      const job = await this.queue.getJob(detectBatchJobId(batchId));
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'failed' && job) {
-        await job.retry('failed');
-        requeued += 1;
-      } else if (state === 'missing' || state === 'unknown' || state === 'completed') {
-        await job?.remove().catch(() => undefined);
-        await this.events.enqueueDetection([batchId]);
-        requeued += 1;
-      }
+      if (await clearLostJob(this.queue, detectBatchJobId(batchId))) lost.push(batchId);
     }
-    if (requeued > 0) this.logger.warn(`Re-enqueued ${requeued} undetected batch(es)`);
-    return requeued;
+    if (lost.length) {
+      this.logger.warn(`Re-enqueued ${lost.length} undetected batch(es)`);
+      await this.events.enqueueDetection(lost);
+    }
+    return lost.length;
   }
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { runPeriodically } from '../common/periodic';
+import { clearLostJob } from '../queue/lost-job';
 import { deliverJobId, NOTIFY_QUEUE } from '../queue/queue.contract';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DispatchService } from './dispatch.service';
@@ -42,17 +43,7 @@ export class NotificationsSweeperService implements OnApplicationBootstrap {
     }
     const lost: string[] = [];
     for (const deliveryId of await this.deliveries.staleDeliveries(STALE_AFTER_MS)) {
-      const job = await this.queue.getJob(deliverJobId(deliveryId));
-      const state = job ? await job.getState() : 'missing';
-      if (
-        state === 'missing' ||
-        state === 'unknown' ||
-        state === 'completed' ||
-        state === 'failed'
-      ) {
-        await job?.remove().catch(() => undefined);
-        lost.push(deliveryId);
-      }
+      if (await clearLostJob(this.queue, deliverJobId(deliveryId))) lost.push(deliveryId);
     }
     if (lost.length) {
       this.logger.warn(`Re-enqueued ${lost.length} delivery(ies) whose job was lost`);
