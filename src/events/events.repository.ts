@@ -163,13 +163,6 @@ export class EventsRepository {
     return rows.map((row) => row.id);
   }
 
-  async findEventsByIds(ids: string[]): Promise<EventRow[]> {
-    if (ids.length === 0) return [];
-    return this.dataSource.query(`SELECT * FROM events WHERE id = ANY($1::bigint[]) ORDER BY id`, [
-      ids,
-    ]);
-  }
-
   /** Events without their raw copy: what detection reads. */
   async findForDetection(manager: EntityManager, ids: string[]): Promise<EventRow[]> {
     if (ids.length === 0) return [];

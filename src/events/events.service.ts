@@ -97,10 +97,6 @@ export class EventsService {
     return this.repository.knownExternalIds(stream, externalIds);
   }
 
-  findEventsByIds(ids: string[]): Promise<EventRow[]> {
-    return this.repository.findEventsByIds(ids);
-  }
-
   lockBatch(manager: EntityManager, batchId: string) {
     return this.repository.lockBatch(manager, batchId);
   }

@@ -27,16 +27,6 @@ export class RulesRepository {
     return this.dataSource.getRepository(RuleEntity).findOneBy({ id, deletedAt: IsNull() });
   }
 
-  /** A rule by id, deleted or not: alerts keep pointing at the rules that raised them. */
-  findAny(ids: string[]): Promise<RuleEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.dataSource
-      .getRepository(RuleEntity)
-      .createQueryBuilder('rule')
-      .where('rule.id = ANY(:ids)', { ids })
-      .getMany();
-  }
-
   async create(
     definition: RuleDefinition,
     by: string | null,

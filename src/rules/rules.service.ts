@@ -101,10 +101,6 @@ export class RulesService {
     return this.cache;
   }
 
-  async rulesByIds(ids: string[]): Promise<Rule[]> {
-    return (await this.repository.findAny(ids)).map(toRule);
-  }
-
   listAll(): Promise<ListEntity[]> {
     return this.repository.findLists();
   }
