@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { FakeConnectServer } from '../test/support/fake-connect';
 import { FakeEventsApi } from '../test/support/fake-events-api';
+import { evenFaults } from '../test/support/fake-http';
 import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
 import { SimClock } from '../test/support/sim-clock';
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
       // Stop after this many seconds (a partial run, e.g. while profiling with --cpu-prof).
       'max-seconds': { type: 'string', default: '3600' },
       'cpu-prof-dir': { type: 'string' },
+      // Share of requests the fakes answer with a 429, a 500, a reset or a slow answer.
+      faults: { type: 'string', default: '0' },
     },
   });
   const databaseUrl =
@@ -50,11 +53,22 @@ async function main(): Promise<void> {
   log(`scenario: ${JSON.stringify(counts)} in ${Date.now() - generated} ms`);
 
   const clock = SimClock.frozen(clockStart + 60_000);
-  const eventsApi = new FakeEventsApi({ clock, seed: 1, accountUuid: scenario.meta.accountUuid });
+  const faults = Number(values.faults);
+  const eventsApi = new FakeEventsApi({
+    clock,
+    seed: 1,
+    accountUuid: scenario.meta.accountUuid,
+    randomFaults: faults > 0 ? evenFaults(faults, 'bench-events') : undefined,
+  });
   eventsApi.loadScenario(scenario);
   await eventsApi.start();
   const [server] = scenario.connectServers;
-  const connect = new FakeConnectServer({ clock, seed: 1, serverId: server.id });
+  const connect = new FakeConnectServer({
+    clock,
+    seed: 1,
+    serverId: server.id,
+    randomFaults: faults > 0 ? evenFaults(faults, 'bench-connect') : undefined,
+  });
   connect.loadScenario(scenario, { serverId: server.id });
   await connect.start();
   // Item usages that sync after the frozen clock are not served: the rest is the workload.

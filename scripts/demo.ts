@@ -3,12 +3,15 @@
  * servers on 127.0.0.1 serve three weeks of history at once (the backfill that warms the
  * baselines), then live traffic on a clock running 60× faster than real time, with injected
  * attacks arriving in the first minutes. Uses its own database, reset at every start.
+ * `DEMO_FAULTS=0.1` makes the fake 1Password servers answer 10 % of requests with a 429, a
+ * 500, a reset connection or a slow answer.
  */
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { loadEnv } from '../src/config/env.schema';
 import { FakeConnectServer } from '../test/support/fake-connect';
 import { FakeEventsApi } from '../test/support/fake-events-api';
+import { evenFaults } from '../test/support/fake-http';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../test/support/fake-slack';
 import { SmtpCatcher } from '../test/support/smtp-catcher';
 import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
@@ -43,7 +46,13 @@ async function main(): Promise<void> {
   });
   const clock = new SimClock({ start: clockStart, speed: SPEED });
 
-  const eventsApi = new FakeEventsApi({ clock, seed: 1, accountUuid: scenario.meta.accountUuid });
+  const faults = Number(process.env.DEMO_FAULTS ?? 0);
+  const eventsApi = new FakeEventsApi({
+    clock,
+    seed: 1,
+    accountUuid: scenario.meta.accountUuid,
+    randomFaults: faults > 0 ? evenFaults(faults, 'demo-events') : undefined,
+  });
   eventsApi.loadScenario(scenario);
   await eventsApi.start();
   const [server] = scenario.connectServers;
@@ -52,6 +61,7 @@ async function main(): Promise<void> {
     seed: 1,
     serverId: server.id,
     accountUuid: scenario.meta.accountUuid,
+    randomFaults: faults > 0 ? evenFaults(faults, 'demo-connect') : undefined,
   });
   connect.loadScenario(scenario, { serverId: server.id });
   await connect.start();

@@ -53,22 +53,23 @@ describe('Connect activity ingestion', () => {
     t = await start();
     await waitFor('the first 450 requests', async () => (await stored()) === 450);
 
-    // 130 new requests shift every offset: pages overlap what is stored, and paging stops
-    // at the first page that brings nothing new.
+    // 130 new requests shift every offset by 130: the walk reads on from where it stopped
+    // (the 450 oldest), never the stored part of the log again.
     connect.clearRequests();
     clock.advance(1000);
     load(450, 580, NOW + 500);
     await waitFor('the 130 new requests', async () => (await stored()) === 580);
     await new Promise((resolve) => setTimeout(resolve, 600));
     const offsets = activityRequests().map((r) => Number(r.query.offset));
-    expect(offsets.slice(0, 3)).toEqual([0, 100, 200]);
+    expect(offsets.length).toBeGreaterThan(0);
+    expect(Math.max(...offsets)).toBeLessThan(130);
 
     const [source] = await t.sql<{
       events_stored: string;
       position: { total: number; order: string };
     }>(`SELECT events_stored, position FROM sources WHERE id = 'connect:activity'`);
     expect(source.events_stored).toBe('580');
-    expect(source.position).toMatchObject({ total: 580, order: 'newest_first' });
+    expect(source.position).toMatchObject({ total: 580, order: 'newest_first', frontier: 580 });
     const [row] = await t.sql<{
       actor_type: string;
       actor_id: string;

@@ -176,7 +176,7 @@ describe('Events API ingestion', () => {
     }
   });
 
-  it('waits out a 429 as Retry-After says, retries a 500, and loses nothing', async () => {
+  it('waits out a 429 as Retry-After says, retries a 500 in place, and loses nothing', async () => {
     api.load(
       'itemusages',
       Array.from({ length: 1500 }, (_, i) => available(itemUsage(i, minutesAgo(3000 - i)))),
@@ -190,16 +190,31 @@ describe('Events API ingestion', () => {
     const limited = requests.findIndex((request) => request.status === 429);
     expect(requests[limited + 1].at - requests[limited].at).toBeGreaterThanOrEqual(1900);
     expect(requests.some((request) => request.status === 500)).toBe(true);
-    const [source] = await t.sql<{ last_error: string; state: string }>(
-      `SELECT last_error, state FROM sources WHERE id = 'events:item_usage'`,
+    // Both were retried in place: counted as retries, not as an outage of the stream.
+    const answer = await t
+      .http()
+      .get('/api/v1/sources/events:item_usage')
+      .set('authorization', `Bearer ${t.adminKey}`);
+    const source = answer.body as {
+      retries: number;
+      lastRetryError: string;
+      consecutiveFailures: number;
+      lastError: string | null;
+      state: string;
+    };
+    expect(source).toMatchObject({ retries: 2, consecutiveFailures: 0, lastError: null });
+    expect(source.lastRetryError).toContain('500');
+    expect(['idle', 'polling']).toContain(source.state);
+    const metrics = await t.http().get('/metrics');
+    expect(metrics.text).toMatch(
+      /vaultwatch_source_retries_total\{source="events:item_usage",reason="rate_limited"\} 1/,
     );
-    expect(source.last_error).toContain('500');
-    await waitFor('the source to be idle again', async () => {
-      const [row] = await t!.sql<{ state: string }>(
-        `SELECT state FROM sources WHERE id = 'events:item_usage'`,
-      );
-      return row.state === 'idle' || row.state === 'polling';
-    });
+    expect(metrics.text).toMatch(
+      /vaultwatch_source_retries_total\{source="events:item_usage",reason="server_error"\} 1/,
+    );
+    expect(metrics.text).toMatch(
+      /vaultwatch_source_consecutive_failures\{source="events:item_usage"\} 0/,
+    );
   });
 
   it('reports a revoked token as failing, with the reason and without the token', async () => {

@@ -44,6 +44,7 @@ export const sourcesConfig = registerAs('sources', () => {
             pollIntervalMs: e.OP_CONNECT_POLL_INTERVAL * 1000,
           }
         : null,
+    requestTimeoutMs: e.OP_REQUEST_TIMEOUT * 1000,
     detectSweepAfterMs: e.DETECT_SWEEP_AFTER,
   };
 });

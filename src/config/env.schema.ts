@@ -60,6 +60,8 @@ export const envSchema = z.object({
   OP_CONNECT_URL: optionalUrl,
   OP_CONNECT_TOKEN: optionalText,
   OP_CONNECT_POLL_INTERVAL: seconds(10),
+  // A request to a 1Password service that takes longer (answer included) is retried.
+  OP_REQUEST_TIMEOUT: seconds(30),
   DETECT_SWEEP_AFTER: duration('5m'),
   ALERT_HORIZON: duration('1h'),
 

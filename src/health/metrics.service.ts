@@ -55,6 +55,26 @@ export class MetricsService implements OnModuleInit {
   readonly pollErrors = this.counter('poll_errors_total', 'Failed source polls', ['source']);
   /** Polls, per source and outcome (a small fixed word: ok, error, skipped_locked…). */
   readonly polls = this.counter('polls_total', 'Source polls by outcome', ['source', 'outcome']);
+  /** Requests sent again after a passing failure (429, 5xx, reset, timeout), per source. */
+  readonly sourceRetries = this.counter(
+    'source_retries_total',
+    'Requests to a source sent again after a passing failure, without failing the poll',
+    ['source', 'reason'],
+  );
+  /** Polls failed in a row, per source (an outage while above 0); set at scrape time. */
+  readonly sourceFailures = new Gauge({
+    name: `${METRIC_PREFIX}source_consecutive_failures`,
+    help: 'Polls of a source that failed in a row; 0 after any success',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  /** 1 for the state each source is in (idle, polling, backoff, failing, down…); set at scrape time. */
+  readonly sourceState = new Gauge({
+    name: `${METRIC_PREFIX}source_state`,
+    help: 'The state each source is in (1) and the states it is not in (0)',
+    labelNames: ['source', 'state'] as const,
+    registers: [this.registry],
+  });
   /** Seconds behind, per source; set by a collector at scrape time. */
   readonly sourceLag = new Gauge({
     name: `${METRIC_PREFIX}source_lag_seconds`,

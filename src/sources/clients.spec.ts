@@ -1,5 +1,5 @@
 import { contentRangeTotal } from './connect.client';
-import { inferOrder } from './connect.poller';
+import { inferOrder } from './connect-listing';
 import { eventsUrlFromToken, resolveEventsUrl } from './events-api.client';
 
 const jwt = (claims: object) =>

@@ -1,4 +1,4 @@
-import { SourceError, sourceRequest } from './source-errors';
+import { answerJson, SourceError, sourceRequest } from './source-errors';
 
 const SERVICE = 'Connect server';
 
@@ -13,20 +13,24 @@ export class ConnectClient {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
+    private readonly timeoutMs?: number,
   ) {}
 
   async activity(limit: number, offset: number): Promise<ActivityPage> {
     const url = `${this.baseUrl}/v1/activity?limit=${limit}&offset=${offset}`;
-    const response = await sourceRequest(SERVICE, url, this.token);
-    const body: unknown = await response.json();
+    const answer = await sourceRequest(SERVICE, url, this.token, { timeoutMs: this.timeoutMs });
+    const body = answerJson(SERVICE, answer);
     if (!Array.isArray(body))
       throw new SourceError('unavailable', `${SERVICE} activity is not an array`);
-    return { items: body, total: contentRangeTotal(response.headers.get('content-range')) };
+    return { items: body, total: contentRangeTotal(answer.headers.get('content-range')) };
   }
 
   /** `GET /heartbeat` answers `.` while the server is up. */
   async heartbeat(): Promise<void> {
-    await sourceRequest(SERVICE, `${this.baseUrl}/heartbeat`, this.token, { accept: 'text/plain' });
+    await sourceRequest(SERVICE, `${this.baseUrl}/heartbeat`, this.token, {
+      accept: 'text/plain',
+      timeoutMs: this.timeoutMs,
+    });
   }
 }
 

@@ -1,27 +1,61 @@
+import { Logger } from '@nestjs/common';
 import { EventsService } from '../events/events.service';
-import type { IndexedRejection } from '../events/normalize-batch';
+import type { Rejection } from '../events/events.repository';
 import { normalizeBatch } from '../events/normalize-batch';
 import type { NormalizedEvent } from '../events/normalize/normalized-event';
-import { ConnectClient } from './connect.client';
-import type { Poller } from './poll-loop';
+import { ActivityPage, ConnectClient } from './connect.client';
+import { byAge, inferOrder, judgeSpan, ListingOrder, offsetFor, spanOf } from './connect-listing';
+import type { Poller, PollRun } from './poll-loop';
 import type { SourceEntity, SourcePosition } from './source.entity';
 import { HeartbeatError, SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
 
 export const CONNECT_PAGE_LIMIT = 100;
-/** New requests gathered before they are stored; a larger log is read over several polls. */
-const MAX_GATHERED = 10_000;
+/** New requests stored per transaction. */
 const STORE_CHUNK = 1000;
+/** Requests below the frontier that each page reads again, to check the list did not move. */
+const OVERLAP = 10;
+/** Pages pushed above the frontier by new requests, in a row, before the walk waits a poll. */
+const MAX_GAPS = 20;
 
-type Order = NonNullable<SourcePosition['order']>;
+/** What a walk has read but not yet stored. */
+class Pending {
+  events: NormalizedEvent[] = [];
+  rejections: Rejection[] = [];
+  readonly ids = new Set<string>();
+
+  get size(): number {
+    return this.events.length + this.rejections.length;
+  }
+
+  /** Adds what is not pending already (a page may list a request twice). */
+  add(events: NormalizedEvent[], rejections: Rejection[]): void {
+    for (const event of events) {
+      if (this.ids.has(event.externalId)) continue;
+      this.ids.add(event.externalId);
+      this.events.push(event);
+    }
+    this.rejections.push(...rejections);
+  }
+
+  clear(): void {
+    this.events = [];
+    this.rejections = [];
+    this.ids.clear();
+  }
+}
 
 /**
- * Reads a Connect server's `/v1/activity`. Its order and retention are undocumented, so
- * request ids dedupe, and paging goes on until a page brings nothing new (newest first)
- * or the end of the list (oldest first, starting near the previous total). What is new is
- * stored oldest first, as it happened: windowed rules then see a burst in its own order.
+ * Reads a Connect server's `/v1/activity` from its oldest unstored request to its newest,
+ * whichever order the server lists in (told from the timestamps), and stores what is new
+ * as it happened, oldest first. The saved frontier (see connect-listing.ts) commits with
+ * the requests it covers, so a walk killed at any moment resumes without a hole; request
+ * ids dedupe what a page reads twice.
  */
 export class ConnectPoller implements Poller {
+  private readonly logger = new Logger(ConnectPoller.name);
+  private version = '0';
+
   constructor(
     readonly sourceId: string,
     private readonly client: ConnectClient,
@@ -29,88 +63,152 @@ export class ConnectPoller implements Poller {
     private readonly events: EventsService,
   ) {}
 
-  async drain(shouldStop: () => boolean): Promise<void> {
-    await this.heartbeat();
+  async drain(run: PollRun): Promise<void> {
+    await this.heartbeat(run);
     const source = await this.load();
-    let order = source.position.order;
-    let offset = this.startOffset(source);
-    let total: number | null = null;
-    let resume = source.position.resume ?? null;
-    let resuming = false;
-    const fresh = new Map<string, NormalizedEvent>();
-    const rejections: IndexedRejection[] = [];
-    for (;;) {
-      if (shouldStop() || fresh.size >= MAX_GATHERED) {
-        // Gathered enough for one poll: the next one reads the new head, then goes on here.
-        resume = total === null ? resume : { offset, total };
-        break;
+    this.version = source.cursorVersion;
+    const pending = new Pending();
+    const position: SourcePosition = {
+      order: source.position.order,
+      total: source.position.total,
+      frontier: source.position.frontier ?? 0,
+    };
+    try {
+      await this.walk(run, position, pending);
+    } catch (error) {
+      // What was read before a failure is kept: store it, then let the poll loop decide.
+      if (error instanceof SourceError) await this.store(pending, position);
+      throw error;
+    }
+    await this.store(pending, position);
+  }
+
+  /** Extends `position.frontier` page by page until it reaches the newest request. */
+  private async walk(run: PollRun, position: SourcePosition, pending: Pending): Promise<void> {
+    let frontier = position.frontier ?? 0;
+    let overlap = OVERLAP;
+    let stepBack = CONNECT_PAGE_LIMIT;
+    let gaps = 0;
+    while (!run.shouldStop()) {
+      const order = position.order;
+      const from = Math.max(0, frontier - overlap);
+      const offset = order ? offsetFor(order, position.total ?? 0, from, CONNECT_PAGE_LIMIT) : 0;
+      const page = await run.request(() => this.client.activity(CONNECT_PAGE_LIMIT, offset));
+      position.order ??= inferOrder(page.items);
+      if (!position.order || page.total === null) {
+        await this.scan(run, page, pending, position);
+        return;
       }
-      const page = await this.client.activity(CONNECT_PAGE_LIMIT, offset);
-      total = page.total;
-      if (offset > 0 && page.items.length === 0 && page.total !== null && page.total < offset) {
-        offset = 0; // the list shrank under us (retention or restart): read it again from the top
+      position.total = page.total;
+      const span = spanOf(position.order, offset, page.items.length, page.total);
+      let verdict = judgeSpan(frontier, span, page.total);
+      if (verdict === 'accept') {
+        const read = await this.read(position.order, page, frontier - span.lo, pending);
+        verdict = read.overlapHolds ? 'accept' : 'resync';
+        if (read.overlapHolds) pending.add(read.events, read.rejections);
+      }
+      if (verdict === 'gap') {
+        // New requests arrived between two answers: ask again, with a wider overlap.
+        if (++gaps > MAX_GAPS) return;
+        overlap = Math.min(overlap * 2, CONNECT_PAGE_LIMIT / 2);
         continue;
       }
-      order ??= inferOrder(page.items);
+      if (verdict === 'resync') {
+        // Retention or a reset moved the list under the frontier: step back until it holds.
+        if (frontier === 0) return;
+        this.logger.warn(`Activity list moved under the saved position; reading back ${stepBack}`);
+        frontier = Math.max(0, frontier - stepBack);
+        stepBack *= 2;
+        continue;
+      }
+      gaps = 0;
+      const progressed = span.hi > frontier;
+      frontier = Math.max(frontier, span.hi);
+      position.frontier = frontier;
+      if (pending.size >= STORE_CHUNK) await this.store(pending, position);
+      if (frontier >= page.total || !progressed) return;
+    }
+  }
+
+  /**
+   * Splits a page, oldest first, at the frontier: the requests below it must all be stored
+   * already (else the list moved); those above it that are not are new.
+   */
+  private async read(
+    order: ListingOrder,
+    page: ActivityPage,
+    overlapCount: number,
+    pending: Pending,
+  ) {
+    const items = byAge(order, page.items);
+    const below = normalizeBatch(items.slice(0, Math.max(0, overlapCount)), 'connect_activity');
+    const above = normalizeBatch(items.slice(Math.max(0, overlapCount)), 'connect_activity');
+    const known = await this.events.knownExternalIds('connect_activity', [
+      ...below.events.map((event) => event.externalId),
+      ...above.events.map((event) => event.externalId),
+    ]);
+    const isKnown = (id: string) => known.has(id) || pending.ids.has(id);
+    return {
+      overlapHolds: below.events.every((event) => isKnown(event.externalId)),
+      events: above.events.filter((event) => !known.has(event.externalId)),
+      rejections: above.rejections,
+    };
+  }
+
+  /**
+   * A server whose order cannot be told yet (a log of one request, identical timestamps) or
+   * that sends no Content-Range is read whole at every poll; dedupe keeps it exactly once.
+   */
+  private async scan(
+    run: PollRun,
+    first: ActivityPage,
+    pending: Pending,
+    position: SourcePosition,
+  ): Promise<void> {
+    let page = first;
+    let offset = 0;
+    position.frontier = 0;
+    for (;;) {
       const batch = normalizeBatch(page.items, 'connect_activity');
-      rejections.push(...batch.rejections);
       const known = await this.events.knownExternalIds(
         'connect_activity',
         batch.events.map((event) => event.externalId),
       );
-      const news = batch.events.filter(
-        (event) => !known.has(event.externalId) && !fresh.has(event.externalId),
+      pending.add(
+        batch.events.filter((event) => !known.has(event.externalId)),
+        batch.rejections,
       );
-      for (const event of news) fresh.set(event.externalId, event);
+      if (pending.size >= STORE_CHUNK) await this.store(pending, position);
       offset += page.items.length;
-      if (page.items.length < CONNECT_PAGE_LIMIT) {
-        resume = null;
-        break;
-      }
-      if (order === 'newest_first' && news.length === 0 && !resuming) {
-        if (!resume || page.total === null) break;
-        // Newer entries pushed the unfinished part further down by as many places.
-        offset = resume.offset + Math.max(0, page.total - resume.total);
-        resuming = true;
-      }
-    }
-    await this.store(source, [...fresh.values()], rejections, {
-      total: total ?? undefined,
-      order,
-      resume,
-    });
-  }
-
-  /** Stores the gathered requests in event-time order, the position with the last chunk. */
-  private async store(
-    source: SourceEntity,
-    events: NormalizedEvent[],
-    rejections: IndexedRejection[],
-    position: SourcePosition,
-  ): Promise<void> {
-    events.sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
-    let version = source.cursorVersion;
-    for (let start = 0; start === 0 || start < events.length; start += STORE_CHUNK) {
-      const chunk = events.slice(start, start + STORE_CHUNK);
-      const expectedVersion = version;
-      await this.events.storeBatch(
-        { sourceId: this.sourceId, events: chunk, rejections: start === 0 ? rejections : [] },
-        async (manager, stored) => {
-          version = await this.sources.advance(manager, this.sourceId, {
-            expectedVersion,
-            cursor: null,
-            position,
-            accepted: stored.accepted,
-            newestEventTime: stored.newestEventTime,
-          });
-        },
-      );
+      if (page.items.length < CONNECT_PAGE_LIMIT || run.shouldStop()) return;
+      const next = offset;
+      page = await run.request(() => this.client.activity(CONNECT_PAGE_LIMIT, next));
     }
   }
 
-  private async heartbeat(): Promise<void> {
+  /** Stores what is pending, oldest first, with the position that covers it. */
+  private async store(pending: Pending, position: SourcePosition): Promise<void> {
+    const events = pending.events;
+    const rejections = pending.rejections;
+    pending.clear();
+    const expectedVersion = this.version;
+    await this.events.storeBatch(
+      { sourceId: this.sourceId, events, rejections },
+      async (manager, stored) => {
+        this.version = await this.sources.advance(manager, this.sourceId, {
+          expectedVersion,
+          cursor: null,
+          position: { ...position },
+          accepted: stored.accepted,
+          newestEventTime: stored.newestEventTime,
+        });
+      },
+    );
+  }
+
+  private async heartbeat(run: PollRun): Promise<void> {
     try {
-      await this.client.heartbeat();
+      await run.request(() => this.client.heartbeat());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const kind = error instanceof SourceError ? error.kind : 'unavailable';
@@ -121,24 +219,9 @@ export class ConnectPoller implements Poller {
     }
   }
 
-  /** Oldest first: the new entries are at the end, so start one page before the last total. */
-  private startOffset(source: SourceEntity): number {
-    const { order, total } = source.position;
-    return order === 'oldest_first' && total ? Math.max(0, total - CONNECT_PAGE_LIMIT) : 0;
-  }
-
   private async load(): Promise<SourceEntity> {
     const source = await this.sources.find(this.sourceId);
     if (!source) throw new Error(`Source ${this.sourceId} is not registered`);
     return source;
   }
-}
-
-/** Reads the server's listing order off a page's timestamps; undefined while it cannot tell. */
-export function inferOrder(items: readonly unknown[]): Order | undefined {
-  const times = items
-    .map((item) => Date.parse(String((item as { timestamp?: unknown } | null)?.timestamp)))
-    .filter((time) => !Number.isNaN(time));
-  if (times.length < 2 || times[0] === times[times.length - 1]) return undefined;
-  return times[0] > times[times.length - 1] ? 'newest_first' : 'oldest_first';
 }

@@ -1,5 +1,5 @@
 import type { Stream } from '../events/normalize/normalized-event';
-import { SourceError, sourceRequest } from './source-errors';
+import { answerJson, SourceError, sourceRequest } from './source-errors';
 
 export const EVENTS_API_PAGE_LIMIT = 1000;
 const DEFAULT_EVENTS_URL = 'https://events.1password.com';
@@ -58,15 +58,17 @@ export class EventsApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
+    private readonly timeoutMs?: number,
   ) {}
 
   async introspect(): Promise<Introspection> {
-    const response = await sourceRequest(
+    const answer = await sourceRequest(
       SERVICE,
       `${this.baseUrl}/api/v2/auth/introspect`,
       this.token,
+      { timeoutMs: this.timeoutMs },
     );
-    const body = (await response.json()) as Record<string, unknown>;
+    const body = (answerJson(SERVICE, answer) ?? {}) as Record<string, unknown>;
     if (!Array.isArray(body.features)) {
       throw new SourceError('unavailable', `${SERVICE} introspection answered without features`);
     }
@@ -80,11 +82,12 @@ export class EventsApiClient {
 
   async page(stream: EventsApiStream, request: EventsApiRequest): Promise<EventsApiPage> {
     const url = `${this.baseUrl}${EVENTS_API_STREAMS[stream].path}`;
-    const response = await sourceRequest(SERVICE, url, this.token, {
+    const answer = await sourceRequest(SERVICE, url, this.token, {
       method: 'POST',
       body: request,
+      timeoutMs: this.timeoutMs,
     });
-    const body = (await response.json()) as Partial<EventsApiPage>;
+    const body = (answerJson(SERVICE, answer) ?? {}) as Partial<EventsApiPage>;
     if (!Array.isArray(body.items) || typeof body.cursor !== 'string') {
       throw new SourceError('unavailable', `${SERVICE} page without items or cursor`);
     }

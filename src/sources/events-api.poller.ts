@@ -8,7 +8,7 @@ import {
   EventsApiRequest,
   EventsApiStream,
 } from './events-api.client';
-import type { Poller } from './poll-loop';
+import type { Poller, PollRun } from './poll-loop';
 import { RateLimiter } from './rate-limiter';
 import type { SourceEntity } from './source.entity';
 import { SourceError } from './source-errors';
@@ -19,7 +19,8 @@ const RESET_OVERLAP_MS = 24 * 3_600_000;
 
 /**
  * Drains one Events API stream. The cursor, never the event time, is the checkpoint (item
- * usages arrive late), and it is saved in the transaction that stores its page.
+ * usages arrive late), and it is saved in the transaction that stores its page: a page is
+ * stored before the next request, so a failure or a crash loses no page already read.
  */
 export class EventsApiPoller implements Poller {
   private readonly logger: Logger;
@@ -36,17 +37,19 @@ export class EventsApiPoller implements Poller {
     this.logger = new Logger(`EventsApiPoller ${stream}`);
   }
 
-  async drain(shouldStop: () => boolean): Promise<void> {
+  async drain(run: PollRun): Promise<void> {
     let source = await this.load();
     let resetOnce = false;
-    while (!shouldStop()) {
+    while (!run.shouldStop()) {
       const request: EventsApiRequest = source.cursor
         ? { cursor: source.cursor }
         : { limit: EVENTS_API_PAGE_LIMIT, start_time: this.resetStart(source).toISOString() };
       let page: EventsApiPage;
       try {
-        await this.limiter.take();
-        page = await this.client.page(this.stream, request);
+        page = await run.request(async () => {
+          await this.limiter.take();
+          return this.client.page(this.stream, request);
+        });
       } catch (error) {
         // An expired or unknown cursor: start again shortly before what we hold; dedupe does the rest.
         if (

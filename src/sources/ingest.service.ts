@@ -62,7 +62,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   private async startConnect(config: NonNullable<SourcesConfig['connect']>): Promise<void> {
     const baseUrl = config.url.replace(/\/+$/, '');
     await this.sources.ensure(CONNECT_SOURCE_ID, 'connect', 'connect_activity', baseUrl);
-    const client = new ConnectClient(baseUrl, config.token);
+    const client = new ConnectClient(baseUrl, config.token, this.config.requestTimeoutMs);
     this.startLoop(
       new ConnectPoller(CONNECT_SOURCE_ID, client, this.sources, this.events),
       config.pollIntervalMs,
@@ -72,7 +72,11 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   /** Introspects the token, retrying until it answers, then polls the streams it grants. */
   private startEventsApi(config: NonNullable<SourcesConfig['events']>, attempt: number): void {
     if (this.stopped) return;
-    const client = new EventsApiClient(resolveEventsUrl(config.url, config.token), config.token);
+    const client = new EventsApiClient(
+      resolveEventsUrl(config.url, config.token),
+      config.token,
+      this.config.requestTimeoutMs,
+    );
     this.introspectAndPoll(client, config)
       .then(() => {
         this.logger.log(`Events API at ${client.baseUrl}: polling started`);

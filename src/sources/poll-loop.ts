@@ -2,14 +2,23 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '../health/metrics.service';
 import { delayAfterFailure, jitteredBackoff } from './backoff';
+import { REQUEST_RETRY, retryInPlace, retryReason } from './retry-in-place';
 import type { SourceState } from './source.entity';
 import { HeartbeatError, SourceError } from './source-errors';
 import { CursorMovedError, SourcesRepository } from './sources.repository';
 
+/** What a poller may ask of the loop that runs it. */
+export interface PollRun {
+  /** True once the process is shutting down: store what was read and return. */
+  shouldStop(): boolean;
+  /** Sends one request, sending it again in place after a passing failure (counted). */
+  request<T>(send: () => Promise<T>): Promise<T>;
+}
+
 /** Drains a source: reads pages until it has caught up, each stored with its position. */
 export interface Poller {
   readonly sourceId: string;
-  drain(shouldStop: () => boolean): Promise<void>;
+  drain(run: PollRun): Promise<void>;
 }
 
 /**
@@ -65,7 +74,7 @@ export class PollLoop {
     try {
       const { ran } = await this.sources.withPollLock(id, async () => {
         await this.sources.markPolling(id);
-        await this.poller.drain(() => this.stopped);
+        await this.poller.drain(this.run);
         await this.sources.markIdle(id, new Date(Date.now() + this.intervalMs));
       });
       this.metrics.polls.inc({ source: id, outcome: ran ? 'ok' : 'skipped_locked' });
@@ -73,6 +82,23 @@ export class PollLoop {
       delay = await this.onFailure(error);
     }
     this.schedule(delay);
+  }
+
+  private readonly run: PollRun = {
+    shouldStop: () => this.stopped,
+    request: (send) =>
+      retryInPlace(send, REQUEST_RETRY, {
+        shouldStop: () => this.stopped,
+        onRetry: (error, attempt, delay) => this.onRetry(error, attempt, delay),
+      }),
+  };
+
+  /** A retry is not an outage: counted apart, the source's state and failures untouched. */
+  private async onRetry(error: SourceError, attempt: number, delayMs: number): Promise<void> {
+    const id = this.poller.sourceId;
+    this.metrics.sourceRetries.inc({ source: id, reason: retryReason(error) });
+    await this.sources.recordRetry(id, error.message).catch(() => undefined);
+    this.logger.warn(`${error.message}; sending it again in ${delayMs} ms (retry ${attempt})`);
   }
 
   private async onFailure(error: unknown): Promise<number> {

@@ -17,19 +17,35 @@ export class SourceError extends Error {
   }
 }
 
-const TIMEOUT_MS = 30_000;
+/** How long a request may take, answer included, unless the caller says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface SourceRequestInit {
+  method?: string;
+  body?: unknown;
+  accept?: string;
+  timeoutMs?: number;
+}
+
+/** A successful answer, read to its end. */
+export interface SourceAnswer {
+  headers: Headers;
+  text: string;
+}
 
 /**
- * A bearer-authenticated request whose failures become SourceErrors. Messages name the
- * service and status, never the token.
+ * A bearer-authenticated request whose failures become SourceErrors, the answer's body
+ * included: a connection reset or timeout while the body streams is as transient as one
+ * before the headers. Messages name the service and status, never the token.
  */
 export async function sourceRequest(
   service: string,
   url: string,
   token: string,
-  init: { method?: string; body?: unknown; accept?: string } = {},
-): Promise<Response> {
+  init: SourceRequestInit = {},
+): Promise<SourceAnswer> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(url, {
       method: init.method ?? 'GET',
@@ -39,14 +55,14 @@ export async function sourceRequest(
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
     });
+    text = await response.text();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new SourceError('unavailable', `${service} unreachable (${cause})`);
+    throw new SourceError('unavailable', `${service} unreachable (${networkCause(error)})`);
   }
-  if (response.ok) return response;
-  const detail = await errorDetail(response);
+  if (response.ok) return { headers: response.headers, text };
+  const detail = errorDetail(text);
   const what = `${service} answered ${response.status}${detail ? `: ${detail}` : ''}`;
   if (response.status === 429) {
     throw new SourceError(
@@ -70,9 +86,25 @@ export async function sourceRequest(
   throw new SourceError('rejected', what, response.status);
 }
 
+/** Parses a successful answer's JSON; a truncated or garbled body is a passing failure. */
+export function answerJson(service: string, answer: SourceAnswer): unknown {
+  try {
+    return JSON.parse(answer.text) as unknown;
+  } catch {
+    throw new SourceError('unavailable', `${service} answered a body that is not JSON`);
+  }
+}
+
+/** `TimeoutError`, `ECONNRESET`, `UND_ERR_SOCKET`…: a word for the log, never the URL. */
+function networkCause(error: unknown): string {
+  const { cause, name } = error as { cause?: { code?: unknown; name?: unknown }; name?: unknown };
+  const code = cause?.code ?? cause?.name ?? name;
+  return typeof code === 'string' ? code : 'network error';
+}
+
 /** Both documented error shapes: `{"Error":{"Message"}}` and `{status, message}`. */
-async function errorDetail(response: Response): Promise<string> {
-  const text = (await response.text().catch(() => '')).slice(0, 500);
+function errorDetail(answer: string): string {
+  const text = answer.slice(0, 500);
   try {
     const body = JSON.parse(text) as { Error?: { Message?: unknown }; message?: unknown };
     const message = body.Error?.Message ?? body.message;

@@ -7,7 +7,8 @@ export type SourceKind = 'events_api' | 'connect';
  * (429, 5xx, unreachable); failing: the token was refused; down: the Connect heartbeat
  * fails; disabled: the token may not read this stream.
  */
-export type SourceState = 'idle' | 'polling' | 'backoff' | 'failing' | 'down' | 'disabled';
+export const SOURCE_STATES = ['idle', 'polling', 'backoff', 'failing', 'down', 'disabled'] as const;
+export type SourceState = (typeof SOURCE_STATES)[number];
 
 /** Where a source stands, for humans: never the cursor itself. */
 export interface SourcePosition {
@@ -18,8 +19,8 @@ export interface SourcePosition {
   /** Connect: Content-Range total at the last poll, and the order the server lists in. */
   total?: number;
   order?: 'newest_first' | 'oldest_first';
-  /** Connect: where an unfinished read of an older part of the log goes on, and the total then. */
-  resume?: { offset: number; total: number } | null;
+  /** Connect: how many of the oldest listed requests are stored; the next walk starts there. */
+  frontier?: number;
   features?: string[];
 }
 
@@ -38,6 +39,10 @@ export class SourceEntity {
   @Column('text', { nullable: true }) lastError!: string | null;
   @Column('timestamptz', { nullable: true }) lastErrorAt!: Date | null;
   @Column('integer') consecutiveFailures!: number;
+  /** Requests sent again after a passing failure (429, 5xx, reset, timeout), ever. */
+  @Column('bigint') retries!: string;
+  @Column('timestamptz', { nullable: true }) lastRetryAt!: Date | null;
+  @Column('text', { nullable: true }) lastRetryError!: string | null;
   @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;
   @Column('bigint') eventsStored!: string;
   @Column('timestamptz', { nullable: true }) newestEventAt!: Date | null;

@@ -10,6 +10,11 @@ export class SourcePositionDto {
   @ApiPropertyOptional({ description: 'Connect: Content-Range total at the last poll' })
   total?: number;
   @ApiPropertyOptional({ enum: ['newest_first', 'oldest_first'] }) order?: string;
+  @ApiPropertyOptional({
+    description:
+      'Connect: how many of the oldest listed requests are stored (reading resumes there)',
+  })
+  frontier?: number;
   @ApiPropertyOptional({ type: [String], description: 'Events API: features the token grants' })
   features?: string[];
 }
@@ -26,7 +31,16 @@ export class SourceDto {
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastErrorAt!: string | null;
-  @ApiProperty() consecutiveFailures!: number;
+  @ApiProperty({ description: 'Polls failed in a row (an outage); 0 after any success' })
+  consecutiveFailures!: number;
+  @ApiProperty({
+    description:
+      'Requests sent again after a passing failure (429, 5xx, reset, timeout) without failing the poll, ever',
+  })
+  retries!: number;
+  @ApiProperty({ nullable: true, type: String }) lastRetryAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the last retry was needed' })
+  lastRetryError!: string | null;
   @ApiProperty({ nullable: true, type: String }) nextPollAt!: string | null;
   @ApiProperty() eventsStored!: number;
   @ApiProperty({ nullable: true, type: String }) newestEventAt!: string | null;
@@ -56,6 +70,7 @@ export function toSourceDto(source: SourceEntity, now = Date.now()): SourceDto {
       resetReason: position.resetReason,
       total: position.total,
       order: position.order,
+      frontier: position.frontier,
       features: position.features,
     },
     lastPollAt: iso(source.lastPollAt),
@@ -63,6 +78,9 @@ export function toSourceDto(source: SourceEntity, now = Date.now()): SourceDto {
     lastError: source.lastError,
     lastErrorAt: iso(source.lastErrorAt),
     consecutiveFailures: source.consecutiveFailures,
+    retries: Number(source.retries),
+    lastRetryAt: iso(source.lastRetryAt),
+    lastRetryError: source.lastRetryError,
     nextPollAt: iso(source.nextPollAt),
     eventsStored: Number(source.eventsStored),
     newestEventAt: iso(source.newestEventAt),

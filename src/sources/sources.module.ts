@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Duties } from '../config/duties';
 import { IngestService } from './ingest.service';
 import { SourceEntity } from './source.entity';
-import { SourceLagCollector } from './source-lag.collector';
+import { SourceMetricsCollector } from './source-metrics.collector';
 import { SourcesController } from './sources.controller';
 import { SourcesRepository } from './sources.repository';
 import { SourcesService } from './sources.service';
@@ -19,7 +19,7 @@ export class SourcesModule {
       providers: [
         SourcesRepository,
         SourcesService,
-        SourceLagCollector,
+        SourceMetricsCollector,
         ...(duties.ingest ? [IngestService] : []),
       ],
       exports: [SourcesService],

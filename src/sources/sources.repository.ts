@@ -127,6 +127,13 @@ export class SourcesRepository {
     return rows[0]?.consecutive_failures ?? 1;
   }
 
+  /** Counts a request sent again after a passing failure; the source's state is unchanged. */
+  async recordRetry(id: string, error: string): Promise<void> {
+    await this.update(id, `retries = retries + 1, last_retry_at = now(), last_retry_error = $2`, [
+      error,
+    ]);
+  }
+
   async scheduleNext(id: string, nextPollAt: Date): Promise<void> {
     await this.update(id, `next_poll_at = $2`, [nextPollAt]);
   }

@@ -7,6 +7,7 @@ import {
   toTimed,
   type FaultOptions,
   type IncomingRequest,
+  type RandomFaultOptions,
   type Reply,
 } from './fake-http';
 import { hashSeed, lowerId, Rng, upperId } from './scenario/prng';
@@ -29,10 +30,14 @@ export interface FakeConnectServerOptions {
   fieldSpelling?: ConnectFieldSpelling;
   /** Keep only the newest N served requests (retention is undocumented). Default: all. */
   maxRetained?: number;
+  /** How `/v1/activity` lists (undocumented). Default 'newest_first'. */
+  listing?: 'newest_first' | 'oldest_first';
   /** Largest page served whatever `limit` asks. Default 1000. */
   maxLimit?: number;
   seed?: number | string;
   maxLoggedRequests?: number;
+  /** Seeded random 429s, 500s, resets and slow answers on every route. Default: none. */
+  randomFaults?: RandomFaultOptions;
 }
 
 export interface CreateConnectTokenOptions {
@@ -58,8 +63,8 @@ export interface ApiRequestDocsSpelling {
 
 /**
  * A 1Password Connect server's `/v1/activity`, `/heartbeat` and `/health` on 127.0.0.1.
- * Activity is served newest first (the order is undocumented; newest first is the likely one
- * and the hardest for a poller, since every new request shifts all offsets by one).
+ * Activity is served newest first by default (the order is undocumented; newest first is the
+ * likely one and the hardest for a poller, since every new request shifts all offsets by one).
  */
 export class FakeConnectServer extends FakeHttpServer {
   serverId: string;
@@ -75,12 +80,14 @@ export class FakeConnectServer extends FakeHttpServer {
   private activityRequests = 0;
   private maxRetained: number;
   private readonly maxLimit: number;
+  private readonly listing: 'newest_first' | 'oldest_first';
   private healthy = true;
 
   constructor(options: FakeConnectServerOptions = {}) {
     super({
       clock: options.clock ?? new SimClock({ start: Date.now() }),
       maxLoggedRequests: options.maxLoggedRequests,
+      randomFaults: options.randomFaults,
     });
     const seed = options.seed ?? randomBytes(8).toString('hex');
     this.ids = Rng.from(seed, 'fake-connect');
@@ -94,6 +101,7 @@ export class FakeConnectServer extends FakeHttpServer {
     this.spelling = options.fieldSpelling ?? 'spec';
     this.maxRetained = options.maxRetained ?? Number.POSITIVE_INFINITY;
     this.maxLimit = options.maxLimit ?? 1000;
+    this.listing = options.listing ?? 'newest_first';
   }
 
   // ---- tokens -------------------------------------------------------------------------------
@@ -266,7 +274,9 @@ export class FakeConnectServer extends FakeHttpServer {
     this.activityRequests++;
     const items: Array<ApiRequest | ApiRequestDocsSpelling> = [];
     for (let i = 0; i < count; i++) {
-      const raw = this.log.at(served - 1 - (offset + i)).raw;
+      const position =
+        this.listing === 'newest_first' ? served - 1 - (offset + i) : served - total + offset + i;
+      const raw = this.log.at(position).raw;
       items.push(docs ? toDocsSpelling(raw) : raw);
     }
     // 1-based inclusive range, as in the documented `1-50/1134`; an empty page reads `n+1-n/total`.
@@ -275,24 +285,6 @@ export class FakeConnectServer extends FakeHttpServer {
       headers: { 'content-range': `${offset + 1}-${offset + count}/${total}` },
       json: items,
     };
-  }
-
-  private error(status: number, message: string): Reply {
-    return { status, json: { status, message } };
-  }
-
-  private faultReply(fault: FaultOptions): Reply {
-    const reply: Reply =
-      fault.body !== undefined
-        ? { status: fault.status, json: fault.body }
-        : this.error(
-            fault.status,
-            fault.status === 429 ? 'Too many requests' : 'Service unavailable',
-          );
-    if (fault.retryAfterSeconds !== undefined) {
-      reply.headers = { 'retry-after': String(fault.retryAfterSeconds) };
-    }
-    return reply;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   toTimed,
   type FaultOptions,
   type IncomingRequest,
+  type RandomFaultOptions,
   type Reply,
 } from './fake-http';
 import { hashSeed, Rng, upperId } from './scenario/prng';
@@ -39,6 +40,8 @@ export interface FakeEventsApiOptions {
   /** Answer 400 unless the request says `Content-Type: application/json`. Default true. */
   requireJsonContentType?: boolean;
   maxLoggedRequests?: number;
+  /** Seeded random 429s, 500s, resets and slow answers on every route. Default: none. */
+  randomFaults?: RandomFaultOptions;
 }
 
 export interface CreateEventsTokenOptions {
@@ -110,6 +113,7 @@ export class FakeEventsApi extends FakeHttpServer {
     super({
       clock: options.clock ?? new SimClock({ start: Date.now() }),
       maxLoggedRequests: options.maxLoggedRequests,
+      randomFaults: options.randomFaults,
     });
     const seed = options.seed ?? randomBytes(8).toString('hex');
     this.ids = Rng.from(seed, 'fake-events-api');
@@ -339,35 +343,13 @@ export class FakeEventsApi extends FakeHttpServer {
     };
   }
 
-  private error(status: number, message: string): Reply {
+  protected override error(status: number, message: string): Reply {
     return {
       status,
       json: this.errorShape === 'Error' ? { Error: { Message: message } } : { status, message },
     };
   }
-
-  private faultReply(fault: FaultOptions): Reply {
-    const reply: Reply =
-      fault.body !== undefined
-        ? { status: fault.status, json: fault.body }
-        : this.error(fault.status, STATUS_TEXT[fault.status] ?? 'Error');
-    if (fault.retryAfterSeconds !== undefined) {
-      reply.headers = { 'retry-after': String(fault.retryAfterSeconds) };
-    }
-    return reply;
-  }
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 /** RFC 3339 only (what the API documents); undefined when malformed. */
 function parseTime(value: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Rng } from './scenario/prng';
 import type { TimedEvent } from './scenario/types';
 import type { Clock } from './sim-clock';
 
@@ -12,6 +13,7 @@ export interface RequestLogEntry {
   query: Record<string, string>;
   /** Parsed JSON body, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
+  /** 0 when the connection was reset instead of answered. */
   status: number;
   /** Wall-clock epoch ms when the answer was sent. */
   at: number;
@@ -76,6 +78,93 @@ export class FaultQueue {
     return this.faults.reduce((n, f) => n + f.remaining, 0);
   }
 }
+
+/**
+ * Seeded random faults on every route: each request independently draws one outcome. The
+ * shares add up to at most 1; the rest is answered normally.
+ */
+export interface RandomFaultOptions {
+  /** Same seed, same sequence of requests: same faults. */
+  seed: number | string;
+  /** Share answered 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimited?: number;
+  retryAfterSeconds?: number;
+  /** Share answered 500. */
+  serverError?: number;
+  /** Share whose connection is destroyed without an answer (the client sees a reset). */
+  reset?: number;
+  /** Share answered normally, but only after `slowMs` (past the client's timeout, a timeout). */
+  slow?: number;
+  slowMs?: number;
+}
+
+/**
+ * A total share of faulty requests spread evenly over the four kinds (429 with Retry-After 1,
+ * 500, reset, a 2-second answer); what `--faults` and `DEMO_FAULTS` turn on.
+ */
+export function evenFaults(
+  share: number,
+  seed: number | string,
+  slowMs = 2000,
+): RandomFaultOptions {
+  if (!(share >= 0 && share <= 1)) throw new RangeError('the fault share must be in [0, 1]');
+  const each = share / 4;
+  return { seed, rateLimited: each, serverError: each, reset: each, slow: each, slowMs };
+}
+
+export type RandomFaultKind = 'rateLimited' | 'serverError' | 'reset' | 'slow';
+
+/** Draws each request's fate from a seeded generator, and counts what it injected. */
+export class RandomFaults {
+  readonly injected: Record<RandomFaultKind, number> = {
+    rateLimited: 0,
+    serverError: 0,
+    reset: 0,
+    slow: 0,
+  };
+  private readonly rng: Rng;
+  private readonly shares: Array<[RandomFaultKind, number]>;
+
+  constructor(readonly options: RandomFaultOptions) {
+    this.shares = (['rateLimited', 'serverError', 'reset', 'slow'] as const).map((kind) => {
+      const share = options[kind] ?? 0;
+      if (!(share >= 0 && share <= 1)) throw new RangeError(`${kind} must be a share in [0, 1]`);
+      return [kind, share];
+    });
+    if (this.shares.reduce((sum, [, share]) => sum + share, 0) > 1) {
+      throw new RangeError('random fault shares add up to more than 1');
+    }
+    this.rng = Rng.from(options.seed, 'random-faults');
+  }
+
+  /** The fault for the next request, or undefined to answer it normally. */
+  draw(): RandomFaultKind | undefined {
+    let roll = this.rng.next();
+    for (const [kind, share] of this.shares) {
+      if (roll < share) {
+        this.injected[kind]++;
+        return kind;
+      }
+      roll -= share;
+    }
+    return undefined;
+  }
+
+  get total(): number {
+    return Object.values(this.injected).reduce((sum, n) => sum + n, 0);
+  }
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /**
  * Sliding-window request limits (real time: rate limits are about how fast a client calls,
@@ -226,6 +315,8 @@ export interface FakeHttpServerOptions {
   maxLoggedRequests?: number;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Seeded random faults on every route from the start (see `setRandomFaults`). */
+  randomFaults?: RandomFaultOptions;
 }
 
 /** Lifecycle and logging for a fake; subclasses answer requests in `handle`. */
@@ -234,6 +325,7 @@ export abstract class FakeHttpServer {
   private server: Server | undefined;
   private baseUrl: string | undefined;
   private requestLog: RequestLogEntry[] = [];
+  private randomFaults: RandomFaults | undefined;
   private readonly maxLogged: number;
   private readonly maxBodyBytes: number;
 
@@ -241,6 +333,7 @@ export abstract class FakeHttpServer {
     this.clock = options.clock;
     this.maxLogged = options.maxLoggedRequests ?? 10_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
+    this.setRandomFaults(options.randomFaults);
   }
 
   /** Requests answered so far, oldest first. */
@@ -250,6 +343,16 @@ export abstract class FakeHttpServer {
 
   clearRequests(): void {
     this.requestLog = [];
+  }
+
+  /** Turns seeded random faults on (every route), or off with undefined. */
+  setRandomFaults(options: RandomFaultOptions | undefined): void {
+    this.randomFaults = options ? new RandomFaults(options) : undefined;
+  }
+
+  /** Random faults injected so far, by kind (all zero while off). */
+  get injectedFaults(): Readonly<Record<RandomFaultKind, number>> {
+    return this.randomFaults?.injected ?? { rateLimited: 0, serverError: 0, reset: 0, slow: 0 };
   }
 
   get url(): string {
@@ -292,6 +395,45 @@ export abstract class FakeHttpServer {
 
   protected abstract handle(request: IncomingRequest): Reply;
 
+  /** The server's error answer: `{status, message}` unless the server has its own shape. */
+  protected error(status: number, message: string): Reply {
+    return { status, json: { status, message } };
+  }
+
+  /** A queued or random fault's answer: the status, its standard body, Retry-After if any. */
+  protected faultReply(fault: FaultOptions): Reply {
+    const reply: Reply =
+      fault.body !== undefined
+        ? { status: fault.status, json: fault.body }
+        : this.error(fault.status, STATUS_TEXT[fault.status] ?? 'Error');
+    if (fault.retryAfterSeconds !== undefined) {
+      reply.headers = { 'retry-after': String(fault.retryAfterSeconds) };
+    }
+    return reply;
+  }
+
+  /** Applies a random fault, if one is drawn: an answer to send, or null once handled. */
+  private async randomFault(req: IncomingMessage, url: URL): Promise<Reply | null | undefined> {
+    const faults = this.randomFaults;
+    const kind = faults?.draw();
+    if (!faults || !kind) return undefined;
+    const { retryAfterSeconds = 1, slowMs = 2000 } = faults.options;
+    switch (kind) {
+      case 'rateLimited':
+        return this.faultReply({ status: 429, retryAfterSeconds });
+      case 'serverError':
+        return this.faultReply({ status: 500 });
+      case 'reset':
+        req.resume();
+        this.record(req.method ?? 'GET', url, '', 0);
+        req.socket.destroy();
+        return null;
+      case 'slow':
+        await new Promise((resolve) => setTimeout(resolve, slowMs));
+        return undefined;
+    }
+  }
+
   /** Headers sent with every answer. */
   protected commonHeaders(): Record<string, string> {
     return {};
@@ -299,28 +441,26 @@ export abstract class FakeHttpServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const fault = await this.randomFault(req, url);
+    if (fault === null) return;
     let rawBody = '';
     let reply: Reply;
-    try {
-      rawBody = await readBody(req, this.maxBodyBytes);
-      const auth = req.headers.authorization;
-      const bearer =
-        auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
-      reply = this.handle({
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        rawBody,
-        bearer,
-      });
-    } catch (error) {
-      reply =
-        error instanceof BodyTooLargeError
-          ? { status: 413, text: 'request body too large' }
-          : { status: 500, json: { status: 500, message: (error as Error).message } };
+    if (fault) {
+      req.resume();
+      reply = fault;
+    } else {
+      try {
+        rawBody = await readBody(req, this.maxBodyBytes);
+        reply = this.handle(toIncoming(req, url, rawBody));
+      } catch (error) {
+        reply =
+          error instanceof BodyTooLargeError
+            ? { status: 413, text: 'request body too large' }
+            : { status: 500, json: { status: 500, message: (error as Error).message } };
+      }
     }
     this.record(req.method ?? 'GET', url, rawBody, reply.status);
+    if (res.destroyed) return; // the client gave up (a timeout) while a slow answer waited
     const body = reply.text ?? JSON.stringify(reply.json ?? null);
     res.writeHead(reply.status, {
       'content-type': reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json',
@@ -355,6 +495,20 @@ export abstract class FakeHttpServer {
 }
 
 class BodyTooLargeError extends Error {}
+
+function toIncoming(req: IncomingMessage, url: URL, rawBody: string): IncomingRequest {
+  const auth = req.headers.authorization;
+  const bearer =
+    auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    rawBody,
+    bearer,
+  };
+}
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -8,11 +8,13 @@
  * The scenario covers `--days` of history before the clock start (served at once: a backfill)
  * and `--live-hours` after it, which appear as the clock runs. `--attacks live` (default) puts
  * the injected attacks in the live part, so a demo sees them arrive; `history` keeps them in the
- * past; `none` leaves them out.
+ * past; `none` leaves them out. `--faults 0.1` answers 10 % of requests, on every route, with a
+ * seeded mix of 429s, 500s, reset connections and slow answers.
  */
 import { parseArgs } from 'node:util';
 import { FakeConnectServer } from './fake-connect';
 import { FakeEventsApi } from './fake-events-api';
+import { evenFaults } from './fake-http';
 import { generateScenario, scenarioCounts } from './scenario/generate-scenario';
 import { SimClock } from './sim-clock';
 
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
       'connect-tokens': { type: 'string', default: '3' },
       attacks: { type: 'string', default: 'live' },
       'rate-limit': { type: 'string' },
+      faults: { type: 'string', default: '0' },
     },
     strict: true,
   });
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
     seed,
     accountUuid: scenario.meta.accountUuid,
     rateLimit: perMinute !== undefined ? { perMinute } : undefined,
+    randomFaults:
+      num('faults') > 0 ? evenFaults(num('faults'), `${String(seed)}-events`) : undefined,
   });
   events.loadScenario(scenario);
   const eventsUrl = await events.start(num('events-port'));
@@ -94,6 +99,8 @@ async function main(): Promise<void> {
       seed: `${String(seed)}-${i}`,
       serverId: server.id,
       accountUuid: scenario.meta.accountUuid,
+      randomFaults:
+        num('faults') > 0 ? evenFaults(num('faults'), `${String(seed)}-connect-${i}`) : undefined,
     });
     fake.loadScenario(scenario, { serverId: server.id });
     const basePort = num('connect-port');

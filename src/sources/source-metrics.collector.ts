@@ -1,10 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '../health/metrics.service';
+import { SOURCE_STATES } from './source.entity';
 import { SourcesRepository } from './sources.repository';
 
-/** Refreshes each source's lag gauge (now − newest event time) before a scrape. */
+/**
+ * Refreshes each source's gauges before a scrape, from the database (any process may poll
+ * it): lag (now − newest event time), failed polls in a row, and state.
+ */
 @Injectable()
-export class SourceLagCollector implements OnModuleInit {
+export class SourceMetricsCollector implements OnModuleInit {
   constructor(
     private readonly sources: SourcesRepository,
     private readonly metrics: MetricsService,
@@ -20,7 +24,14 @@ export class SourceLagCollector implements OnModuleInit {
             (now - source.newestEventAt.getTime()) / 1000,
           );
         }
+        this.metrics.sourceFailures.set({ source: source.id }, source.consecutiveFailures);
+        for (const state of SOURCE_STATES) {
+          this.metrics.sourceState.set(
+            { source: source.id, state },
+            state === source.state ? 1 : 0,
+          );
+        }
       }
-    });
+    }, 'sources');
   }
 }
