@@ -1,4 +1,13 @@
-import { FaultQueue, RateLimiter, ReleaseLog, toTimed } from './fake-http';
+import { FakeConnectServer } from './fake-connect';
+import {
+  evenFaults,
+  FaultQueue,
+  RandomFaults,
+  RateLimiter,
+  ReleaseLog,
+  toTimed,
+} from './fake-http';
+import { SimClock } from './sim-clock';
 import type { TimedEvent } from './scenario/types';
 
 const ev = (id: string, timeMs: number, availableAt: number): TimedEvent<{ id: string }> => ({
@@ -64,5 +73,62 @@ describe('RateLimiter', () => {
     now = 60_000;
     expect(limiter.acquire()).toBe(0);
     expect(limiter.acquire()).toBe(10_000);
+  });
+});
+
+describe('random faults', () => {
+  it('draws the same faults for the same seed, in about the shares asked', () => {
+    const options = { seed: 9, rateLimited: 0.05, serverError: 0.025, reset: 0.02, slow: 0.01 };
+    const a = new RandomFaults(options);
+    const b = new RandomFaults(options);
+    const drawsA = Array.from({ length: 20_000 }, () => a.draw());
+    const drawsB = Array.from({ length: 20_000 }, () => b.draw());
+    expect(drawsA).toEqual(drawsB);
+    expect(a.injected.rateLimited / 20_000).toBeCloseTo(0.05, 2);
+    expect(a.injected.serverError / 20_000).toBeCloseTo(0.025, 2);
+    expect(a.injected.reset / 20_000).toBeCloseTo(0.02, 2);
+    expect(a.injected.slow / 20_000).toBeCloseTo(0.01, 2);
+    expect(() => new RandomFaults({ seed: 1, rateLimited: 0.7, serverError: 0.5 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it.each([
+    ['rateLimited', { status: 429, retryAfter: '3' }],
+    ['serverError', { status: 500 }],
+    ['reset', { failed: 'fetch failed' }],
+    ['slow', { status: 200, body: '.', slow: true }],
+  ] as const)('answers a %s fault as the real world would', async (kind, expected) => {
+    const connect = new FakeConnectServer({ clock: SimClock.frozen(0), seed: 1 });
+    const url = await connect.start();
+    try {
+      connect.setRandomFaults({ seed: 1, [kind]: 1, retryAfterSeconds: 3, slowMs: 300 });
+      const started = Date.now();
+      const outcome = await fetch(`${url}/heartbeat`).then(
+        async (response) => ({
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body: await response.text(),
+          slow: Date.now() - started >= 290,
+        }),
+        (error: unknown) => ({ failed: (error as Error).message }),
+      );
+      expect(outcome).toMatchObject(expected);
+      expect(connect.injectedFaults[kind]).toBe(1);
+      connect.setRandomFaults(undefined);
+      expect((await fetch(`${url}/heartbeat`)).status).toBe(200);
+    } finally {
+      await connect.stop();
+    }
+  });
+
+  it('spreads a total share evenly over the four kinds', () => {
+    expect(evenFaults(0.1, 's')).toMatchObject({
+      rateLimited: 0.025,
+      serverError: 0.025,
+      reset: 0.025,
+      slow: 0.025,
+    });
+    expect(() => evenFaults(1.5, 's')).toThrow(RangeError);
   });
 });
