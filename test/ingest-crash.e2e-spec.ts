@@ -1,8 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeConnectServer } from './support/fake-connect';
 import { FakeEventsApi } from './support/fake-events-api';
-import { itemUsage, signInAttempt } from './support/factories';
+import { connectRequest, itemUsage, signInAttempt } from './support/factories';
+import type { ApiRequest } from './support/scenario/types';
 import { SimClock } from './support/sim-clock';
 import {
   applyTestEnv,
@@ -17,16 +19,22 @@ const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const ITEM_USAGES = 12_000;
 const SIGN_INS = 3_000;
-const TOTAL = ITEM_USAGES + SIGN_INS;
+/** A Connect log listed newest first, read 1,000 requests to a commit. */
+const CONNECT_REQUESTS = 35_514;
+const TOTAL = ITEM_USAGES + SIGN_INS + CONNECT_REQUESTS;
 
 /**
- * The built service, killed with SIGKILL at arbitrary points of a backfill and started
- * again: every event ends up stored once, every stored event in exactly one detection batch.
+ * The built service, killed with SIGKILL at arbitrary points of a backfill of the Events API
+ * and a Connect log, and started again: every event ends up stored once, every stored event
+ * in exactly one detection batch.
  */
 describe('ingestion killed at any moment', () => {
   const context = newTestContext();
-  const api = new FakeEventsApi({ clock: SimClock.frozen(NOW), seed: 11 });
+  const clock = SimClock.frozen(NOW);
+  const api = new FakeEventsApi({ clock, seed: 11 });
   const token = api.createToken({ features: ['itemusages', 'signinattempts'] });
+  const connect = new FakeConnectServer({ clock, seed: 11 });
+  const connectToken = connect.createToken();
   const logs: string[] = [];
   let observer: TestApp | undefined;
 
@@ -46,12 +54,23 @@ describe('ingestion killed at any moment', () => {
         availableAt: NOW - 1000,
       })),
     );
+    connect.load(
+      Array.from({ length: CONNECT_REQUESTS }, (_, i) => ({
+        raw: connectRequest(
+          i,
+          new Date(NOW - (CONNECT_REQUESTS - i) * 1000),
+        ) as unknown as ApiRequest,
+        availableAt: NOW - 1000,
+      })),
+    );
     await api.start();
+    await connect.start();
   });
 
   afterAll(async () => {
     await observer?.close();
     await api.stop();
+    await connect.stop();
     await dropTestContext(context);
   });
 
@@ -64,6 +83,9 @@ describe('ingestion killed at any moment', () => {
       OP_EVENTS_API_URL: api.url,
       OP_EVENTS_START_TIME: new Date(NOW - 30 * 86_400_000).toISOString(),
       OP_EVENTS_POLL_INTERVAL: '0.2',
+      OP_CONNECT_URL: connect.url,
+      OP_CONNECT_TOKEN: connectToken,
+      OP_CONNECT_POLL_INTERVAL: '0.2',
     });
     const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
     child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
@@ -89,15 +111,16 @@ describe('ingestion killed at any moment', () => {
       return Number(row.n);
     };
 
-    for (const target of [1500, 5000, 9000]) {
+    // Killed right after a commit, often: between the commits of one Connect walk too.
+    for (const target of [1500, 6000, 12_000, 19_000, 26_000, 33_000, 40_000]) {
       const child = startService(lostQueue);
-      await waitFor(`${target} events stored`, async () => (await stored()) >= target, 60_000);
+      await waitFor(`${target} events stored`, async () => (await stored()) >= target, 120_000);
       await kill(child);
     }
     expect(await stored()).toBeLessThan(TOTAL);
 
     const last = startService(lostQueue);
-    await waitFor('the whole backfill', async () => (await stored()) === TOTAL, 60_000);
+    await waitFor('the whole backfill', async () => (await stored()) === TOTAL, 180_000);
     await kill(last);
 
     const [check] = await observer.sql<{
@@ -118,10 +141,12 @@ describe('ingestion killed at any moment', () => {
       `SELECT id, events_stored FROM sources WHERE state <> 'disabled' ORDER BY id`,
     );
     expect(sources).toEqual([
+      { id: 'connect:activity', events_stored: String(CONNECT_REQUESTS) },
       { id: 'events:item_usage', events_stored: String(ITEM_USAGES) },
       { id: 'events:signin_attempt', events_stored: String(SIGN_INS) },
     ]);
     expect(logs.join('')).not.toContain(token);
+    expect(logs.join('')).not.toContain(connectToken);
 
     // A worker on the real queue: the sweeper finds every batch that was never enqueued for it.
     await observer.close();
@@ -134,7 +159,7 @@ describe('ingestion killed at any moment', () => {
         );
         return row.n === '0';
       },
-      60_000,
+      300_000,
     );
-  });
+  }, 900_000);
 });
