@@ -6,6 +6,7 @@ import type { NormalizedEvent } from '../events/normalize/normalized-event';
 import { ActivityPage, ConnectClient } from './connect.client';
 import { byAge, inferOrder, judgeSpan, ListingOrder, offsetFor, spanOf } from './connect-listing';
 import type { Poller, PollRun } from './poll-loop';
+import { HEALTH_CHECK_RETRY } from './retry-in-place';
 import type { SourceEntity, SourcePosition } from './source.entity';
 import { HeartbeatError, SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
@@ -208,7 +209,7 @@ export class ConnectPoller implements Poller {
 
   private async heartbeat(run: PollRun): Promise<void> {
     try {
-      await run.request(() => this.client.heartbeat());
+      await run.request(() => this.client.heartbeat(), HEALTH_CHECK_RETRY);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const kind = error instanceof SourceError ? error.kind : 'unavailable';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '../health/metrics.service';
 import { delayAfterFailure, jitteredBackoff } from './backoff';
-import { REQUEST_RETRY, retryInPlace, retryReason } from './retry-in-place';
+import { REQUEST_RETRY, retryInPlace, retryReason, RetryPolicy } from './retry-in-place';
 import type { SourceState } from './source.entity';
 import { HeartbeatError, SourceError } from './source-errors';
 import { CursorMovedError, SourcesRepository } from './sources.repository';
@@ -12,7 +12,7 @@ export interface PollRun {
   /** True once the process is shutting down: store what was read and return. */
   shouldStop(): boolean;
   /** Sends one request, sending it again in place after a passing failure (counted). */
-  request<T>(send: () => Promise<T>): Promise<T>;
+  request<T>(send: () => Promise<T>, policy?: RetryPolicy): Promise<T>;
 }
 
 /** Drains a source: reads pages until it has caught up, each stored with its position. */
@@ -86,8 +86,8 @@ export class PollLoop {
 
   private readonly run: PollRun = {
     shouldStop: () => this.stopped,
-    request: (send) =>
-      retryInPlace(send, REQUEST_RETRY, {
+    request: (send, policy = REQUEST_RETRY) =>
+      retryInPlace(send, policy, {
         shouldStop: () => this.stopped,
         onRetry: (error, attempt, delay) => this.onRetry(error, attempt, delay),
       }),

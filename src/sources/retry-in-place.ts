@@ -14,6 +14,9 @@ export interface RetryPolicy {
  */
 export const REQUEST_RETRY: RetryPolicy = { attempts: 6, maxWaitMs: 60_000 };
 
+/** A health check retried briefly: one blip is not an outage, a server that says so is. */
+export const HEALTH_CHECK_RETRY: RetryPolicy = { attempts: 3, maxWaitMs: 10_000 };
+
 export interface RetryHooks {
   /** True once the process is shutting down: stop waiting and give up. */
   shouldStop: () => boolean;
