@@ -87,6 +87,8 @@ async function main(): Promise<void> {
     SMTP_URL: smtp.url,
     ALERT_EMAIL_FROM: 'vaultwatch@demo.example',
     ALERT_EMAIL_TO: 'security@demo.example',
+    // The fake Slack and the mail catcher listen on 127.0.0.1.
+    ALLOW_PRIVATE_DESTINATIONS: 'true',
   });
   const env = loadEnv();
   const app = await createApp(env);

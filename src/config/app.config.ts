@@ -61,6 +61,7 @@ export const notificationsConfig = registerAs('notifications', () => {
         : null,
     slackApiUrl: e.SLACK_API_URL,
     slackSigningSecret: e.SLACK_SIGNING_SECRET ?? null,
+    allowPrivateDestinations: e.ALLOW_PRIVATE_DESTINATIONS,
     email:
       e.SMTP_URL && e.ALERT_EMAIL_FROM && e.ALERT_EMAIL_TO
         ? {

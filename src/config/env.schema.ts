@@ -72,6 +72,15 @@ export const envSchema = z.object({
   SMTP_URL: optionalUrl,
   ALERT_EMAIL_FROM: optionalText,
   ALERT_EMAIL_TO: optionalText,
+  // Webhook, Slack and SMTP destinations on loopback, private or link-local addresses are
+  // refused unless this is true (a relay on the LAN, the demo, tests).
+  ALLOW_PRIVATE_DESTINATIONS: z.preprocess(
+    blankAsUndefined,
+    z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -13,7 +13,10 @@ import { CHANGE_OF, LifecycleAction, transition } from './incident-transitions';
 export const MAX_SNOOZE_MS = 7 * 86_400_000;
 
 export interface LifecycleRequest {
+  /** Who acted, by name: an API key's name or `slack:<user>`. */
   by: string;
+  /** The API key that acted, when one did. */
+  byKeyId?: string | null;
   note?: string | null;
   until?: Date;
 }
@@ -79,12 +82,14 @@ export class IncidentLifecycleService {
       // Channels that never heard of a muted incident are not told of its lifecycle either.
       const notify = incident.last_notified_at !== null;
       const [change]: Array<{ id: string }> = await manager.query(
-        `INSERT INTO incident_changes (incident_id, kind, by, note, details, notify, muted_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO incident_changes
+           (incident_id, kind, by, by_key_id, note, details, notify, muted_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [
           id,
           CHANGE_OF[action],
           request.by,
+          request.byKeyId ?? null,
           request.note ?? null,
           {
             from: incident.status,

@@ -172,6 +172,7 @@ function toTimelineEntry(row: Row): TimelineEntryDto {
     id: String(row.id),
     kind: String(row.kind),
     by: str(row.by),
+    byKeyId: str(row.by_key_id),
     note: str(row.note),
     at: iso(row.created_at)!,
     notified: Boolean(row.notify),

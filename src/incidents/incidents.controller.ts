@@ -81,7 +81,12 @@ export class IncidentsController {
     until?: Date,
   ): Promise<IncidentDetailDto> {
     await this.queries.get(id); // 400 / 404 before anything changes
-    await this.lifecycle.apply(id, action, { by: who.name, note: body.note ?? null, until });
+    await this.lifecycle.apply(id, action, {
+      by: who.name,
+      byKeyId: who.id,
+      note: body.note ?? null,
+      until,
+    });
     return this.queries.get(id);
   }
 }

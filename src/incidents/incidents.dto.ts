@@ -127,7 +127,10 @@ export class AlertDto {
 export class TimelineEntryDto {
   @ApiProperty() id!: string;
   @ApiProperty() kind!: string;
-  @ApiProperty({ nullable: true, type: String }) by!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who: an API key name, slack:<user>' })
+  by!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The API key that acted' })
+  byKeyId!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
   @ApiProperty() at!: string;
   @ApiProperty() notified!: boolean;

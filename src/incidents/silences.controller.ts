@@ -32,7 +32,7 @@ export class SilencesController {
   @RequireRole('responder')
   @ApiOkResponse({ type: SilenceDto })
   create(@Body() body: CreateSilenceDto, @Principal() who: ApiPrincipal): Promise<SilenceDto> {
-    return this.silences.create(body, who.name);
+    return this.silences.create(body, who);
   }
 
   @Delete(':id')

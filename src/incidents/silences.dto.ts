@@ -72,7 +72,9 @@ export class SilenceDto {
   @ApiProperty() startsAt!: string;
   @ApiProperty() endsAt!: string;
   @ApiProperty() comment!: string;
-  @ApiProperty() createdBy!: string;
+  @ApiProperty({ description: 'Name of the API key that created it' }) createdBy!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Id of that API key' })
+  createdByKeyId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() active!: boolean;
 }

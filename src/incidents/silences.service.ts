@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ApiPrincipal } from '../auth/api-principal';
 import type { CreateSilenceDto, SilenceDto } from './silences.dto';
 
 export const MAX_SILENCE_MS = 30 * 86_400_000;
@@ -12,6 +13,7 @@ interface SilenceRow {
   ends_at: Date;
   comment: string;
   created_by: string;
+  created_by_key_id: string | null;
   created_at: Date;
 }
 
@@ -20,7 +22,7 @@ interface SilenceRow {
 export class SilencesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async create(input: CreateSilenceDto, by: string): Promise<SilenceDto> {
+  async create(input: CreateSilenceDto, by: ApiPrincipal): Promise<SilenceDto> {
     const now = Date.now();
     const startsAt = input.startsAt ?? new Date(now);
     const matchers = input.matchers;
@@ -34,9 +36,9 @@ export class SilencesService {
       throw new BadRequestException('endsAt: at most 30 days from now');
     }
     const [row]: SilenceRow[] = await this.dataSource.query(
-      `INSERT INTO silences (matchers, starts_at, ends_at, comment, created_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [{ ...matchers }, startsAt, input.endsAt, input.comment, by],
+      `INSERT INTO silences (matchers, starts_at, ends_at, comment, created_by, created_by_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [{ ...matchers }, startsAt, input.endsAt, input.comment, by.name, by.id],
     );
     return toDto(row);
   }
@@ -68,6 +70,7 @@ function toDto(row: SilenceRow): SilenceDto {
     endsAt: row.ends_at.toISOString(),
     comment: row.comment,
     createdBy: row.created_by,
+    createdByKeyId: row.created_by_key_id,
     createdAt: row.created_at.toISOString(),
     active: row.starts_at.getTime() <= now && row.ends_at.getTime() > now,
   };

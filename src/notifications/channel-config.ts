@@ -1,4 +1,5 @@
 import type { ChannelConfigByType, ChannelType } from './channels/channel';
+import type { DestinationGuard } from './destinations/destination-guard';
 
 export interface FieldProblem {
   field: string;
@@ -25,6 +26,47 @@ const isSmtpUrl = (value: unknown) => {
   }
 };
 
+export interface ChannelDefaults {
+  slackApiUrl: string;
+  guard: DestinationGuard;
+}
+
+/** The secrets each type sends to its destination: never to be replayed to a new one. */
+export const SECRET_FIELDS: Record<ChannelType, string[]> = {
+  slack: ['token'],
+  email: ['smtpUrl'], // the SMTP URL holds the host and the password together
+  webhook: ['secret'],
+};
+
+/** Where a channel's requests go: the setting that names it and its value. */
+export function destinationOf(
+  type: ChannelType,
+  settings: Record<string, unknown>,
+  secrets: Record<string, unknown>,
+  defaults: Pick<ChannelDefaults, 'slackApiUrl'>,
+): { field: string; value: unknown } {
+  switch (type) {
+    case 'slack':
+      return { field: 'settings.apiUrl', value: settings.apiUrl ?? defaults.slackApiUrl };
+    case 'webhook':
+      return { field: 'settings.url', value: settings.url };
+    case 'email':
+      return { field: 'secrets.smtpUrl', value: secrets.smtpUrl };
+  }
+}
+
+/** Why a URL's host may not be reached, when it is a literal internal address. */
+function hostRefusal(value: unknown, guard: DestinationGuard): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const host = new URL(value).hostname;
+    const refusal = guard.literalRefusal(host);
+    return refusal ? `host ${host}: ${refusal}` : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Checks a channel's settings and secrets for its type and builds the config its channel
  * sends with. Problems name the field: `settings.channel: required`.
@@ -33,11 +75,15 @@ export function buildChannelConfig<T extends ChannelType>(
   type: T,
   settings: Record<string, unknown>,
   secrets: Record<string, unknown>,
-  defaults: { slackApiUrl: string },
+  defaults: ChannelDefaults,
 ): { ok: true; config: ChannelConfigByType[T] } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const need = (ok: boolean, field: string, reason: string) => {
     if (!ok) problems.push({ field, reason });
+  };
+  const reachable = (value: unknown, field: string) => {
+    const refusal = hostRefusal(value, defaults.guard);
+    if (refusal) problems.push({ field, reason: refusal });
   };
   let config: ChannelConfigByType[ChannelType];
   switch (type) {
@@ -57,6 +103,7 @@ export function buildChannelConfig<T extends ChannelType>(
         'settings.apiUrl',
         'must be an http(s) URL',
       );
+      reachable(settings.apiUrl, 'settings.apiUrl');
       config = {
         channel: String(settings.channel),
         token: String(secrets.token),
@@ -76,6 +123,7 @@ export function buildChannelConfig<T extends ChannelType>(
         'required: a list of email addresses',
       );
       need(isSmtpUrl(secrets.smtpUrl), 'secrets.smtpUrl', 'required: an smtp:// or smtps:// URL');
+      reachable(secrets.smtpUrl, 'secrets.smtpUrl');
       config = {
         from: String(settings.from),
         to: to.map(String),
@@ -85,6 +133,7 @@ export function buildChannelConfig<T extends ChannelType>(
     }
     case 'webhook':
       need(isHttpUrl(settings.url), 'settings.url', 'required: an http(s) URL');
+      reachable(settings.url, 'settings.url');
       need(
         typeof secrets.secret === 'string' && secrets.secret.length >= 16,
         'secrets.secret',

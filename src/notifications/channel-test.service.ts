@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
-import type { IncidentMessage } from './channels/channel';
+import { deliveryErrorClass, type IncidentMessage } from './channels/channel';
 import { ChannelRegistry } from './channels/channel-registry';
 import type { ChannelTestResultDto } from './channels.dto';
 import { ChannelsService } from './channels.service';
@@ -47,7 +47,8 @@ export class ChannelTestService {
       );
       return { ok: true, providerRef: result.providerRef };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      // The class only: the peer's own words may quote internal hosts or echo what we sent.
+      return { ok: false, error: deliveryErrorClass(error) };
     }
   }
 }

@@ -13,7 +13,11 @@ import {
 } from 'class-validator';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 import type { ChannelEntity } from './channel.entity';
-import type { ChannelType } from './channels/channel';
+import {
+  type ChannelType,
+  DELIVERY_ERROR_CLASSES,
+  type DeliveryErrorClass,
+} from './channels/channel';
 
 const TYPES = ['slack', 'email', 'webhook'] as const;
 
@@ -114,5 +118,9 @@ export const toChannelDto = (channel: ChannelEntity): ChannelDto => ({
 export class ChannelTestResultDto {
   @ApiProperty() ok!: boolean;
   @ApiPropertyOptional() providerRef?: string;
-  @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({
+    enum: DELIVERY_ERROR_CLASSES,
+    description: "What kind of failure (never the peer's own message)",
+  })
+  error?: DeliveryErrorClass;
 }

@@ -11,7 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { ChannelEntity } from './channel.entity';
-import { buildChannelConfig, FieldProblem } from './channel-config';
+import {
+  buildChannelConfig,
+  type ChannelDefaults,
+  destinationOf,
+  FieldProblem,
+  SECRET_FIELDS,
+} from './channel-config';
+import { DestinationGuard } from './destinations/destination-guard';
 import type { ChannelConfigByType, ChannelType } from './channels/channel';
 import type { CreateChannelDto, UpdateChannelDto } from './channels.dto';
 
@@ -21,10 +28,17 @@ export const ENV_EMAIL_CHANNEL = 'default-email';
 /** Notification channels: the defaults from the environment and those created over REST. */
 @Injectable()
 export class ChannelsService implements OnApplicationBootstrap {
+  private readonly defaults: ChannelDefaults;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
-  ) {}
+  ) {
+    this.defaults = {
+      slackApiUrl: config.slackApiUrl,
+      guard: new DestinationGuard(config.allowPrivateDestinations),
+    };
+  }
 
   private get repository() {
     return this.dataSource.getRepository(ChannelEntity);
@@ -110,6 +124,7 @@ export class ChannelsService implements OnApplicationBootstrap {
     if (input.name !== undefined && input.name !== channel.name)
       await this.ensureNameFree(input.name);
     const settings = input.settings ?? channel.settings;
+    if (!channel.managedByEnv) this.checkSecretsResent(channel, settings, input.secrets ?? {});
     // Secrets are write-only: those not sent again are kept.
     const secrets = { ...channel.secrets, ...(input.secrets ?? {}) };
     if (!channel.managedByEnv) this.check(channel.type, settings, secrets);
@@ -143,9 +158,12 @@ export class ChannelsService implements OnApplicationBootstrap {
       if (!fromEnv) throw new Error(`channel ${channel.name} is no longer configured`);
       return fromEnv as ChannelConfigByType[T];
     }
-    const built = buildChannelConfig(channel.type, channel.settings, channel.secrets, {
-      slackApiUrl: this.config.slackApiUrl,
-    });
+    const built = buildChannelConfig(
+      channel.type,
+      channel.settings,
+      channel.secrets,
+      this.defaults,
+    );
     if (!built.ok) throw new Error(`channel ${channel.name} is misconfigured`);
     return built.config;
   }
@@ -155,10 +173,35 @@ export class ChannelsService implements OnApplicationBootstrap {
     settings: Record<string, unknown>,
     secrets: Record<string, unknown>,
   ) {
-    const built = buildChannelConfig(type, settings, secrets, {
-      slackApiUrl: this.config.slackApiUrl,
-    });
+    const built = buildChannelConfig(type, settings, secrets, this.defaults);
     if (!built.ok) throw invalid(built.problems);
+  }
+
+  /**
+   * A new destination gets its secrets anew in the same request: a stored token or signing
+   * key is never sent to a host that whoever edits the channel picked.
+   */
+  private checkSecretsResent(
+    channel: ChannelEntity,
+    settings: Record<string, unknown>,
+    sent: Record<string, unknown>,
+  ): void {
+    const before = destinationOf(channel.type, channel.settings, channel.secrets, this.defaults);
+    const after = destinationOf(
+      channel.type,
+      settings,
+      { ...channel.secrets, ...sent },
+      this.defaults,
+    );
+    if (before.value === after.value) return;
+    const missing = SECRET_FIELDS[channel.type].filter((name) => sent[name] === undefined);
+    if (missing.length === 0) return;
+    throw invalid(
+      missing.map((name) => ({
+        field: `secrets.${name}`,
+        reason: `required again when ${after.field} changes: stored secrets never go to a new destination`,
+      })),
+    );
   }
 
   private async ensureNameFree(name: string): Promise<void> {

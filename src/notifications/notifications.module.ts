@@ -1,6 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { queueConfig, QueueConfig } from '../config/app.config';
+import {
+  notificationsConfig,
+  NotificationsConfig,
+  queueConfig,
+  QueueConfig,
+} from '../config/app.config';
 import type { Duties } from '../config/duties';
 import { ChannelEntity } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
@@ -8,6 +13,7 @@ import { ChannelRegistry } from './channels/channel-registry';
 import { EmailChannel } from './channels/email.channel';
 import { SlackChannel } from './channels/slack.channel';
 import { WebhookChannel } from './channels/webhook.channel';
+import { DestinationGuard } from './destinations/destination-guard';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -40,15 +46,22 @@ export class NotificationsModule {
         {
           // At most one message a second per Slack channel, across every worker.
           provide: ChannelRegistry,
-          inject: [NotificationsRedis, queueConfig.KEY],
-          useFactory: (redis: NotificationsRedis, config: QueueConfig) =>
-            new ChannelRegistry(
+          inject: [NotificationsRedis, queueConfig.KEY, notificationsConfig.KEY],
+          useFactory: (
+            redis: NotificationsRedis,
+            queue: QueueConfig,
+            config: NotificationsConfig,
+          ) => {
+            const guard = new DestinationGuard(config.allowPrivateDestinations);
+            return new ChannelRegistry(
               new SlackChannel({
-                gate: new SlackRateGate(redis.client, `${config.prefix}:slack-rate:`),
+                gate: new SlackRateGate(redis.client, `${queue.prefix}:slack-rate:`),
+                guard,
               }),
-              new EmailChannel(),
-              new WebhookChannel(),
-            ),
+              new EmailChannel({ guard }),
+              new WebhookChannel({ guard }),
+            );
+          },
         },
         ...(duties.worker ? [NotifyProcessor, NotificationsSweeperService] : []),
       ],

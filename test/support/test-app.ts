@@ -63,6 +63,8 @@ export function applyTestEnv(context: TestContext, overrides: Record<string, str
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     APP_ROLE: 'all',
+    // The fakes of Slack, SMTP and webhooks listen on 127.0.0.1.
+    ALLOW_PRIVATE_DESTINATIONS: 'true',
     ...overrides,
   });
 }

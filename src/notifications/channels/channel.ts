@@ -55,9 +55,29 @@ export interface ChannelSendResult {
   providerRef: string;
 }
 
+/**
+ * What kind of failure a delivery met, short enough to show anywhere (the channel test
+ * answers it): never the peer's own text, which may quote secrets or internal hosts.
+ */
+export const DELIVERY_ERROR_CLASSES = [
+  'refused_destination',
+  'timeout',
+  'connection_failed',
+  'auth_failed',
+  'rate_limited',
+  'http_4xx',
+  'http_5xx',
+  'rejected', // the provider refused the message or its address (Slack error code, SMTP 5xx)
+  'failed',
+] as const;
+export type DeliveryErrorClass = (typeof DELIVERY_ERROR_CLASSES)[number];
+
 /** Retrying cannot help: invalid token, unknown channel, rejected address. */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly errorClass: DeliveryErrorClass = 'rejected',
+  ) {
     super(message);
     this.name = 'PermanentDeliveryError';
   }
@@ -68,10 +88,18 @@ export class RetryableDeliveryError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    readonly errorClass: DeliveryErrorClass = 'failed',
   ) {
     super(message);
     this.name = 'RetryableDeliveryError';
   }
+}
+
+/** The class of anything a channel threw. */
+export function deliveryErrorClass(error: unknown): DeliveryErrorClass {
+  return error instanceof PermanentDeliveryError || error instanceof RetryableDeliveryError
+    ? error.errorClass
+    : 'failed';
 }
 
 export interface SlackChannelConfig {

@@ -8,6 +8,10 @@ import {
   RetryableDeliveryError,
 } from './channel';
 import { EmailChannel, redactSmtpSecrets, redactSmtpUrl } from './email.channel';
+import { DestinationGuard } from '../destinations/destination-guard';
+
+/** The fakes listen on 127.0.0.1. */
+const LOCAL = new DestinationGuard(true);
 
 const INCIDENT_ID = '7d0c7d4e-5a4a-4b8e-9a51-0c9b0f1b2c3d';
 
@@ -53,7 +57,7 @@ describe('EmailChannel against a real SMTP server', () => {
   beforeEach(async () => {
     catcher = new SmtpCatcher();
     await catcher.start();
-    channel = new EmailChannel({ timeoutMs: 2_000 });
+    channel = new EmailChannel({ timeoutMs: 2_000, guard: LOCAL });
     config = {
       smtpUrl: catcher.url,
       from: 'vaultwatch <alerts@example.com>',
@@ -165,7 +169,7 @@ describe('EmailChannel against a real SMTP server', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
     try {
-      const quick = new EmailChannel({ timeoutMs: 400 });
+      const quick = new EmailChannel({ timeoutMs: 400, guard: LOCAL });
       const error = await rejection(
         quick.send({ ...config, smtpUrl: `smtp://127.0.0.1:${port}` }, incident(), null),
       );

@@ -15,7 +15,9 @@ import {
   PermanentDeliveryError,
   RetryableDeliveryError,
 } from './channel';
-import { errorDetails } from './error-details';
+import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
+import { guardedSocket } from '../destinations/guarded-socket';
+import { errorDetails, findErrorWithCode, networkErrorClass } from './error-details';
 import {
   actorLabel,
   describeChange,
@@ -31,13 +33,16 @@ type SmtpTransporter = Transporter<SMTPSentMessageInfo, SMTPTransportOptions>;
 const MAX_CACHED_TRANSPORTS = 16;
 
 /** Failures about the configuration or the message, not the moment: retrying cannot help. */
-const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMAXRECIPIENTS']);
+const PERMANENT_CODES = new Set(['ECONFIG', 'EENVELOPE', 'EMAXRECIPIENTS']);
+const AUTH_CODES = new Set(['EAUTH', 'ENOAUTH']);
 
 export interface EmailChannelOptions {
   /** Budget of one send: connecting and the greeting get half of it each. Default 10 s. */
   timeoutMs?: number;
   /** Right-hand side of the Message-IDs and the List-Id. Default `vaultwatch`. */
   domain?: string;
+  /** Which addresses the SMTP server may have. Default: public addresses only. */
+  guard?: DestinationGuard;
 }
 
 /**
@@ -51,10 +56,12 @@ export class EmailChannel implements NotificationChannel<'email'> {
   private readonly transports = new Map<string, SmtpTransporter>();
   private readonly timeoutMs: number;
   private readonly domain: string;
+  private readonly guard: DestinationGuard;
 
   constructor(options: EmailChannelOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.domain = options.domain ?? 'vaultwatch';
+    this.guard = options.guard ?? new DestinationGuard(false);
   }
 
   async send(
@@ -125,6 +132,19 @@ export class EmailChannel implements NotificationChannel<'email'> {
         dnsTimeout: half,
         socketTimeout: this.timeoutMs,
         socketCloseTimeout: 1_000,
+        // Our own socket, through the guard: nodemailer would resolve and connect by itself.
+        getSocket: (options, callback) => {
+          const host = options.host ?? 'localhost';
+          const port = Number(options.port) || (options.secure ? 465 : 587);
+          guardedSocket(this.guard, host, port, half).then(
+            (connection) => {
+              callback(null, { connection });
+            },
+            (error: unknown) => {
+              callback(asConnectError(error), undefined);
+            },
+          );
+        },
       });
     } catch (error) {
       throw new PermanentDeliveryError(
@@ -244,6 +264,8 @@ export function escapeHtml(text: string): string {
 export function toEmailDeliveryError(error: unknown, smtpUrl: string): Error {
   if (error instanceof PermanentDeliveryError || error instanceof RetryableDeliveryError)
     return error;
+  const refused = findErrorWithCode(error, DESTINATION_REFUSED);
+  if (refused) return refused;
   // Read field by field: socket errors may come from another realm than this module's Error.
   const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerError;
   const code = typeof e.code === 'string' ? e.code : 'ERROR';
@@ -256,13 +278,15 @@ export function toEmailDeliveryError(error: unknown, smtpUrl: string): Error {
       `${typeof e.responseCode === 'number' ? ` ${e.responseCode}` : ''}: ${oneLine(detail, 300)}`,
     smtpUrl,
   );
+  if (AUTH_CODES.has(code) || e.responseCode === 535 || e.responseCode === 534)
+    return new PermanentDeliveryError(text, 'auth_failed');
   if (typeof e.responseCode === 'number') {
     const permanent = e.permanent ?? (e.responseCode >= 500 && e.responseCode !== 503);
     return permanent ? new PermanentDeliveryError(text) : new RetryableDeliveryError(text);
   }
   return PERMANENT_CODES.has(code)
     ? new PermanentDeliveryError(text)
-    : new RetryableDeliveryError(text);
+    : new RetryableDeliveryError(text, undefined, networkErrorClass(error));
 }
 
 /** `smtp://alice:***@mail.example.com:587`: where it went, without the password. */
@@ -300,6 +324,16 @@ export function redactSmtpSecrets(text: string, smtpUrl: string): string {
   for (const secret of secrets.sort((a, b) => b.length - a.length))
     if (secret.length >= 3) out = out.split(secret).join('***');
   return out;
+}
+
+/** A failure to connect, shaped as nodemailer reports its own (`ESOCKET` at `CONN`). */
+function asConnectError(error: unknown): Error {
+  if (findErrorWithCode(error, DESTINATION_REFUSED)) return error as Error;
+  const { message, code } = errorDetails(error);
+  return Object.assign(new Error(message, { cause: error }), {
+    code: code === 'ETIMEDOUT' ? code : 'ESOCKET',
+    command: 'CONN',
+  });
 }
 
 function idPart(id: string): string {

@@ -36,3 +36,36 @@ function stringField(value: Record<string, unknown>, key: string): string | unde
   const field = value[key];
   return typeof field === 'string' ? field : undefined;
 }
+
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ETIMEOUT',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
+
+/**
+ * The first error in a chain of wrappers (`cause`, Slack's `original`) that carries `code`.
+ * HTTP and SMTP clients wrap a socket's error, sometimes twice.
+ */
+export function findErrorWithCode(error: unknown, code: string): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && isObject(current); depth += 1) {
+    if (current.code === code && current instanceof Error) return current;
+    current = current.cause ?? current.original;
+  }
+  return undefined;
+}
+
+/** A failure to reach the peer, by its kind: `timeout` or `connection_failed`. */
+export function networkErrorClass(error: unknown): 'timeout' | 'connection_failed' {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && isObject(current); depth += 1) {
+    const { name, code } = errorDetails(current);
+    if (name === 'TimeoutError' || name === 'AbortError' || (code && TIMEOUT_CODES.has(code)))
+      return 'timeout';
+    current = current.cause ?? current.original;
+  }
+  return 'connection_failed';
+}

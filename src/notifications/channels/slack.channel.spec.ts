@@ -7,6 +7,10 @@ import {
   type SlackChannelConfig,
 } from './channel';
 import { SlackChannel } from './slack.channel';
+import { DestinationGuard } from '../destinations/destination-guard';
+
+/** The fakes listen on 127.0.0.1. */
+const LOCAL = new DestinationGuard(true);
 
 const INCIDENT_ID = '7d0c7d4e-5a4a-4b8e-9a51-0c9b0f1b2c3d';
 
@@ -70,7 +74,7 @@ describe('SlackChannel against the fake Slack Web API', () => {
     fake = new FakeSlackApi();
     await fake.start();
     config = { token: FAKE_SLACK_TOKEN, channel: '#security-alerts', apiUrl: fake.apiUrl };
-    channel = new SlackChannel({ timeoutMs: 2_000 });
+    channel = new SlackChannel({ timeoutMs: 2_000, guard: LOCAL });
   });
 
   afterEach(async () => {
@@ -237,7 +241,7 @@ describe('SlackChannel against the fake Slack Web API', () => {
         return Promise.resolve(answer);
       },
     };
-    channel = new SlackChannel({ gate, maxGateWaitMs: 1_000 });
+    channel = new SlackChannel({ gate, maxGateWaitMs: 1_000, guard: LOCAL });
 
     const started = Date.now();
     await channel.send(config, incident(), null);

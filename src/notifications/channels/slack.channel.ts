@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type ChatPostMessageArguments,
+  type FetchFunction,
   LogLevel,
   WebAPIHTTPError,
   WebAPIPlatformError,
@@ -19,7 +20,9 @@ import {
   RetryableDeliveryError,
   type SlackChannelConfig,
 } from './channel';
-import { errorSummary } from './error-details';
+import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
+import { guardedFetch } from '../destinations/guarded-fetch';
+import { errorSummary, findErrorWithCode, networkErrorClass } from './error-details';
 import {
   actorLabel,
   describeChange,
@@ -83,6 +86,8 @@ export interface SlackChannelOptions {
   gate?: PostSlotGate;
   /** Longest wait for a slot inside a send; beyond it the job goes back to the queue. Default 5 s. */
   maxGateWaitMs?: number;
+  /** Which addresses the Web API URL may reach. Default: public addresses only. */
+  guard?: DestinationGuard;
 }
 
 /**
@@ -97,11 +102,14 @@ export class SlackChannel implements NotificationChannel<'slack'> {
   private readonly timeoutMs: number;
   private readonly gate: PostSlotGate | undefined;
   private readonly maxGateWaitMs: number;
+  private readonly fetch: FetchFunction;
 
   constructor(options: SlackChannelOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.gate = options.gate;
     this.maxGateWaitMs = options.maxGateWaitMs ?? 5_000;
+    // The token goes only where the guard lets the connection go.
+    this.fetch = guardedFetch(options.guard ?? new DestinationGuard(false));
   }
 
   async send(
@@ -212,6 +220,7 @@ export class SlackChannel implements NotificationChannel<'slack'> {
       maxRequestConcurrency: 3,
       logLevel: LogLevel.ERROR,
       allowAbsoluteUrls: false,
+      fetch: this.fetch,
     });
     if (this.clients.size >= MAX_CACHED_CLIENTS) {
       const oldest = this.clients.keys().next();
@@ -222,23 +231,42 @@ export class SlackChannel implements NotificationChannel<'slack'> {
   }
 }
 
+/** Slack error codes that say the token is not (or no longer) good. */
+const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+]);
+
 /** Maps what @slack/web-api throws to the delivery errors; never quotes the token. */
 export function toDeliveryError(error: unknown, method: string, token: string): Error {
   if (error instanceof PermanentDeliveryError || error instanceof RetryableDeliveryError)
     return error;
+  const refused = findErrorWithCode(error, DESTINATION_REFUSED);
+  if (refused) return refused;
   if (error instanceof WebAPIRateLimitedError)
     return new RetryableDeliveryError(
       `Slack ${method}: rate limited, retry after ${error.retryAfter} s`,
       error.retryAfter * 1000,
+      'rate_limited',
     );
   if (error instanceof WebAPIPlatformError) {
     const code = oneLine(error.data.error, 100);
     const text = `Slack ${method}: ${code}`;
-    if (SLACK_PERMANENT_ERRORS.has(code)) return new PermanentDeliveryError(text);
+    const errorClass = SLACK_AUTH_ERRORS.has(code)
+      ? 'auth_failed'
+      : code === 'ratelimited'
+        ? 'rate_limited'
+        : 'rejected';
+    if (SLACK_PERMANENT_ERRORS.has(code)) return new PermanentDeliveryError(text, errorClass);
     const retryAfter = error.data.response_metadata?.retryAfter;
     return new RetryableDeliveryError(
       text,
       retryAfter !== undefined ? retryAfter * 1000 : undefined,
+      errorClass,
     );
   }
   if (error instanceof WebAPIHTTPError) {
@@ -246,11 +274,14 @@ export function toDeliveryError(error: unknown, method: string, token: string): 
     return new RetryableDeliveryError(
       `Slack ${method}: HTTP ${error.statusCode}`,
       Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      error.statusCode >= 500 ? 'http_5xx' : 'http_4xx',
     );
   }
   if (error instanceof WebAPIRequestError)
     return new RetryableDeliveryError(
       redact(`Slack ${method}: request failed: ${errorSummary(error.original)}`, token),
+      undefined,
+      networkErrorClass(error.original),
     );
   return new RetryableDeliveryError(redact(`Slack ${method}: ${errorSummary(error)}`, token));
 }

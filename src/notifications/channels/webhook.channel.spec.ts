@@ -12,6 +12,10 @@ import {
   WebhookChannel,
   type WebhookPayload,
 } from './webhook.channel';
+import { DestinationGuard } from '../destinations/destination-guard';
+
+/** The fakes listen on 127.0.0.1. */
+const LOCAL = new DestinationGuard(true);
 
 const NOW_MS = Date.parse('2025-03-03T12:10:00Z');
 const SECRET = 'whsec_test_0123456789';
@@ -100,7 +104,7 @@ describe('WebhookChannel', () => {
     receiver = new Receiver();
     base = await receiver.start();
     config = { url: `${base}/hooks/vaultwatch?token=path-secret`, secret: SECRET };
-    channel = new WebhookChannel({ timeoutMs: 1_000, now: () => NOW_MS });
+    channel = new WebhookChannel({ timeoutMs: 1_000, now: () => NOW_MS, guard: LOCAL });
   });
 
   afterEach(async () => {

@@ -10,7 +10,9 @@ import {
   RetryableDeliveryError,
   type WebhookChannelConfig,
 } from './channel';
-import { errorDetails } from './error-details';
+import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
+import { guardedRequest } from '../destinations/guarded-request';
+import { errorDetails, findErrorWithCode, networkErrorClass } from './error-details';
 import type { Severity } from '../../rules/engine/rule-definition';
 
 /**
@@ -49,6 +51,8 @@ export interface WebhookChannelOptions {
   timeoutMs?: number;
   /** Epoch milliseconds for the timestamp header (tests). */
   now?: () => number;
+  /** Which addresses may be reached. Default: public addresses only. */
+  guard?: DestinationGuard;
 }
 
 /**
@@ -60,10 +64,12 @@ export class WebhookChannel implements NotificationChannel<'webhook'> {
   readonly type = 'webhook' as const;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly guard: DestinationGuard;
 
   constructor(options: WebhookChannelOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.guard = options.guard ?? new DestinationGuard(false);
   }
 
   async send(
@@ -76,9 +82,12 @@ export class WebhookChannel implements NotificationChannel<'webhook'> {
       throw new PermanentDeliveryError(`webhook URL is not http(s): ${target}`);
     const body = JSON.stringify(webhookPayload(message));
     const timestamp = String(Math.floor(this.now() / 1000));
-    let response: Response;
+    let status: number;
+    let retryAfter: string | null;
     try {
-      response = await fetch(config.url, {
+      // A redirect would resend the signed body somewhere the operator did not configure:
+      // guardedRequest never follows one.
+      const answer = await guardedRequest(new URL(config.url), {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -88,25 +97,31 @@ export class WebhookChannel implements NotificationChannel<'webhook'> {
           [WEBHOOK_DELIVERY_HEADER]: message.changeId,
         },
         body,
-        // A redirect would resend the signed body somewhere the operator did not configure.
-        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
+        guard: this.guard,
+        // The answer's body means nothing to us: dropped unread.
+        maxBodyBytes: 0,
       });
+      status = answer.status;
+      const header = answer.headers['retry-after'];
+      retryAfter = typeof header === 'string' ? header : null;
     } catch (error) {
-      throw new RetryableDeliveryError(`webhook POST ${target} failed: ${networkError(error)}`);
+      const refused = findErrorWithCode(error, DESTINATION_REFUSED);
+      if (refused) throw refused;
+      const kind = networkErrorClass(error);
+      throw new RetryableDeliveryError(
+        `webhook POST ${target} failed: ${kind === 'timeout' ? 'timed out' : networkError(error)}`,
+        undefined,
+        kind,
+      );
     }
-    // The answer's body means nothing to us: drop it rather than read a large one.
-    await response.body?.cancel().catch(() => undefined);
-    const status = response.status;
     if (status >= 200 && status < 300)
       return { thread: thread ?? {}, providerRef: `HTTP ${status}` };
     const text = `webhook POST ${target} answered HTTP ${status}`;
+    const errorClass = status >= 500 ? 'http_5xx' : 'http_4xx';
     if (status === 429 || status === 408 || status >= 500)
-      throw new RetryableDeliveryError(
-        text,
-        retryAfterMs(response.headers.get('retry-after'), this.now()),
-      );
-    throw new PermanentDeliveryError(text);
+      throw new RetryableDeliveryError(text, retryAfterMs(retryAfter, this.now()), errorClass);
+    throw new PermanentDeliveryError(text, errorClass);
   }
 }
 
@@ -209,6 +224,5 @@ function describeUrl(url: string): string {
 
 function networkError(error: unknown): string {
   const { name, code } = errorDetails(error);
-  if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
   return code ?? name;
 }
