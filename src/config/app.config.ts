@@ -62,6 +62,7 @@ export const notificationsConfig = registerAs('notifications', () => {
     slackApiUrl: e.SLACK_API_URL,
     slackSigningSecret: e.SLACK_SIGNING_SECRET ?? null,
     allowPrivateDestinations: e.ALLOW_PRIVATE_DESTINATIONS,
+    sweepAfterMs: e.NOTIFY_SWEEP_AFTER,
     email:
       e.SMTP_URL && e.ALERT_EMAIL_FROM && e.ALERT_EMAIL_TO
         ? {

@@ -64,6 +64,9 @@ export const envSchema = z.object({
   OP_REQUEST_TIMEOUT: seconds(30),
   DETECT_SWEEP_AFTER: duration('5m'),
   ALERT_HORIZON: duration('1h'),
+  // Incident changes never routed, and deliveries whose queue job is gone (lost with Redis),
+  // are picked up again after this long.
+  NOTIFY_SWEEP_AFTER: duration('2m'),
 
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CHANNEL: optionalText,

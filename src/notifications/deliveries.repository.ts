@@ -18,6 +18,12 @@ export interface DeliveryRow {
   attempts: number;
 }
 
+/** The outcome of asking for a delivery's lease. */
+export type DeliveryClaim =
+  | { kind: 'claimed'; delivery: DeliveryRow; unfinishedAttemptAt: Date | null }
+  | { kind: 'done' }
+  | { kind: 'busy'; retryInMs: number };
+
 type Row = Record<string, unknown>;
 
 /** Owns deliveries and the per-channel threads of incidents. */
@@ -70,12 +76,30 @@ export class DeliveriesRepository {
     });
   }
 
-  async find(deliveryId: string): Promise<DeliveryRow | null> {
-    const rows: DeliveryRow[] = await this.dataSource.query(
-      `SELECT * FROM deliveries WHERE id = $1`,
-      [deliveryId],
-    );
-    return rows.at(0) ?? null;
+  /**
+   * Takes the delivery for one attempt, for `leaseMs`. `unfinishedAttemptAt` is when an
+   * earlier attempt started that never recorded its outcome (its process died): it may have
+   * sent.
+   */
+  async claim(deliveryId: string, leaseMs: number): Promise<DeliveryClaim> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<DeliveryRow & { attempt_started_at: Date | null; lease_left_ms: number }> =
+        await manager.query(
+          `SELECT *, GREATEST(0, EXTRACT(EPOCH FROM (attempt_started_at
+               + make_interval(secs => $2) - now())) * 1000)::float8 AS lease_left_ms
+           FROM deliveries WHERE id = $1 FOR UPDATE`,
+          [deliveryId, leaseMs / 1000],
+        );
+      const row = rows.at(0);
+      if (!row || row.status !== 'queued') return { kind: 'done' };
+      if (row.attempt_started_at && row.lease_left_ms > 0)
+        return { kind: 'busy', retryInMs: Math.ceil(row.lease_left_ms) };
+      await manager.query(
+        `UPDATE deliveries SET attempt_started_at = now(), updated_at = now() WHERE id = $1`,
+        [deliveryId],
+      );
+      return { kind: 'claimed', delivery: row, unfinishedAttemptAt: row.attempt_started_at };
+    });
   }
 
   async message(changeId: string, publicUrl: string): Promise<IncidentMessage> {
@@ -133,7 +157,7 @@ export class DeliveriesRepository {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE deliveries SET status = 'sent', provider_ref = $2, attempts = attempts + 1,
-           sent_at = now(), updated_at = now(), last_error = NULL
+           sent_at = now(), updated_at = now(), last_error = NULL, attempt_started_at = NULL
          WHERE id = $1`,
         [delivery.id, providerRef],
       );
@@ -148,7 +172,7 @@ export class DeliveriesRepository {
   async markAttempt(deliveryId: string, error: string, failed: boolean): Promise<void> {
     await this.dataSource.query(
       `UPDATE deliveries SET attempts = attempts + 1, last_error = $2, updated_at = now(),
-         status = CASE WHEN $3 THEN 'failed' ELSE status END
+         attempt_started_at = NULL, status = CASE WHEN $3 THEN 'failed' ELSE status END
        WHERE id = $1`,
       [deliveryId, error.slice(0, 1000), failed],
     );

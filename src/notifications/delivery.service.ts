@@ -8,6 +8,9 @@ import { DeliveriesRepository } from './deliveries.repository';
 /** Attempts recorded for one delivery, Retry-After waits included, before it is given up. */
 export const MAX_DELIVERY_ATTEMPTS = 20;
 
+/** Longer than any one attempt (three provider calls of 10 s and a rate-gate wait). */
+export const ATTEMPT_LEASE_MS = 60_000;
+
 export type DeliveryOutcome =
   | { kind: 'sent' | 'already-done' }
   | { kind: 'retry-after'; delayMs: number; reason: string }
@@ -34,8 +37,15 @@ export class DeliveryService {
    * for the queue to retry with backoff.
    */
   async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliveryOutcome> {
-    const delivery = await this.deliveries.find(deliveryId);
-    if (!delivery || delivery.status !== 'queued') return { kind: 'already-done' };
+    const claim = await this.deliveries.claim(deliveryId, ATTEMPT_LEASE_MS);
+    if (claim.kind === 'done') return { kind: 'already-done' };
+    if (claim.kind === 'busy')
+      return {
+        kind: 'retry-after',
+        delayMs: claim.retryInMs,
+        reason: 'another attempt is in flight',
+      };
+    const { delivery, unfinishedAttemptAt } = claim;
     lastAttempt ||= delivery.attempts + 1 >= MAX_DELIVERY_ATTEMPTS;
     const channel = await this.channels.get(delivery.channel_id).catch(() => null);
     if (!channel?.enabled) {
@@ -50,6 +60,7 @@ export class DeliveryService {
         this.channels.configOf(channel),
         message,
         thread,
+        { unfinishedAttemptAt },
       );
       await this.deliveries.markSent(delivery, result.providerRef, result.thread);
       return { kind: 'sent' };

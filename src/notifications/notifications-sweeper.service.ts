@@ -1,16 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { runPeriodically } from '../common/periodic';
+import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { clearLostJob } from '../queue/lost-job';
 import { deliverJobId, NOTIFY_QUEUE } from '../queue/queue.contract';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DispatchService } from './dispatch.service';
-
-const EVERY_MS = 30_000;
-const UNROUTED_AFTER_MS = 30_000;
-const STALE_AFTER_MS = 15 * 60_000;
 
 /**
  * Nothing committed is lost between the database and the queue: changes never routed are
@@ -21,6 +18,7 @@ export class NotificationsSweeperService implements OnApplicationBootstrap {
   private readonly logger = new Logger(NotificationsSweeperService.name);
 
   constructor(
+    @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatch: DispatchService,
     private readonly registry: SchedulerRegistry,
@@ -28,21 +26,21 @@ export class NotificationsSweeperService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    runPeriodically(
-      this.registry,
-      'notifications-sweeper',
-      EVERY_MS,
-      () => this.sweep(),
-      this.logger,
-    );
+    const every = Math.min(Math.max(this.config.sweepAfterMs / 4, 1000), 30_000);
+    runPeriodically(this.registry, 'notifications-sweeper', every, () => this.sweep(), this.logger);
   }
 
+  /**
+   * A delivery whose job still waits, runs or is delayed is left alone; one whose job is gone
+   * is enqueued again, and its lease keeps two attempts from running at once.
+   */
   async sweep(): Promise<void> {
-    for (const changeId of await this.deliveries.unroutedChanges(UNROUTED_AFTER_MS)) {
+    const after = this.config.sweepAfterMs;
+    for (const changeId of await this.deliveries.unroutedChanges(after)) {
       await this.dispatch.route(changeId);
     }
     const lost: string[] = [];
-    for (const deliveryId of await this.deliveries.staleDeliveries(STALE_AFTER_MS)) {
+    for (const deliveryId of await this.deliveries.staleDeliveries(after)) {
       if (await clearLostJob(this.queue, deliverJobId(deliveryId))) lost.push(deliveryId);
     }
     if (lost.length) {

@@ -24,7 +24,13 @@ export const FAKE_SLACK_TEAM_ID = 'T0FAKE0001';
 export const FAKE_SLACK_BOT_USER_ID = 'U0FAKEBOT1';
 export const FAKE_SLACK_BOT_ID = 'B0FAKEBOT1';
 
-const METHODS = new Set(['chat.postMessage', 'chat.update', 'auth.test']);
+const METHODS = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'auth.test',
+  'conversations.history',
+  'conversations.replies',
+]);
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
@@ -74,6 +80,8 @@ export interface FakeSlackMessage {
   /** How many times chat.update changed it, and the ts of the last edit. */
   updates: number;
   edited?: { user: string; ts: string };
+  /** Message metadata (`event_type`, `event_payload`) as posted. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface FakeSlackResponseUrlCall {
@@ -368,6 +376,9 @@ export class FakeSlackApi extends FakeHttpServer {
         };
       case 'chat.postMessage':
         return this.postMessage(params);
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.history(params, method === 'conversations.replies');
       default:
         return this.update(params);
     }
@@ -414,6 +425,8 @@ export class FakeSlackApi extends FakeHttpServer {
     };
     if (parentTs !== undefined) message.threadTs = parentTs;
     if (content.blocks) message.blocks = content.blocks;
+    const metadata = readMetadata(params.metadata);
+    if (metadata) message.metadata = metadata;
     const list = this.store.get(channel) ?? [];
     list.push(message);
     this.store.set(channel, list);
@@ -452,6 +465,33 @@ export class FakeSlackApi extends FakeHttpServer {
         message: wireMessage(message),
       },
     };
+  }
+
+  /**
+   * conversations.history (top-level messages) and conversations.replies (a thread, parent
+   * first), newest first as Slack answers, from `oldest`; by channel id only, as in Slack.
+   * Metadata only with `include_all_metadata`.
+   */
+  private history(params: Record<string, unknown>, replies: boolean): Outcome {
+    const raw = typeof params.channel === 'string' ? params.channel : '';
+    if (!this.namesById.has(raw) && !(!this.restrictChannels && CHANNEL_ID.test(raw)))
+      return apiError('channel_not_found');
+    const oldest = Number(nonEmpty(params.oldest) ?? '0');
+    const threadTs = nonEmpty(params.ts);
+    if (replies && (threadTs === undefined || !this.findMessage(raw, threadTs)))
+      return apiError('thread_not_found');
+    const withMetadata = truthy(params.include_all_metadata);
+    const messages = (this.store.get(raw) ?? [])
+      .filter((m) =>
+        replies ? m.ts === threadTs || m.threadTs === threadTs : m.threadTs === undefined,
+      )
+      .filter((m) => Number(m.ts) >= oldest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts))
+      .map((m) => ({
+        ...wireMessage(m),
+        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+      }));
+    return { status: 200, json: { ok: true, messages, has_more: false } };
   }
 
   private findMessage(channel: string, ts: string): FakeSlackMessage | undefined {
@@ -575,6 +615,14 @@ function wireMessage(message: FakeSlackMessage): Record<string, unknown> {
     ...(message.blocks ? { blocks: message.blocks } : {}),
     ...(message.edited ? { edited: message.edited } : {}),
   };
+}
+
+function readMetadata(value: unknown): FakeSlackMessage['metadata'] | undefined {
+  const parsed = typeof value === 'string' ? parseJson(value) : value;
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { event_type: type, event_payload: payload } = parsed as Record<string, unknown>;
+  if (typeof type !== 'string' || typeof payload !== 'object' || payload === null) return undefined;
+  return { event_type: type, event_payload: payload as Record<string, unknown> };
 }
 
 function parseJson(text: string): unknown {

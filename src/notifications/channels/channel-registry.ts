@@ -6,6 +6,7 @@ import {
   type IncidentMessage,
   type NotificationChannel,
   PermanentDeliveryError,
+  type SendContext,
 } from './channel';
 
 type ChannelsByType = { [T in ChannelType]: NotificationChannel<T> };
@@ -47,7 +48,8 @@ export class ChannelRegistry {
     config: ChannelConfigByType[T],
     message: IncidentMessage,
     thread: DeliveryThread | null,
+    context: SendContext = {},
   ): Promise<ChannelSendResult> {
-    return this.get(type).send(config, message, thread);
+    return this.get(type).send(config, message, thread, context);
   }
 }

@@ -127,6 +127,15 @@ export interface ChannelConfigByType {
   webhook: WebhookChannelConfig;
 }
 
+/** What a send knows about earlier attempts at the same delivery. */
+export interface SendContext {
+  /**
+   * An earlier attempt started then and never recorded its outcome (its process died): it may
+   * have sent. A channel that can look up what it sent checks before sending again.
+   */
+  unfinishedAttemptAt?: Date | null;
+}
+
 /**
  * A way to reach people. `thread` is what the channel returned for this incident's first
  * message (null for the first): later changes update that message or reply in its thread.
@@ -138,5 +147,6 @@ export interface NotificationChannel<T extends ChannelType = ChannelType> {
     config: ChannelConfigByType[T],
     message: IncidentMessage,
     thread: DeliveryThread | null,
+    context?: SendContext,
   ): Promise<ChannelSendResult>;
 }

@@ -18,6 +18,7 @@ import {
   type NotificationChannel,
   PermanentDeliveryError,
   RetryableDeliveryError,
+  type SendContext,
   type SlackChannelConfig,
 } from './channel';
 import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
@@ -79,6 +80,9 @@ const BROADCAST_CHANGES = new Set<IncidentMessage['change']>(['reopened', 'unsno
 
 const MAX_CACHED_CLIENTS = 32;
 
+/** Message metadata naming the incident change a message tells: how a rerun finds it. */
+export const SLACK_CHANGE_EVENT = 'vaultwatch_incident_change';
+
 export interface SlackChannelOptions {
   /** Per Web API call. Default 10 s (the delivery send timeout). */
   timeoutMs?: number;
@@ -116,10 +120,22 @@ export class SlackChannel implements NotificationChannel<'slack'> {
     config: SlackChannelConfig,
     message: IncidentMessage,
     thread: DeliveryThread | null,
+    context: SendContext = {},
   ): Promise<ChannelSendResult> {
     const client = this.client(config);
     const existing = thread?.slack;
-    if (!existing) return this.postIncident(client, config, message, thread);
+    const since = context.unfinishedAttemptAt ?? null;
+    if (!existing) {
+      const posted = since
+        ? await this.findPosted(client, config.channel, undefined, message.changeId, since)
+        : null;
+      if (posted)
+        return {
+          thread: { ...thread, slack: { channel: posted.channel, ts: posted.ts } },
+          providerRef: posted.ts,
+        };
+      return this.postIncident(client, config, message, thread);
+    }
 
     try {
       await client.chat.update({
@@ -138,6 +154,10 @@ export class SlackChannel implements NotificationChannel<'slack'> {
     // A rerun of the first delivery: the message is up to date, nothing to add to its thread.
     if (message.change === 'opened') return { thread: kept, providerRef: existing.ts };
 
+    const replied = since
+      ? await this.findPosted(client, existing.channel, existing.ts, message.changeId, since)
+      : null;
+    if (replied) return { thread: kept, providerRef: replied.ts };
     await this.waitForSlot(config);
     const broadcast = BROADCAST_CHANGES.has(message.change);
     const reply = await this.call('chat.postMessage', config.token, () =>
@@ -148,6 +168,7 @@ export class SlackChannel implements NotificationChannel<'slack'> {
         text: threadReplyText(message),
         unfurl_links: false,
         unfurl_media: false,
+        metadata: changeMetadata(message),
       }),
     );
     return { thread: kept, providerRef: reply.ts ?? existing.ts };
@@ -167,6 +188,7 @@ export class SlackChannel implements NotificationChannel<'slack'> {
         blocks: incidentBlocks(message),
         unfurl_links: false,
         unfurl_media: false,
+        metadata: changeMetadata(message),
       }),
     );
     if (!result.ts || !result.channel)
@@ -176,6 +198,55 @@ export class SlackChannel implements NotificationChannel<'slack'> {
       thread: { ...thread, slack: { channel: result.channel, ts: result.ts } },
       providerRef: result.ts,
     };
+  }
+
+  /**
+   * The message an unfinished attempt posted for this change, if it did: read back from the
+   * channel's history (or the thread's replies) by its metadata. Without the history scope,
+   * or with a channel given by name, Slack refuses to tell: then the message is sent again
+   * (at least once rather than never).
+   */
+  private async findPosted(
+    client: WebClient,
+    channel: string,
+    threadTs: string | undefined,
+    changeId: string,
+    since: Date,
+  ): Promise<{ channel: string; ts: string } | null> {
+    // Slack's clock and ours differ a little: look back a minute before the attempt began.
+    const oldest = String(Math.floor(since.getTime() / 1000) - 60);
+    try {
+      const answer = threadTs
+        ? await client.conversations.replies({
+            channel,
+            ts: threadTs,
+            oldest,
+            include_all_metadata: true,
+            limit: 200,
+          })
+        : await client.conversations.history({
+            channel,
+            oldest,
+            include_all_metadata: true,
+            limit: 200,
+          });
+      const messages: Array<{
+        ts?: string;
+        metadata?: { event_type?: string; event_payload?: unknown };
+      }> = answer.messages ?? [];
+      const found = messages.find(
+        (posted) =>
+          posted.metadata?.event_type === SLACK_CHANGE_EVENT &&
+          (posted.metadata.event_payload as { change_id?: unknown } | undefined)?.change_id ===
+            changeId,
+      );
+      // Slack reads history by channel id only, so `channel` is the id chat.update needs.
+      return found?.ts ? { channel, ts: found.ts } : null;
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError) return null;
+      const method = threadTs ? 'conversations.replies' : 'conversations.history';
+      throw toDeliveryError(error, method, client.token ?? '');
+    }
   }
 
   private async waitForSlot(config: SlackChannelConfig): Promise<void> {
@@ -284,6 +355,10 @@ export function toDeliveryError(error: unknown, method: string, token: string): 
       networkErrorClass(error.original),
     );
   return new RetryableDeliveryError(redact(`Slack ${method}: ${errorSummary(error)}`, token));
+}
+
+function changeMetadata(message: IncidentMessage) {
+  return { event_type: SLACK_CHANGE_EVENT, event_payload: { change_id: message.changeId } };
 }
 
 /** The incident as Block Kit: what a responder needs to decide without opening the link. */
