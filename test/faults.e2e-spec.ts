@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { FakeConnectServer } from './support/fake-connect';
 import { FakeEventsApi } from './support/fake-events-api';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
 import { PrivatePostgres, PrivateRedis } from './support/private-servers';
@@ -34,7 +35,8 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   const smtp = new SmtpCatcher();
   const logs: string[] = [];
   let scenario: Scenario;
-  let eventsApi: FakeEventsApi;
+  let eventsApi: FakeEventsApi | undefined;
+  let connect: FakeConnectServer | undefined;
   let context: TestContext;
   let pgSkipped: string | null = null;
 
@@ -45,16 +47,17 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       users: 10,
       start: new Date(END - 16 * DAY_MS),
       end: new Date(END),
-      connectServers: 0,
-      connectTokens: 0,
+      connectServers: 1,
+      connectTokens: 2,
     });
-    eventsApi = new FakeEventsApi({
-      clock: SimClock.frozen(CLOCK_AT),
-      seed: 23,
-      accountUuid: scenario.meta.accountUuid,
-    });
+    const clock = SimClock.frozen(CLOCK_AT);
+    eventsApi = new FakeEventsApi({ clock, seed: 23, accountUuid: scenario.meta.accountUuid });
     eventsApi.loadScenario(scenario);
     await eventsApi.start();
+    const [server] = scenario.connectServers;
+    connect = new FakeConnectServer({ clock, seed: 23, serverId: server.id });
+    connect.loadScenario(scenario, { serverId: server.id });
+    await connect.start();
     await slack.start();
     await smtp.start();
     await redis.start();
@@ -70,7 +73,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
     if (pgSkipped === null) postgres.stop();
     else await dropTestContext(context).catch(() => undefined);
     await redis.stop();
-    await Promise.all([eventsApi.stop(), slack.stop(), smtp.stop()]);
+    await Promise.all([eventsApi?.stop(), connect?.stop(), slack.stop(), smtp.stop()]);
   });
 
   /** One query on a fresh connection: PostgreSQL may have restarted since the last one. */
@@ -97,11 +100,14 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       SMTP_URL: smtp.url,
       ALERT_EMAIL_FROM: 'vaultwatch@example.com',
       ALERT_EMAIL_TO: 'soc@example.com',
-      OP_EVENTS_API_TOKEN: eventsApi.createToken(),
-      OP_EVENTS_API_URL: eventsApi.url,
+      OP_EVENTS_API_TOKEN: eventsApi!.createToken(),
+      OP_EVENTS_API_URL: eventsApi!.url,
       OP_EVENTS_START_TIME: new Date(END - 17 * DAY_MS).toISOString(),
       OP_EVENTS_POLL_INTERVAL: '0.5',
       OP_EVENTS_MAX_REQUESTS_PER_MINUTE: '6000',
+      OP_CONNECT_URL: connect!.url,
+      OP_CONNECT_TOKEN: connect!.createToken(),
+      OP_CONNECT_POLL_INTERVAL: '0.5',
     });
     const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
     child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
@@ -124,7 +130,12 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('stores, detects and notifies everything once', async () => {
-    const total = [scenario.itemUsages, scenario.signInAttempts, scenario.auditEvents]
+    const total = [
+      scenario.itemUsages,
+      scenario.signInAttempts,
+      scenario.auditEvents,
+      scenario.connectActivity,
+    ]
       .flat()
       .filter((event) => event.availableAt <= CLOCK_AT).length;
     const moments: string[] = [];
