@@ -11,7 +11,15 @@ import { generateScenario } from './support/scenario/generate-scenario';
 import type { Scenario } from './support/scenario/types';
 import { SimClock } from './support/sim-clock';
 import { SmtpCatcher } from './support/smtp-catcher';
-import { applyTestEnv, dropTestContext, newTestContext, TestContext } from './support/test-app';
+import { auditEvent, opId } from './support/factories';
+import {
+  applyTestEnv,
+  dropTestContext,
+  newTestContext,
+  startTestApp,
+  TestApp,
+  TestContext,
+} from './support/test-app';
 import { waitFor } from './support/wait-for';
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
@@ -246,4 +254,66 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       );
     expect(logs.join('')).not.toContain(FAKE_SLACK_TOKEN);
   }, 900_000);
+});
+
+describe('a worker that died between Slack’s answer and its own record', () => {
+  const slack = new FakeSlackApi();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await slack.start();
+    t = await startTestApp({
+      NOTIFY_SWEEP_AFTER: '1s',
+      SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
+      SLACK_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await slack.stop();
+  });
+
+  const slackDelivery = async () =>
+    (
+      await t.sql<{ id: string; status: string; thread: { slack?: { ts: string } } | null }>(
+        `SELECT d.id, d.status, th.thread FROM deliveries d
+         JOIN channels c ON c.id = d.channel_id AND c.type = 'slack'
+         LEFT JOIN incident_threads th ON th.incident_id = d.incident_id AND th.channel_id = d.channel_id`,
+      )
+    ).at(0);
+
+  it('finds the message it posted and does not post it again', async () => {
+    await t
+      .http()
+      .post('/api/v1/events')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .send([
+        auditEvent(1, new Date(), {
+          action: 'disblmfa',
+          object_type: 'account',
+          object_uuid: opId('account', 0),
+          actor_uuid: opId('admin', 1),
+        }),
+      ])
+      .expect(200);
+    await waitFor('the Slack message', async () => (await slackDelivery())?.status === 'sent');
+    const [posted] = slack.messages(SLACK_CHANNEL);
+
+    // As the database looks when the process died after chat.postMessage answered: the
+    // attempt started long ago, nothing recorded, no thread, and the queue job gone.
+    const delivery = (await slackDelivery())!;
+    await t.sql(
+      `UPDATE deliveries SET status = 'queued', sent_at = NULL,
+         attempt_started_at = now() - interval '2 minutes', updated_at = now() - interval '1 minute'
+       WHERE id = $1`,
+      [delivery.id],
+    );
+    await t.sql(`DELETE FROM incident_threads`);
+
+    await waitFor('the delivery recovered', async () => (await slackDelivery())?.status === 'sent');
+    expect(slack.messages(SLACK_CHANNEL)).toHaveLength(1);
+    expect((await slackDelivery())?.thread?.slack?.ts).toBe(posted.ts);
+  });
 });

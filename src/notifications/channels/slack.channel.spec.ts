@@ -158,6 +158,31 @@ describe('SlackChannel against the fake Slack Web API', () => {
     expect(buttons(fake.messages(channelId)[0])).toEqual(['view_incident']);
   });
 
+  it('after an attempt that died, finds what it posted instead of posting again', async () => {
+    const byId = { ...config, channel: fake.addChannel('#security-alerts') };
+    const first = await channel.send(byId, incident(), null);
+    const since = new Date(Date.now() - 5_000);
+
+    // The process died before recording the post: the rerun has no thread but knows when.
+    const rerun = await channel.send(byId, incident(), null, { unfinishedAttemptAt: since });
+    expect(rerun.thread.slack).toEqual(first.thread.slack);
+    expect(fake.messages(byId.channel)).toHaveLength(1);
+
+    const ack = incident({
+      changeId: 'change-ack',
+      change: 'acknowledged',
+      status: 'acknowledged',
+    });
+    await channel.send(byId, ack, first.thread);
+    await channel.send(byId, ack, first.thread, { unfinishedAttemptAt: since });
+    expect(fake.replies(byId.channel, first.providerRef)).toHaveLength(1);
+
+    // A change that was never posted is posted, unfinished attempt or not.
+    const other = incident({ changeId: 'change-other' });
+    await channel.send(byId, other, null, { unfinishedAttemptAt: since });
+    expect(fake.messages(byId.channel)).toHaveLength(2);
+  });
+
   it('posts a new message when the original was deleted (message_not_found)', async () => {
     const first = await channel.send(config, incident(), null);
     const { channel: channelId, ts } = first.thread.slack!;
