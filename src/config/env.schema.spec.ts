@@ -13,7 +13,19 @@ describe('configuration', () => {
       ALERT_HORIZON: 3_600_000,
       SLACK_API_URL: 'https://slack.com/api/',
       PUBLIC_URL: 'http://localhost:3000',
+      ALLOW_PRIVATE_DESTINATIONS: false,
+      NOTIFY_SWEEP_AFTER: 120_000,
     });
+  });
+
+  it('allows private destinations only when told so in words', () => {
+    expect(parseEnv({ ALLOW_PRIVATE_DESTINATIONS: 'true' }).ALLOW_PRIVATE_DESTINATIONS).toBe(true);
+    expect(parseEnv({ ALLOW_PRIVATE_DESTINATIONS: 'false' }).ALLOW_PRIVATE_DESTINATIONS).toBe(
+      false,
+    );
+    expect(() => parseEnv({ ALLOW_PRIVATE_DESTINATIONS: 'yes' })).toThrow(
+      /ALLOW_PRIVATE_DESTINATIONS: must be true or false/,
+    );
   });
 
   it('treats blank values as unset', () => {
