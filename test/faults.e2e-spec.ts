@@ -42,6 +42,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   const slack = new FakeSlackApi();
   const smtp = new SmtpCatcher();
   const logs: string[] = [];
+  const running = new Set<ChildProcess>();
   let scenario: Scenario;
   let eventsApi: FakeEventsApi | undefined;
   let connect: FakeConnectServer | undefined;
@@ -78,6 +79,8 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   }, 120_000);
 
   afterAll(async () => {
+    // A test that timed out leaves its last service running.
+    await Promise.all([...running].map((child) => kill(child)));
     if (pgSkipped === null) postgres.stop();
     else await dropTestContext(context).catch(() => undefined);
     await redis.stop();
@@ -118,6 +121,8 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       OP_CONNECT_POLL_INTERVAL: '0.5',
     });
     const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     return child;
@@ -125,7 +130,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
 
   const kill = (child: ChildProcess) =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) {
+      if (child.exitCode !== null || child.signalCode !== null) {
         resolve();
         return;
       }

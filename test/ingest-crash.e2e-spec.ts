@@ -36,6 +36,7 @@ describe('ingestion killed at any moment', () => {
   const connect = new FakeConnectServer({ clock, seed: 11 });
   const connectToken = connect.createToken();
   const logs: string[] = [];
+  const running = new Set<ChildProcess>();
   let observer: TestApp | undefined;
 
   beforeAll(async () => {
@@ -68,6 +69,8 @@ describe('ingestion killed at any moment', () => {
   });
 
   afterAll(async () => {
+    // A test that timed out leaves its last service running.
+    await Promise.all([...running].map((child) => kill(child)));
     await observer?.close();
     await api.stop();
     await connect.stop();
@@ -88,6 +91,8 @@ describe('ingestion killed at any moment', () => {
       OP_CONNECT_POLL_INTERVAL: '0.2',
     });
     const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     return child;
@@ -95,6 +100,10 @@ describe('ingestion killed at any moment', () => {
 
   const kill = (child: ChildProcess) =>
     new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
       child.once('exit', () => {
         resolve();
       });
