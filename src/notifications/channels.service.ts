@@ -33,11 +33,9 @@ export class ChannelsService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
+    guard: DestinationGuard,
   ) {
-    this.defaults = {
-      slackApiUrl: config.slackApiUrl,
-      guard: new DestinationGuard(config.allowPrivateDestinations),
-    };
+    this.defaults = { slackApiUrl: config.slackApiUrl, guard };
   }
 
   private get repository() {

@@ -44,24 +44,25 @@ export class NotificationsModule {
         DeliveryService,
         NotificationsRedis,
         {
+          // One answer to "may this address be reached?" for validation and for sending.
+          provide: DestinationGuard,
+          inject: [notificationsConfig.KEY],
+          useFactory: (config: NotificationsConfig) =>
+            new DestinationGuard(config.allowPrivateDestinations),
+        },
+        {
           // At most one message a second per Slack channel, across every worker.
           provide: ChannelRegistry,
-          inject: [NotificationsRedis, queueConfig.KEY, notificationsConfig.KEY],
-          useFactory: (
-            redis: NotificationsRedis,
-            queue: QueueConfig,
-            config: NotificationsConfig,
-          ) => {
-            const guard = new DestinationGuard(config.allowPrivateDestinations);
-            return new ChannelRegistry(
+          inject: [NotificationsRedis, queueConfig.KEY, DestinationGuard],
+          useFactory: (redis: NotificationsRedis, queue: QueueConfig, guard: DestinationGuard) =>
+            new ChannelRegistry(
               new SlackChannel({
                 gate: new SlackRateGate(redis.client, `${queue.prefix}:slack-rate:`),
                 guard,
               }),
               new EmailChannel({ guard }),
               new WebhookChannel({ guard }),
-            );
-          },
+            ),
         },
         ...(duties.worker ? [NotifyProcessor, NotificationsSweeperService] : []),
       ],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SlackRateGate } from './slack-rate-gate';
+import { SlackRateGate, type SlotReservation } from './slack-rate-gate';
 
 /** The local Redis of the test machine (DESIGN section 8): real, never mocked. */
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -32,7 +32,7 @@ describe('SlackRateGate against the local Redis', () => {
 
   it('spaces reservations of one channel by the interval and leaves others alone', async () => {
     const gate = new SlackRateGate(workerA, prefix);
-    const reservations = [];
+    const reservations: SlotReservation[] = [];
     for (let i = 0; i < 4; i++)
       reservations.push(await gate.tryReserve('T1:C1', Number.MAX_SAFE_INTEGER));
     const other = await gate.tryReserve('T1:C2', Number.MAX_SAFE_INTEGER);
