@@ -58,6 +58,8 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       end: new Date(END),
       connectServers: 1,
       connectTokens: 2,
+      // On the last day: users are past the rules' 14 learning days, so every attack fires.
+      attackWindow: { start: new Date(END - DAY_MS), end: new Date(END) },
     });
     const clock = SimClock.frozen(CLOCK_AT);
     eventsApi = new FakeEventsApi({ clock, seed: 23, accountUuid: scenario.meta.accountUuid });
