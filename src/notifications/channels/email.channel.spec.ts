@@ -112,9 +112,7 @@ describe('EmailChannel against a real SMTP server', () => {
     expect(mail.messageId).toBe(`<incident-${INCIDENT_ID}-c2@vaultwatch>`);
     expect(mail.inReplyTo).toBe(root);
     expect(mail.references).toEqual([root]);
-    expect(mail.subject).toBe(
-      '[HIGH] Bulk export: alice@example.com (acknowledged by alice)',
-    );
+    expect(mail.subject).toBe('[HIGH] Bulk export: alice@example.com (acknowledged by alice)');
     expect(mail.text).toContain('Status: Acknowledged (acknowledged by alice)');
     expect(mail.text).toContain('Note: on it');
   });

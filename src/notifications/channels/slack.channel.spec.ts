@@ -96,9 +96,7 @@ describe('SlackChannel against the fake Slack Web API', () => {
 
     const blocks = blocksOf(message);
     expect(blocks[0]).toMatchObject({ type: 'header' });
-    expect(blocks[0].text?.text).toBe(
-      ':large_orange_circle: HIGH Bulk export: alice@example.com',
-    );
+    expect(blocks[0].text?.text).toBe(':large_orange_circle: HIGH Bulk export: alice@example.com');
     expect(JSON.stringify(blocks)).toContain('Tags: T1530, exfiltration');
     const actions = blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements).toEqual([

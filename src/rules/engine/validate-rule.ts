@@ -473,7 +473,8 @@ function checkParams(
         }) ?? 24;
       let network: NetworkParams | null = null;
       if (obj.network !== undefined) {
-        if (field !== null && field !== 'ip') c.fail(at(path, 'network'), 'applies to field ip only');
+        if (field !== null && field !== 'ip')
+          c.fail(at(path, 'network'), 'applies to field ip only');
         network = checkNetwork(c, obj.network, at(path, 'network'));
       }
       if (field === null) return null;
@@ -584,7 +585,11 @@ function checkStage(
   first: boolean,
 ): SequenceStage | null {
   if (!isObject(raw)) return c.fail(path, `must be an object, not ${typeName(raw)}`);
-  c.noUnknown(raw, first ? ['name', 'streams', 'filter', 'key', 'minCount'] : ['name', 'streams', 'filter', 'key'], path);
+  c.noUnknown(
+    raw,
+    first ? ['name', 'streams', 'filter', 'key', 'minCount'] : ['name', 'streams', 'filter', 'key'],
+    path,
+  );
   const before = c.errors.length;
   const name = c.string(raw, 'name', path, { required: true });
   const streams = c.streams(raw, 'streams', path, true);

@@ -99,7 +99,8 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     for (const e of before) {
       const entity = entityOf(e, params.entity);
       const value = valueOf(e, field);
-      if (entity && value !== null && rule.counts(e)) markUsed(entity, value, e.eventTime.getTime());
+      if (entity && value !== null && rule.counts(e))
+        markUsed(entity, value, e.eventTime.getTime());
     }
   }
 
@@ -220,7 +221,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     const lead =
       dimension === 'action'
         ? `${value}, an action`
-        : `${action} ${intro} ${value}, a${/^[aeiouAEIOU]/.test(noun) ? 'n' : ''} ${noun}`;
+        : `${action} ${intro} ${value}, a${/^[aeioAEIO]/.test(noun) ? 'n' : ''} ${noun}`;
     let explanation: string;
     if (fresh && seen) {
       const ago = formatApproxDuration((t - seen.first) / 1000);
@@ -270,7 +271,11 @@ function networkKey(ip: string, network: NetworkParams): string | null {
 }
 
 /** The field an entity type is read from (see entityOf). */
-const ENTITY_FIELD = { user: 'actorId', connect_token: 'actorId', connect_server: 'connectServerId' } as const;
+const ENTITY_FIELD = {
+  user: 'actorId',
+  connect_token: 'actorId',
+  connect_server: 'connectServerId',
+} as const;
 
 /**
  * With newForHours: the stored events of the batch's entities within newForHours of the batch

@@ -159,7 +159,9 @@ describe('rate_anomaly', () => {
     it('a heavy user revealing four times their usual hour fires, and says what is usual', () => {
       const [alert] = run(revealSpike(), burst(120, H, 25_000), [worker(25)]);
       expect(alert.figures).toMatchObject({ x: 100, sameHourOfWeek: [25, 25, 25, 25] });
-      expect(alert.explanation).toContain('the same hour on the previous 4 Tuesdays: 25, 25, 25, 25');
+      expect(alert.explanation).toContain(
+        'the same hour on the previous 4 Tuesdays: 25, 25, 25, 25',
+      );
       expect(alert.explanation).toContain('25 per active hour (160 active of 672 hours');
     });
 

@@ -435,7 +435,10 @@ describe('threshold with a routine', () => {
     const whole = runInBatches(massRead, stream, [], { baselines: [quietToken] });
     // Days 1–3 fire (no routine yet); day 4 is routine (bursts on 3 earlier days).
     expect(whole.alerts).toHaveLength(3);
-    for (const cuts of [[120, 240, 360], [50, 130, 300, 420]]) {
+    for (const cuts of [
+      [120, 240, 360],
+      [50, 130, 300, 420],
+    ]) {
       expect(
         runInBatches(massRead, stream, cuts, { baselines: [{ ...quietToken, hourly: new Map() }] })
           .fingerprints,

@@ -169,7 +169,9 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
     );
     if (learned.burstDays < routine.minDays) return plain;
     const inHours = inRoutineHours(learned, t);
-    const raised = inHours ? Math.max(threshold, Math.ceil(routine.factor * learned.usualBurst)) : threshold;
+    const raised = inHours
+      ? Math.max(threshold, Math.ceil(routine.factor * learned.usualBurst))
+      : threshold;
     return { threshold: raised, routine: learned, inHours };
   };
   /** Crossing of the threshold that applies at the event (never below the rule's). */
