@@ -378,7 +378,7 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
       }
       case 'reveal_spike': {
         // A spike is several times the user's usual hour: not someone who reveals all day.
-        const user = pickUser(spec, (u) => (u.rates.reveal ?? 0) < 50, r);
+        const user = pickUser(spec, (u) => !(u.rates.reveal >= 50), r);
         // Inside one clock hour, so hourly buckets and sliding windows agree.
         const hourStart = Math.floor(workTime(user, r, spec) / HOUR) * HOUR;
         let t = hourStart + r.range(MINUTE, 3 * MINUTE);

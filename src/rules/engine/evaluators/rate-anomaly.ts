@@ -189,7 +189,7 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
       f.profile.sameHour.length === 0
         ? `no earlier ${weekday} in the baseline`
         : `the same hour on the previous ${plural(f.profile.sameHour.length, weekday)}: ` +
-          `${f.profile.sameHour.join(', ')}`;
+          f.profile.sameHour.join(', ');
     const explanation =
       `${countOf(f.x, f.action)} ${e.stream === 'signin_attempt' ? 'for' : 'by'} ${who(e)} in the hour from ` +
       `${hourIso.slice(11, 16)} UTC on ${weekday} ${hourIso.slice(0, 10)}; ${same}; ` +
