@@ -3,6 +3,7 @@ import { FakeEventsApi } from './support/fake-events-api';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
 import { SmtpCatcher } from './support/smtp-catcher';
 import { generateScenario } from './support/scenario/generate-scenario';
+import { HEAVY_REVEALER } from './support/scenario/population';
 import type { Scenario } from './support/scenario/types';
 import { SimClock } from './support/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
@@ -131,14 +132,51 @@ describe('detection on a generated tenant', () => {
     const injected = new Set(
       scenario.labels.flatMap((label) => label.eventUuids.map((id) => id.toLowerCase())),
     );
-    // Low-severity audit matches (vault access granted…) are a trail of routine admin work by
-    // design; every other alert must be about the attacks.
-    const auditTrail = (alert: AlertRow) =>
-      alert.kind === 'match' && ['info', 'low'].includes(alert.severity);
+    // Low-severity matches and new values (vault access granted, a first share, a new IP) are
+    // a trail of routine work and context by design, and every item export or share is
+    // reported by design; every other alert must be about the attacks.
+    const trail = (alert: AlertRow) =>
+      (['match', 'new_value'].includes(alert.kind) && ['info', 'low'].includes(alert.severity)) ||
+      ['op.item.export', 'op.item.share'].includes(alert.template_id);
+    // The Connect backlog is read newest 10,000 requests first (its order is undocumented):
+    // the deploy job's first bursts of each piece are judged before the older days are stored,
+    // as for a token first seen. Its bursts of the last days, once its routine is stored, are not.
+    const deployToken = scenario.connectTokens[0].jti;
+    const backfilledDeploy = (alert: AlertRow) =>
+      alert.template_id === 'op.connect.mass_read' &&
+      alert.group_key === deployToken &&
+      alert.event_time.getTime() < END - 5 * DAY_MS;
     const unexplained = alerts.filter(
-      (alert) => !auditTrail(alert) && !alert.evidence.some((id) => injected.has(id)),
+      (alert) =>
+        !trail(alert) && !backfilledDeploy(alert) && !alert.evidence.some((id) => injected.has(id)),
     );
     expect(unexplained.map((alert) => `${alert.template_id}: ${alert.explanation}`)).toEqual([]);
+  });
+
+  it('fires the sign-in rule and the reveal rule on the stolen-credential session', () => {
+    const label = scenario.labels.find((l) => l.kind === 'new_country_reveal')!;
+    const ids = new Set(label.eventUuids.map((id) => id.toLowerCase()));
+    const rulesHit = new Set(
+      alerts.filter((a) => a.evidence.some((id) => ids.has(id))).map((a) => a.template_id),
+    );
+    expect(rulesHit).toContain('op.signin.new_country_for_user');
+    expect(rulesHit).toContain('op.item.new_country_reveal');
+  });
+
+  it('leaves the heavy revealer and the daily deploy burst quiet', () => {
+    const heavy = scenario.users[HEAVY_REVEALER];
+    expect(heavy.dailyRates.reveal).toBeGreaterThan(200);
+    expect(
+      alerts.filter((a) => a.actor_id === heavy.uuid && a.template_id === 'op.item.reveal_spike'),
+    ).toEqual([]);
+    const deploy = scenario.connectTokens[0].jti;
+    const lastDays = alerts.filter(
+      (a) =>
+        a.template_id === 'op.connect.mass_read' &&
+        a.group_key === deploy &&
+        a.event_time.getTime() >= END - 5 * DAY_MS,
+    );
+    expect(lastDays).toEqual([]);
   });
 
   it('makes no second alert when a page is delivered again', async () => {

@@ -38,6 +38,38 @@ describe('rule authoring over REST', () => {
     }
   });
 
+  it('shows what each template catches and what it deliberately ignores', async () => {
+    const templates = await t.http().get('/api/v1/rule-templates').set(as()).expect(200);
+    type Fixture = { name: string; events: Array<{ at: string }>; expect: { alerts: number } };
+    const list = templates.body as Array<{
+      templateId: string;
+      fixtures: { positive: Fixture[]; negative: Fixture[] };
+    }>;
+    for (const template of list) {
+      expect(template.fixtures.positive.length).toBeGreaterThan(0);
+      expect(template.fixtures.negative.length).toBeGreaterThan(0);
+      for (const fixture of template.fixtures.positive)
+        expect(fixture.expect.alerts).toBeGreaterThan(0);
+      for (const fixture of template.fixtures.negative) expect(fixture.expect.alerts).toBe(0);
+    }
+    const reveal = list.find((x) => x.templateId === 'op.item.new_country_reveal');
+    expect(reveal?.fixtures.positive.map((f) => f.name)).toContain(
+      'a stolen-credential session: a sign-in from RU, then reveals from RU minutes later',
+    );
+    expect(reveal?.fixtures.negative.map((f) => f.name)).toContain(
+      'back in a country of an earlier trip: a sign-in, then reveals',
+    );
+    const docs = await t.http().get('/api/docs-json').expect(200);
+    const schemas = (docs.body as { components: { schemas: Record<string, unknown> } }).components
+      .schemas;
+    expect(JSON.stringify(schemas.RuleTemplateDto)).toContain(
+      '#/components/schemas/TemplateFixturesDto',
+    );
+    expect(schemas.TemplateFixtureDto).toMatchObject({
+      required: expect.arrayContaining(['name', 'events', 'expect']) as unknown,
+    });
+  });
+
   it.each([
     ['an unknown kind', { ...bulkExport, kind: 'magic' }, 'kind'],
     [
@@ -208,6 +240,10 @@ describe('rule authoring over REST', () => {
       .send({ params: { threshold: 40 } })
       .expect(200);
     await t.http().delete(`/api/v1/rules/${travel}`).set(as()).expect(204);
+    // A database from before a template shipped: the next start installs it.
+    await t.sql(`DELETE FROM rule_versions WHERE rule_id IN
+      (SELECT id FROM rules WHERE template_id = 'op.connect.unknown_token')`);
+    await t.sql(`DELETE FROM rules WHERE template_id = 'op.connect.unknown_token'`);
 
     await t.close();
     t = await startTestApp({}, context);
@@ -219,6 +255,7 @@ describe('rule authoring over REST', () => {
     }>;
     expect(list.find((rule) => rule.id === bulk)?.params.threshold).toBe(40);
     expect(list.some((rule) => rule.templateId === 'op.signin.impossible_travel')).toBe(false);
+    expect(list.filter((rule) => rule.templateId === 'op.connect.unknown_token')).toHaveLength(1);
   });
 
   it('lets viewers read rules but not write them', async () => {

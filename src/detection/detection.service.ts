@@ -6,7 +6,7 @@ import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../rules/engine/detect-event';
-import type { RateAnomalyParams } from '../rules/engine/rule-definition';
+import { hourlyDaysOf } from '../rules/engine/routine';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
 import { byEventTime, toDetectEvent } from './detect-event.mapper';
@@ -51,13 +51,8 @@ export class DetectionService {
       const { rules, lists } = await this.rules.detectionState();
       const now = new Date();
       const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
-      // Hourly counts are read only as far back as the rate rules look.
-      const hourlyDays = Math.max(
-        0,
-        ...rules.map((rule) =>
-          rule.kind === 'rate_anomaly' ? (rule.params as RateAnomalyParams).baselineDays : 0,
-        ),
-      );
+      // Hourly counts are read only as far back as the rules that read them look.
+      const hourlyDays = Math.max(0, ...rules.map(hourlyDaysOf));
       const baselines = await this.baselines.loadSnapshot(
         entitiesOf(judged),
         new Date(first - Math.min(hourlyDays, HOURLY_DAYS) * DAY_MS),

@@ -28,6 +28,18 @@ export const BUILT_IN_LISTS: ReadonlyArray<{ name: string; items: string[]; desc
       description: 'ISO 3166-1 alpha-2 codes from which any activity is suspicious',
     },
     {
+      name: 'trustedNetworks',
+      items: [],
+      description: 'CIDRs of managed networks (offices, VPN) sign-ins are expected from',
+    },
+    { name: 'torExitNodes', items: [], description: 'Tor exit node addresses (from a feed)' },
+    { name: 'threatIntel', items: [], description: 'Known-malicious addresses (from a feed)' },
+    {
+      name: 'knownConnectTokens',
+      items: [],
+      description: 'Token ids (jti) of the Connect tokens you issued',
+    },
+    {
       name: 'connectAllowedCidrs',
       items: [],
       description: 'CIDRs Connect servers are expected to be called from',

@@ -5,6 +5,7 @@ import type { DetectEvent } from './engine/detect-event';
 import type { AlertCandidate } from './engine/evaluation';
 import { answersNeed, evaluateRule, historyNeed } from './engine/evaluate';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
+import { hourlyDaysOf } from './engine/routine';
 import { InMemoryBaselines } from './replay/in-memory-baselines';
 import { RulesService } from './rules.service';
 
@@ -119,10 +120,8 @@ function warmupDays(definition: RuleDefinition): number {
   switch (definition.kind) {
     case 'new_value':
       return Math.min(90, Math.max(params.learningDays ?? 0, params.forgetAfterDays ?? 0));
-    case 'rate_anomaly':
-      return Math.min(90, params.baselineDays ?? 28);
     default:
-      return 0;
+      return Math.min(91, hourlyDaysOf(definition));
   }
 }
 
@@ -134,6 +133,8 @@ function retainMs(definition: RuleDefinition): number {
       return 2 * (params.windowSeconds ?? 0) * 1000;
     case 'sequence':
       return (params.withinSeconds ?? 0) * 1000;
+    case 'new_value':
+      return 2 * (params.newForHours ?? 0) * 3_600_000;
     case 'geo_velocity':
       return 2 * DAY_MS;
     default:

@@ -23,7 +23,7 @@ export interface IncidentMessage {
   change: IncidentChangeKind;
   status: IncidentStatus;
   severity: Severity;
-  /** A short line such as "Bulk export by alice@example.com". */
+  /** A short line naming the rule once, such as "Bulk export: alice@example.com". */
   title: string;
   ruleId: string;
   ruleName: string;

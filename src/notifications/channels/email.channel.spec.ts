@@ -22,7 +22,7 @@ function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
     change: 'opened',
     status: 'triggered',
     severity: 'high',
-    title: 'Bulk export by alice@example.com',
+    title: 'Bulk export: alice@example.com',
     ruleId: 'bulk-export',
     ruleName: 'Bulk export',
     actor: { id: 'WXYZ1234', label: 'alice@example.com' },
@@ -79,7 +79,7 @@ describe('EmailChannel against a real SMTP server', () => {
     expect(mail.messageId).toBe(root);
     expect(mail.inReplyTo).toBeNull();
     expect(mail.references).toEqual([]);
-    expect(mail.subject).toBe('[HIGH] Bulk export: Bulk export by alice@example.com');
+    expect(mail.subject).toBe('[HIGH] Bulk export: alice@example.com');
     expect(mail.envelope).toEqual({
       from: 'alerts@example.com',
       to: ['soc@example.com', 'oncall@example.com'],
@@ -116,9 +116,7 @@ describe('EmailChannel against a real SMTP server', () => {
     expect(mail.messageId).toBe(`<incident-${INCIDENT_ID}-c2@vaultwatch>`);
     expect(mail.inReplyTo).toBe(root);
     expect(mail.references).toEqual([root]);
-    expect(mail.subject).toBe(
-      '[HIGH] Bulk export: Bulk export by alice@example.com (acknowledged by alice)',
-    );
+    expect(mail.subject).toBe('[HIGH] Bulk export: alice@example.com (acknowledged by alice)');
     expect(mail.text).toContain('Status: Acknowledged (acknowledged by alice)');
     expect(mail.text).toContain('Note: on it');
   });

@@ -175,13 +175,10 @@ export function changeMessageId(
   return `<incident-${idPart(incidentId)}-${idPart(changeId)}@${domain}>`;
 }
 
-/** `[HIGH] Bulk export: Bulk export by alice (acknowledged by bob)`. */
+/** `[HIGH] Bulk export: alice@example.com (acknowledged by bob)`: the title names the rule. */
 export function emailSubject(message: IncidentMessage): string {
   const change = message.change === 'opened' ? '' : ` (${describeChange(message)})`;
-  return oneLine(
-    `[${severityLabel(message.severity)}] ${message.ruleName}: ${message.title}${change}`,
-    250,
-  );
+  return oneLine(`[${severityLabel(message.severity)}] ${message.title}${change}`, 250);
 }
 
 export function emailText(message: IncidentMessage): string {

@@ -21,7 +21,7 @@ function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
     change: 'opened',
     status: 'triggered',
     severity: 'high',
-    title: 'Bulk export by alice@example.com',
+    title: 'Bulk export: alice@example.com',
     ruleId: 'bulk-export',
     ruleName: 'Bulk export',
     actor: { id: 'WXYZ1234', label: 'alice@example.com' },
@@ -90,6 +90,8 @@ describe('SlackChannel against the fake Slack Web API', () => {
     expect(message.ts).toBe(result.providerRef);
     expect(message.text).toContain('[HIGH]');
     expect(message.text).toContain('Bulk export');
+    // The title names the rule: the fallback says it once.
+    expect(message.text.split('Bulk export')).toHaveLength(2);
     expect(message.text).toContain('alice@example.com');
     expect(message.text).toContain('25 exports in 10 min');
     expect(message.text).toContain(
@@ -98,9 +100,7 @@ describe('SlackChannel against the fake Slack Web API', () => {
 
     const blocks = blocksOf(message);
     expect(blocks[0]).toMatchObject({ type: 'header' });
-    expect(blocks[0].text?.text).toBe(
-      ':large_orange_circle: HIGH Bulk export by alice@example.com',
-    );
+    expect(blocks[0].text?.text).toBe(':large_orange_circle: HIGH Bulk export: alice@example.com');
     expect(JSON.stringify(blocks)).toContain('Tags: T1530, exfiltration');
     const actions = blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements).toEqual([

@@ -439,7 +439,7 @@ export function fallbackText(message: IncidentMessage): string {
   const link = isWebUrl(message.url) ? ` <${escapeMrkdwn(message.url)}|View incident>` : '';
   return truncate(
     `${SEVERITY_EMOJI[message.severity]} [${severityLabel(message.severity)}]${status} ` +
-      `${escapeMrkdwn(message.ruleName)}: ${escapeMrkdwn(oneLine(message.title, 300))} ` +
+      `${escapeMrkdwn(oneLine(message.title, 300))} ` +
       `(actor ${escapeMrkdwn(actorLabel(message))}). ` +
       `${escapeMrkdwn(oneLine(message.explanation, 1500))}${link}`,
     3000,

@@ -362,7 +362,8 @@ describe('batching never changes what fires', () => {
     const specs: EventSpec[] = [];
     for (const hour of [2, 5, 9]) {
       const user = rng.pick(['A', 'B']);
-      const n = 4 + rng.int(10);
+      // Active hours hold about one reveal each: a spike needs several times that.
+      const n = 8 + rng.int(10);
       for (let i = 0; i < n; i++) {
         specs.push({
           at: T0 + hour * HOUR + rng.int(HOUR),

@@ -68,7 +68,7 @@ export function historyNeed(
     case 'threshold':
       return thresholdHistoryNeed(rule, batch, lists);
     case 'new_value':
-      return newValueHistoryNeed();
+      return newValueHistoryNeed(rule, batch, lists);
     case 'rate_anomaly':
       return rateAnomalyHistoryNeed();
     case 'geo_velocity':

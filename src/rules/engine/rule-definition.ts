@@ -43,6 +43,22 @@ export interface ThresholdParams {
   /** Fires when the count (or the distinct count of `distinctField`) reaches this. */
   threshold: number;
   distinctField?: EventField;
+  /** Judge a burst against the entity's own routine of bursts (see routine.ts). */
+  routine?: RoutineParams;
+}
+
+/**
+ * A burst the entity makes routinely (a deploy job's daily read of its secrets) raises the
+ * threshold in the hours of day it happens: to `factor` × its usual burst size.
+ */
+export interface RoutineParams {
+  entity: EntityType;
+  /** Days of hourly history the routine is learned from. */
+  baselineDays: number;
+  /** Bursts (hours reaching the rule's threshold) on at least this many days make a routine. */
+  minDays: number;
+  /** A burst fires in a routine hour only when it reaches factor × the usual burst. */
+  factor: number;
 }
 
 export interface NewValueParams {
@@ -52,6 +68,21 @@ export interface NewValueParams {
   learningDays: number;
   /** A value unseen for this long counts as new again. */
   forgetAfterDays: number;
+  /**
+   * A value first seen less than this long before the event, and not yet used by an event the
+   * rule itself counts, is still new: a sign-in from a new country teaches the baseline the
+   * country, and the reveals that follow it from there must still fire.
+   */
+  newForHours?: number;
+  /** Field ip: an address is known when another known address shares its network. */
+  network?: NetworkParams;
+}
+
+export interface NetworkParams {
+  ipv4Prefix: number;
+  ipv6Prefix: number;
+  /** Only private addresses are judged by network; a public one must be known itself. */
+  privateOnly: boolean;
 }
 
 export interface RateAnomalyParams {
@@ -78,6 +109,8 @@ export interface SequenceStage {
   filter?: Filter;
   /** The field whose value joins the stages (e.g. actorId of an export, objectId of a suspend). */
   key: EventField;
+  /** Stage A only: at least this many A events within the window before B (default 1). */
+  minCount?: number;
 }
 
 export interface SequenceParams {

@@ -87,7 +87,13 @@ describe('validateRuleDefinition: defaults', () => {
         streams: ['item_usage'],
         params: { field: 'country' },
       }).params,
-    ).toEqual({ entity: 'user', field: 'country', learningDays: 14, forgetAfterDays: 90 });
+    ).toEqual({
+      entity: 'user',
+      field: 'country',
+      learningDays: 14,
+      forgetAfterDays: 90,
+      newForHours: 24,
+    });
     expect(
       accepted({ name: 'x', kind: 'heartbeat', params: { maxSilenceSeconds: 3600 } }),
     ).toMatchObject({ streams: [], params: { sources: [], maxSilenceSeconds: 3600 } });
@@ -360,6 +366,54 @@ describe('validateRuleDefinition: refusals', () => {
         reason: 'must be at most 90 (baselines keep 90 days of hourly counts)',
       },
     ]);
+  });
+
+  it('new_value: newForHours and network bounded, network for ip only', () => {
+    const base = { name: 'nv', kind: 'new_value', streams: ['connect_activity'] };
+    expect(errorsOf({ ...base, params: { field: 'ip', newForHours: 500 } })).toEqual([
+      {
+        field: 'params.newForHours',
+        reason: 'must be at most 168 (a week of stored events is read back)',
+      },
+    ]);
+    expect(
+      errorsOf({
+        ...base,
+        params: { entity: 'connect_token', field: 'userAgent', network: {} },
+      }),
+    ).toEqual([{ field: 'params.network', reason: 'applies to field ip only' }]);
+    expect(
+      errorsOf({
+        ...base,
+        params: { field: 'ip', network: { ipv4Prefix: 4, ipv6Prefix: 200, extra: 1 } },
+      }),
+    ).toEqual([
+      { field: 'params.network.extra', reason: 'unknown property' },
+      { field: 'params.network.ipv4Prefix', reason: 'must be at least 8' },
+      { field: 'params.network.ipv6Prefix', reason: 'must be at most 128' },
+    ]);
+  });
+
+  it('threshold: routine bounded', () => {
+    const base = {
+      name: 't',
+      kind: 'threshold',
+      streams: ['connect_activity'],
+      groupBy: ['actorId'],
+    };
+    const params = { windowSeconds: 600, threshold: 50 };
+    expect(
+      errorsOf({ ...base, params: { ...params, routine: { baselineDays: 91, factor: 1000 } } }),
+    ).toEqual([
+      {
+        field: 'params.routine.baselineDays',
+        reason: 'must be at most 90 (baselines keep 90 days of hourly counts)',
+      },
+      { field: 'params.routine.factor', reason: 'must be at most 100' },
+    ]);
+    expect(
+      errorsOf({ ...base, params: { ...params, routine: { baselineDays: 7, minDays: 10 } } }),
+    ).toEqual([{ field: 'params.routine.minDays', reason: 'must be at most baselineDays' }]);
   });
 
   it('sequence: exactly two stages, each checked with its path', () => {

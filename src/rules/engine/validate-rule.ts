@@ -14,6 +14,8 @@ import {
   type AllowList,
   type Escalation,
   type Filter,
+  type NetworkParams,
+  type RoutineParams,
   type RuleDefinition,
   type RuleKind,
   type RuleParamsByKind,
@@ -59,8 +61,8 @@ const TOP_KEYS = [
 
 const PARAM_KEYS: { [K in RuleKind]: ReadonlyArray<keyof RuleParamsByKind[K] & string> } = {
   match: [],
-  threshold: ['windowSeconds', 'threshold', 'distinctField'],
-  new_value: ['entity', 'field', 'learningDays', 'forgetAfterDays'],
+  threshold: ['windowSeconds', 'threshold', 'distinctField', 'routine'],
+  new_value: ['entity', 'field', 'learningDays', 'forgetAfterDays', 'newForHours', 'network'],
   rate_anomaly: ['entity', 'pValue', 'minCount', 'minRatio', 'baselineDays'],
   geo_velocity: ['maxSpeedKmh', 'minDistanceKm', 'minGapMinutes'],
   sequence: ['stages', 'withinSeconds', 'mode'],
@@ -441,12 +443,15 @@ function checkParams(
         obj.distinctField === undefined
           ? null
           : c.eventField(obj.distinctField, at(path, 'distinctField'));
+      const routine = obj.routine === undefined ? null : checkRoutine(c, obj.routine, path);
       if (windowSeconds === null || threshold === null) return null;
       return ok({
-        params:
-          distinctField === null
-            ? { windowSeconds, threshold }
-            : { windowSeconds, threshold, distinctField },
+        params: {
+          windowSeconds,
+          threshold,
+          ...(distinctField === null ? {} : { distinctField }),
+          ...(routine === null ? {} : { routine }),
+        },
       });
     }
     case 'new_value': {
@@ -460,9 +465,28 @@ function checkParams(
       }
       const learningDays = c.number(obj, 'learningDays', path, { min: 0 }) ?? 14;
       const forgetAfterDays = c.number(obj, 'forgetAfterDays', path, { above: 0 }) ?? 90;
+      const newForHours =
+        c.number(obj, 'newForHours', path, {
+          min: 0,
+          max: 168,
+          what: '(a week of stored events is read back)',
+        }) ?? 24;
+      let network: NetworkParams | null = null;
+      if (obj.network !== undefined) {
+        if (field !== null && field !== 'ip')
+          c.fail(at(path, 'network'), 'applies to field ip only');
+        network = checkNetwork(c, obj.network, at(path, 'network'));
+      }
       if (field === null) return null;
       return ok({
-        params: { entity, field, learningDays, forgetAfterDays },
+        params: {
+          entity,
+          field,
+          learningDays,
+          forgetAfterDays,
+          newForHours,
+          ...(network === null ? {} : { network }),
+        },
       });
     }
     case 'rate_anomaly': {
@@ -497,7 +521,7 @@ function checkParams(
           );
         } else {
           rawStages.forEach((raw, i) => {
-            const stage = checkStage(c, raw, item(at(path, 'stages'), i), ruleStreams);
+            const stage = checkStage(c, raw, item(at(path, 'stages'), i), ruleStreams, i === 0);
             if (stage) stages.push(stage);
           });
         }
@@ -525,14 +549,47 @@ function checkParams(
   }
 }
 
+function checkRoutine(c: Checker, raw: unknown, params: string): RoutineParams | null {
+  const path = at(params, 'routine');
+  if (!isObject(raw)) return c.fail(path, `must be an object, not ${typeName(raw)}`);
+  c.noUnknown(raw, ['entity', 'baselineDays', 'minDays', 'factor'], path);
+  const before = c.errors.length;
+  const entity = c.oneOf(raw, 'entity', path, ENTITY_TYPES, 'entity') ?? 'connect_token';
+  const baselineDays =
+    c.number(raw, 'baselineDays', path, {
+      min: 1,
+      max: 90,
+      what: '(baselines keep 90 days of hourly counts)',
+    }) ?? 28;
+  const minDays = c.number(raw, 'minDays', path, { integer: true, min: 1, max: 90 }) ?? 3;
+  const factor = c.number(raw, 'factor', path, { min: 1, max: 100 }) ?? 2;
+  if (minDays > baselineDays) c.fail(at(path, 'minDays'), 'must be at most baselineDays');
+  return c.errors.length === before ? { entity, baselineDays, minDays, factor } : null;
+}
+
+function checkNetwork(c: Checker, raw: unknown, path: string): NetworkParams | null {
+  if (!isObject(raw)) return c.fail(path, `must be an object, not ${typeName(raw)}`);
+  c.noUnknown(raw, ['ipv4Prefix', 'ipv6Prefix', 'privateOnly'], path);
+  const before = c.errors.length;
+  const ipv4Prefix = c.number(raw, 'ipv4Prefix', path, { integer: true, min: 8, max: 32 }) ?? 24;
+  const ipv6Prefix = c.number(raw, 'ipv6Prefix', path, { integer: true, min: 16, max: 128 }) ?? 64;
+  const privateOnly = c.boolean(raw, 'privateOnly', path) ?? true;
+  return c.errors.length === before ? { ipv4Prefix, ipv6Prefix, privateOnly } : null;
+}
+
 function checkStage(
   c: Checker,
   raw: unknown,
   path: string,
   ruleStreams: Stream[] | null,
+  first: boolean,
 ): SequenceStage | null {
   if (!isObject(raw)) return c.fail(path, `must be an object, not ${typeName(raw)}`);
-  c.noUnknown(raw, ['name', 'streams', 'filter', 'key'], path);
+  c.noUnknown(
+    raw,
+    first ? ['name', 'streams', 'filter', 'key', 'minCount'] : ['name', 'streams', 'filter', 'key'],
+    path,
+  );
   const before = c.errors.length;
   const name = c.string(raw, 'name', path, { required: true });
   const streams = c.streams(raw, 'streams', path, true);
@@ -548,10 +605,19 @@ function checkStage(
     raw.key === undefined
       ? c.fail(at(path, 'key'), 'is required')
       : c.eventField(raw.key, at(path, 'key'));
+  const minCount = first
+    ? c.number(raw, 'minCount', path, { integer: true, min: 1, max: 1000 })
+    : null;
   if (c.errors.length !== before || name === null || streams === null || key === null) {
     return null;
   }
-  return filter === null ? { name, streams, key } : { name, streams, filter, key };
+  return {
+    name,
+    streams,
+    ...(filter === null ? {} : { filter }),
+    key,
+    ...(minCount === null ? {} : { minCount }),
+  };
 }
 
 /**

@@ -1,10 +1,14 @@
 import { define, user, type BuiltInTemplate, type EventSpec } from './built-in-template';
 
 const AT = '2025-03-20T02:13:00.000Z';
-const owner = user('olivia');
+export const owner = user('olivia');
 const ACCOUNT = 'ACCOUNT-UUID';
 
-const audit = (action: string, objectType: string, extra: Partial<EventSpec> = {}): EventSpec => ({
+export const audit = (
+  action: string,
+  objectType: string,
+  extra: Partial<EventSpec> = {},
+): EventSpec => ({
   stream: 'audit_event',
   ...owner,
   action,

@@ -1,16 +1,33 @@
+import { hourlyRows } from '../engine/testing/baselines';
 import {
   daysBefore,
   define,
   series,
   token,
+  type BaselineSpec,
   type BuiltInTemplate,
   type EventSpec,
 } from './built-in-template';
 
 const AT = '2025-03-20T14:00:00.000Z';
-const ci = token('jti-ci');
+const DEPLOY_AT = '2025-03-20T02:05:00.000Z';
+export const ci = token('jti-ci');
 
-const request = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
+/** A token that polls a few reads an hour and reads `burst` secrets at 02:00 every day. */
+export function deployRoutine(burst: number, action = 'READ'): BaselineSpec {
+  return {
+    entityType: 'connect_token',
+    entityId: ci.actorId,
+    firstEventAt: daysBefore(AT, 60),
+    hourly: {
+      [action]: hourlyRows(daysBefore(DEPLOY_AT, 28), '2025-03-20T00:00:00.000Z', (_i, h) =>
+        new Date(h).getUTCHours() === 2 ? burst : 4,
+      ),
+    },
+  };
+}
+
+export const request = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
   stream: 'connect_activity',
   ...ci,
   action: 'READ',
@@ -75,14 +92,24 @@ export const CONNECT_TEMPLATES: BuiltInTemplate[] = [
     definition: define({
       name: 'Connect token used from a new IP',
       description:
-        'A Connect token makes a request from an IP address not seen for it in 30 days, once past its first 7 days: a possibly stolen token.',
+        'A Connect token makes a request from an IP address not seen for it in 30 days, once past its first 7 days: a possibly stolen token. A private address in a /16 the token already uses (a pod rescheduled inside its cluster) is routine; a public address must have been seen itself.',
       kind: 'new_value',
       severity: 'high',
       streams: ['connect_activity'],
       // Denied requests teach the baseline nothing, so each would look new again: left out.
       filter: { field: 'result', op: 'neq', value: 'DENY' },
       groupBy: ['actorId'],
-      params: { entity: 'connect_token', field: 'ip', learningDays: 7, forgetAfterDays: 30 },
+      // Every request the token makes also teaches it: the rule learns only from what it judges.
+      // Kubernetes gives each node a /24 of the cluster's pod network (often a /16), so a
+      // rescheduled pod moves between /24s: private addresses are judged by their /16.
+      params: {
+        entity: 'connect_token',
+        field: 'ip',
+        learningDays: 7,
+        forgetAfterDays: 30,
+        newForHours: 0,
+        network: { ipv4Prefix: 16, ipv6Prefix: 64, privateOnly: true },
+      },
       tags: ['T1528'],
       runbook: 'Confirm the deployment moved; otherwise revoke the token and issue a new one.',
     }),
@@ -101,12 +128,24 @@ export const CONNECT_TEMPLATES: BuiltInTemplate[] = [
             ],
           },
         },
+        {
+          name: 'another private network than the cluster’s',
+          before: series(30, daysBefore(AT, 30), 86_400, request()),
+          events: [{ ...request({ ip: '192.168.4.9' }), at: AT }],
+          expect: { alerts: 1 },
+        },
       ],
       negative: [
         {
           name: 'the usual address',
           before: series(30, daysBefore(AT, 30), 86_400, request()),
           events: [{ ...request(), at: AT }],
+          expect: { alerts: 0 },
+        },
+        {
+          name: 'a pod rescheduled to another node of its cluster (same private /16)',
+          before: series(30, daysBefore(AT, 30), 86_400, request()),
+          events: [{ ...request({ ip: '10.20.7.41' }), at: AT }],
           expect: { alerts: 0 },
         },
         {
@@ -128,7 +167,8 @@ export const CONNECT_TEMPLATES: BuiltInTemplate[] = [
     templateId: 'op.connect.mass_read',
     definition: define({
       name: 'Connect mass read',
-      description: 'A Connect token reads 50 or more distinct items within 10 minutes.',
+      description:
+        "A Connect token reads 50 or more distinct items within 10 minutes. A burst the token makes routinely (a deploy job's daily read, on 3 or more of the last 28 days, at the same hour) fires only at twice its usual size.",
       kind: 'threshold',
       severity: 'high',
       streams: ['connect_activity'],
@@ -139,8 +179,15 @@ export const CONNECT_TEMPLATES: BuiltInTemplate[] = [
         ],
       },
       groupBy: ['actorId'],
-      params: { windowSeconds: 600, threshold: 50, distinctField: 'itemId' },
+      params: {
+        windowSeconds: 600,
+        threshold: 50,
+        distinctField: 'itemId',
+        routine: { entity: 'connect_token', baselineDays: 28, minDays: 3, factor: 2 },
+      },
       tags: ['T1555'],
+      runbook:
+        'Compare with the deployments that use the token (user agent, IP). If no deploy explains it, revoke the token and rotate what it read.',
     }),
     fixtures: {
       positive: [
@@ -149,11 +196,35 @@ export const CONNECT_TEMPLATES: BuiltInTemplate[] = [
           events: series(60, AT, 5, (i) => request({ itemId: `item-${i}` })),
           expect: { alerts: 1, fingerprints: ['50'] },
         },
+        {
+          name: 'four times the daily deploy burst, at its usual hour',
+          baselines: [deployRoutine(300)],
+          events: series(1200, DEPLOY_AT, 0.4, (i) => request({ itemId: `item-${i}` })),
+          expect: {
+            alerts: 1,
+            fingerprints: ['600'],
+            explains: ['(threshold 600, raised from 50 by the routine: bursts of about 300'],
+          },
+        },
+        {
+          name: 'a deploy-sized burst at an hour the token never bursts',
+          baselines: [deployRoutine(300)],
+          events: series(280, '2025-03-20T14:00:00.000Z', 2, (i) =>
+            request({ itemId: `item-${i}` }),
+          ),
+          expect: { alerts: 1, fingerprints: ['50'], explains: ['outside the routine'] },
+        },
       ],
       negative: [
         {
           name: 'the same 10 items read 100 times',
           events: series(100, AT, 5, (i) => request({ itemId: `item-${i % 10}` })),
+          expect: { alerts: 0 },
+        },
+        {
+          name: "the daily deploy burst: a few hundred secrets at the token's usual hour",
+          baselines: [deployRoutine(300)],
+          events: series(290, DEPLOY_AT, 2, (i) => request({ itemId: `item-${i}` })),
           expect: { alerts: 0 },
         },
       ],

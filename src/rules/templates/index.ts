@@ -1,8 +1,17 @@
+import { AUDIT_IDENTITY_TEMPLATES } from './audit-identity-templates';
 import { AUDIT_TEMPLATES } from './audit-templates';
 import type { BuiltInTemplate } from './built-in-template';
 import { CONNECT_TEMPLATES } from './connect-templates';
+import { CONNECT_TOKEN_TEMPLATES } from './connect-token-templates';
 import { ITEM_TEMPLATES } from './item-templates';
-import { HEALTH_TEMPLATES, SEQUENCE_TEMPLATES } from './sequence-templates';
+import { ITEM_USE_TEMPLATES } from './item-use-templates';
+import {
+  HEALTH_TEMPLATES,
+  MORE_SEQUENCE_TEMPLATES,
+  SEQUENCE_TEMPLATES,
+} from './sequence-templates';
+import { SIGNIN_CONTEXT_TEMPLATES } from './signin-context-templates';
+import { SIGNIN_FAILURE_TEMPLATES } from './signin-failure-templates';
 import { SIGNIN_TEMPLATES } from './signin-templates';
 
 export type { BuiltInTemplate, FixtureCase } from './built-in-template';
@@ -14,10 +23,16 @@ export { runFixture, templateRule } from './run-fixture';
  */
 export const BUILT_IN_TEMPLATES: readonly BuiltInTemplate[] = [
   ...ITEM_TEMPLATES,
+  ...ITEM_USE_TEMPLATES,
   ...SIGNIN_TEMPLATES,
+  ...SIGNIN_FAILURE_TEMPLATES,
+  ...SIGNIN_CONTEXT_TEMPLATES,
   ...CONNECT_TEMPLATES,
+  ...CONNECT_TOKEN_TEMPLATES,
   ...AUDIT_TEMPLATES,
+  ...AUDIT_IDENTITY_TEMPLATES,
   ...SEQUENCE_TEMPLATES,
+  ...MORE_SEQUENCE_TEMPLATES,
   ...HEALTH_TEMPLATES,
 ];
 

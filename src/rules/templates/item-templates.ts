@@ -13,6 +13,15 @@ const SERVICE_ACCOUNT = {
 /** People, not automation: service accounts are ignored (the list is created empty). */
 const PEOPLE_ONLY = [{ field: 'actorEmail', list: '@serviceAccounts' }];
 
+/** `perHour` events in each hour of 09:00–17:00 UTC on weekdays, none otherwise. */
+const workingHours =
+  (perHour: number) =>
+  (_i: number, hourStart: number): number => {
+    const d = new Date(hourStart);
+    const weekday = d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
+    return weekday && d.getUTCHours() >= 9 && d.getUTCHours() < 17 ? perHour : 0;
+  };
+
 /** Actions that hand a secret to the user (fill is ordinary use and left out). */
 const EXTRACTING = ['reveal', 'secure-copy', 'export', 'share', 'server-fetch'];
 
@@ -135,6 +144,34 @@ export const ITEM_TEMPLATES: BuiltInTemplate[] = [
           events: [{ ...alice, action: 'reveal', country: 'BR', at: AT }],
           expect: { alerts: 1, fingerprints: ['U-ALICE|country|BR|31'] },
         },
+        {
+          name: 'a stolen-credential session: a sign-in from RU, then reveals from RU minutes later',
+          before: [
+            ...series(30, daysBefore(AT, 30), 86_400, {
+              ...alice,
+              action: 'reveal',
+              country: 'CA',
+            }),
+            {
+              ...alice,
+              stream: 'signin_attempt',
+              action: 'signin',
+              result: 'success',
+              country: 'RU',
+              at: AT,
+            },
+          ],
+          events: series(4, '2025-03-20T14:03:00.000Z', 60, {
+            ...alice,
+            action: 'reveal',
+            country: 'RU',
+          }),
+          expect: {
+            alerts: 1,
+            fingerprints: ['U-ALICE|country|RU|32'],
+            explains: ['a country new for alice@acme.example: first seen only 3 minutes before'],
+          },
+        },
       ],
       negative: [
         {
@@ -171,6 +208,31 @@ export const ITEM_TEMPLATES: BuiltInTemplate[] = [
           expect: { alerts: 0 },
         },
         {
+          name: 'back in a country of an earlier trip: a sign-in, then reveals',
+          before: [
+            ...series(30, daysBefore(AT, 30), 86_400, {
+              ...alice,
+              action: 'reveal',
+              country: 'CA',
+            }),
+            { ...alice, action: 'reveal', country: 'FR', at: daysBefore(AT, 20) },
+            {
+              ...alice,
+              stream: 'signin_attempt',
+              action: 'signin',
+              result: 'success',
+              country: 'FR',
+              at: AT,
+            },
+          ],
+          events: series(3, '2025-03-20T14:03:00.000Z', 60, {
+            ...alice,
+            action: 'reveal',
+            country: 'FR',
+          }),
+          expect: { alerts: 0 },
+        },
+        {
           name: 'a fill (not a reveal) from a new country',
           before: series(30, daysBefore(AT, 30), 86_400, {
             ...alice,
@@ -188,7 +250,7 @@ export const ITEM_TEMPLATES: BuiltInTemplate[] = [
     definition: define({
       name: 'Reveal spike',
       description:
-        "A user's reveals this hour are improbable under their own hourly rate over the last 28 days (Poisson tail).",
+        "A user's reveals this hour are improbable under their own profile of that hour over the last 28 days: the same hour on earlier weeks, and their active hours (Poisson tail).",
       kind: 'rate_anomaly',
       severity: 'high',
       streams: ['item_usage'],
@@ -218,8 +280,35 @@ export const ITEM_TEMPLATES: BuiltInTemplate[] = [
             fingerprints: ['U-ALICE|reveal|2025-03-20T14:00:00.000Z'],
             explains: [
               '10 reveals by alice@acme.example',
-              'usual 0.5 per hour (mean over 28 days)',
+              '1 per active hour (336 active of 672 hours in 28 days); expected 1',
             ],
+          },
+        },
+        {
+          name: 'a user who reveals 0.3 an hour revealing 60 in one hour',
+          baselines: [
+            {
+              entityId: alice.actorId,
+              firstEventAt: daysBefore(AT, 60),
+              hourly: { reveal: hourlyRows(daysBefore(AT, 28), AT, (i) => (i % 10 < 3 ? 1 : 0)) },
+            },
+          ],
+          events: series(60, AT, 55, { ...alice, action: 'reveal' }),
+          expect: { alerts: 1 },
+        },
+        {
+          name: 'a heavy user revealing five times their usual working hour',
+          baselines: [
+            {
+              entityId: alice.actorId,
+              firstEventAt: daysBefore(AT, 60),
+              hourly: { reveal: hourlyRows(daysBefore(AT, 28), AT, workingHours(25)) },
+            },
+          ],
+          events: series(125, AT, 25, { ...alice, action: 'reveal' }),
+          expect: {
+            alerts: 1,
+            explains: ['the same hour on the previous 4 Thursdays: 25, 25, 25, 25'],
           },
         },
       ],
@@ -246,6 +335,18 @@ export const ITEM_TEMPLATES: BuiltInTemplate[] = [
             },
           ],
           events: series(15, AT, 60, { ...alice, action: 'reveal' }),
+          expect: { alerts: 0 },
+        },
+        {
+          name: "a heavy user's ordinary working hour (25 an hour on weekdays, 30 now)",
+          baselines: [
+            {
+              entityId: alice.actorId,
+              firstEventAt: daysBefore(AT, 60),
+              hourly: { reveal: hourlyRows(daysBefore(AT, 28), AT, workingHours(25)) },
+            },
+          ],
+          events: series(30, AT, 110, { ...alice, action: 'reveal' }),
           expect: { alerts: 0 },
         },
         {

@@ -15,6 +15,7 @@ import { compareIds } from '../engine/event-order';
 import { InMemoryBaselines } from '../replay/in-memory-baselines';
 import { detectEventFrom } from '../engine/testing/detect-events';
 import { listReferences } from './built-in-template';
+import { HEAVY_REVEALER } from '../../../test/support/scenario/population';
 import { BUILT_IN_TEMPLATES, templateRule } from './index';
 
 /** Stored events indexed by field value, to answer history needs without scanning all. */
@@ -119,6 +120,34 @@ describe('built-in templates on a generated month', () => {
       expect(hits.length).toBeGreaterThan(0);
     },
   );
+
+  it('a stolen-credential session fires the sign-in rule and the reveal rule', () => {
+    const label = scenario.labels.find((l) => l.kind === 'new_country_reveal')!;
+    const ids = new Set(
+      events
+        .filter((e) => label.eventUuids.some((u) => u.toUpperCase() === e.externalId.toUpperCase()))
+        .map((e) => e.id),
+    );
+    const hit = (ruleId: string) =>
+      (fired.get(ruleId) ?? []).filter((a) => a.evidenceEventIds.some((id) => ids.has(id)));
+    expect(hit('op.signin.new_country_for_user')).toHaveLength(1);
+    expect(hit('op.item.new_country_reveal')).toHaveLength(1);
+  });
+
+  it('the heavy revealer and the daily deploy burst are routine', () => {
+    const heavy = scenario.users[HEAVY_REVEALER];
+    expect(heavy.dailyRates.reveal).toBeGreaterThan(200);
+    const spikes = (fired.get('op.item.reveal_spike') ?? []).filter(
+      (a) => a.actorId === heavy.uuid,
+    );
+    expect(spikes).toEqual([]);
+    // The deploy token's first bursts fire; once they are its routine (3 days), none do.
+    const deploy = scenario.connectTokens[0].jti;
+    const reads = (fired.get('op.connect.mass_read') ?? []).filter((a) => a.actorId === deploy);
+    const routineFrom = Date.parse(scenario.meta.start) + 3 * 86_400_000;
+    expect(reads.filter((a) => a.eventTime.getTime() < routineFrom).length).toBeGreaterThan(0);
+    expect(reads.filter((a) => a.eventTime.getTime() >= routineFrom)).toEqual([]);
+  });
 
   it('stays quiet on benign traffic for the precise rules', () => {
     const attackIds = new Set(

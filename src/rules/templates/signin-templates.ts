@@ -20,9 +20,9 @@ const ATTACKER_IP = '198.51.100.77';
  * failures (and modern_version_failed, an outdated client, left out here); Datadog counts
  * every `*failed*`; firewall_failed is a blocked attempt, reported by its own template.
  */
-const FAILED = ['credentials_failed', 'mfa_failed', 'sso_failed'];
+export const FAILED = ['credentials_failed', 'mfa_failed', 'sso_failed'];
 
-const failed = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
+export const failed = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
   stream: 'signin_attempt',
   action: 'signin',
   result: 'credentials_failed',
@@ -31,7 +31,7 @@ const failed = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
   ...extra,
 });
 
-const signin = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
+export const signin = (extra: Partial<EventSpec> = {}): Partial<EventSpec> => ({
   stream: 'signin_attempt',
   action: 'signin',
   result: 'success',

@@ -217,6 +217,19 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         const start = t;
         const ip = place.homeIp;
         const client = attackerClient(ATTACKER_CLIENTS[0], ip);
+        // A stolen-credential session: the sign-in teaches the country first, reveals follow.
+        const signIn = f.signIn({
+          timeMs: t,
+          availableAt: t + promptDelay(r),
+          sessionUuid: f.upperId(),
+          category: 'success',
+          type: user.usesMfa ? 'mfa_ok' : 'credentials_ok',
+          country: place.city.country,
+          details: null,
+          user: user.op,
+          client,
+          location: place.location,
+        });
         const events = itemsFor(user, r.range(6, 10), r).map((item) => {
           t += r.range(MINUTE, 5 * MINUTE);
           return f.itemUsage({
@@ -233,14 +246,15 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         });
         const gap = farAwayMs(user.home.city, place.city);
         blackout(user, start - gap, t + gap);
+        plan.signInAttempts.push(signIn);
         plan.itemUsages.push(...events);
         label(
           spec.kind,
           user.op.uuid,
           'user',
           'item_usage',
-          events,
-          `reveals by ${user.op.email} from ${place.city.name}, ${place.city.country} (never seen for this user)`,
+          [signIn, ...events],
+          `a sign-in by ${user.op.email} from ${place.city.name}, ${place.city.country} (never seen for this user), then reveals from there`,
         );
         break;
       }
@@ -363,7 +377,8 @@ export function planAttacks(ctx: AttackContext, specs: readonly AttackSpec[]): A
         break;
       }
       case 'reveal_spike': {
-        const user = pickUser(spec, () => true, r);
+        // A spike is several times the user's usual hour: not someone who reveals all day.
+        const user = pickUser(spec, (u) => !(u.rates.reveal >= 50), r);
         // Inside one clock hour, so hourly buckets and sliding windows agree.
         const hourStart = Math.floor(workTime(user, r, spec) / HOUR) * HOUR;
         let t = hourStart + r.range(MINUTE, 3 * MINUTE);

@@ -385,6 +385,14 @@ function connectDay(
       push(t, 'READ', 'SUCCESS', rng.pick(token.itemResources));
     }
   }
+  // A deploy job: every secret of its vaults, read in a few minutes, every day at its hour.
+  if (token.deployHour !== null) {
+    let t = dayStart + token.deployHour * HOUR + Math.floor(rng.uniform(0, 20) * MINUTE);
+    for (const resource of token.deployResources) {
+      t += rng.range(200, 1200);
+      push(t, 'READ', 'SUCCESS', resource);
+    }
+  }
   // A rare, lone denial: someone pointed the app at a vault it has no grant for.
   const denials = rng.poisson(0.08);
   for (let i = 0; i < denials; i++) {

@@ -106,6 +106,9 @@ export interface ConnectTokenModel {
   /** Minutes between polls, and whether it also writes. */
   readonly periodMin: number;
   readonly writer: boolean;
+  /** A deploy job: reads every item of its vaults once a day at this UTC hour (else null). */
+  readonly deployHour: number | null;
+  readonly deployResources: readonly ConnectResource[];
 }
 
 export interface Population {
@@ -129,6 +132,9 @@ export interface PopulationOptions {
   accountUuid: string | undefined;
   emailDomain: string;
 }
+
+/** The user who reveals all day long (an operator): their ordinary hour is not a spike. */
+export const HEAVY_REVEALER = 3;
 
 const ITEM_ACTION_RATES: Record<string, number> = {
   fill: 12,
@@ -255,7 +261,12 @@ export function buildPopulation(options: PopulationOptions): Population {
 
     const vaultPicks = ur.sample(vaults, ur.range(2, Math.min(6, vaults.length)));
     const pool = vaultPicks.flatMap((v) => v.items);
-    const items = ur.sample(pool, ur.range(15, 80));
+    let items = ur.sample(pool, ur.range(15, 80));
+    if (u === HEAVY_REVEALER) {
+      // About 25 reveals in each working hour, of the dozen secrets the job needs.
+      rates.reveal = 230;
+      items = items.slice(0, 12);
+    }
 
     const workStartMin = ur.range(7 * 60, 10 * 60);
     const travel = planTrips(home.city, ur, options.days, travelCandidates, placeOf);
@@ -342,6 +353,21 @@ export function buildPopulation(options: PopulationOptions): Population {
       ),
       periodMin: tr.range(4, 20),
       writer: name.startsWith('terraform') || name.startsWith('ansible'),
+      // The first token is a deploy job: its daily burst of every secret is routine.
+      deployHour: t === 0 ? 2 : null,
+      deployResources:
+        t === 0
+          ? tokenVaults.flatMap((v) =>
+              v.items.map((item) =>
+                freeze({
+                  type: 'ITEM' as const,
+                  vault: freeze({ id: item.vaultId }),
+                  item: freeze({ id: item.id }),
+                  itemVersion: item.version,
+                }),
+              ),
+            )
+          : [],
     });
   }
 

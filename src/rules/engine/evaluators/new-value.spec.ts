@@ -125,7 +125,74 @@ describe('new_value', () => {
     expect(run(newCountryReveal(), [ev({ at: T0, country: 'RU' })], [laterSeen])).toHaveLength(1);
   });
 
-  it('learns from every event of the entity the baseline learns from, counted or not', () => {
+  it('a sign-in from a new country does not silence the reveals that follow it', () => {
+    const signin = ev({
+      at: T0,
+      stream: 'signin_attempt',
+      action: 'signin',
+      result: 'success',
+      country: 'RU',
+    });
+    const reveals = [1, 2, 3].map((m) => ev({ at: T0 + m * 60_000, country: 'RU' }));
+    const alerts = run(newCountryReveal(), [signin, ...reveals]);
+    // The first reveal fires (the rule's own first use of RU); the next two are known.
+    expect(alerts.map((a) => a.fingerprint)).toEqual([`ALICE|country|RU|${reveals[0].id}`]);
+    expect(alerts[0].explanation).toBe(
+      'reveal from RU, a country new for alice@example.com: first seen only 60 seconds before, by another kind of event (usual countries: CA, US).',
+    );
+    expect(alerts[0].figures).toMatchObject({ firstSeenRecently: new Date(T0).toISOString() });
+  });
+
+  it('judges the same way when the sign-in is already in the baseline and a reveal is stored', () => {
+    const taught = alice({
+      seen: {
+        country: {
+          US: { firstSeen: T0 - 60 * DAY, lastSeen: T0 - DAY },
+          RU: { firstSeen: T0, lastSeen: T0 },
+        },
+      },
+    });
+    const stored = ev({ at: T0 + 60_000, country: 'RU' });
+    const next = ev({ at: T0 + 120_000, country: 'RU' });
+    // The first reveal, judged alone against the baseline the sign-in taught: new.
+    expect(run(newCountryReveal(), [stored], [taught])).toHaveLength(1);
+    // The next one, with the first stored before it (in the history): known.
+    const quiet = evaluate({
+      rule: newCountryReveal(),
+      batch: [next],
+      history: [stored, next],
+      baselines: snapshotOf([taught]),
+      lists: NO_LISTS,
+      now: new Date(T0 + DAY),
+    });
+    expect(quiet).toEqual([]);
+  });
+
+  it('a country seen on an earlier trip stays known when a sign-in brings it again', () => {
+    const traveller = alice({
+      seen: {
+        country: {
+          CA: { firstSeen: T0 - 60 * DAY, lastSeen: T0 - DAY },
+          FR: { firstSeen: T0 - 40 * DAY, lastSeen: T0 },
+        },
+      },
+    });
+    const signin = ev({
+      at: T0,
+      stream: 'signin_attempt',
+      action: 'signin',
+      result: 'success',
+      country: 'FR',
+    });
+    const reveal = ev({ at: T0 + 60_000, country: 'FR' });
+    expect(run(newCountryReveal(), [signin, reveal], [traveller])).toEqual([]);
+  });
+
+  it('a value first seen longer than newForHours before is known; 0 restores learning from all', () => {
+    const dayOld = alice({
+      seen: { country: { RU: { firstSeen: T0 - 25 * 3_600_000, lastSeen: T0 - DAY } } },
+    });
+    expect(run(newCountryReveal(), [ev({ at: T0, country: 'RU' })], [dayOld])).toEqual([]);
     const signin = ev({
       at: T0,
       stream: 'signin_attempt',
@@ -134,9 +201,13 @@ describe('new_value', () => {
       country: 'RU',
     });
     const reveal = ev({ at: T0 + 60_000, country: 'RU' });
-    expect(run(newCountryReveal(), [signin, reveal])).toEqual([]);
-    nextId = 10;
-    // A failed sign-in teaches nothing (the baseline does not learn from it either).
+    const strict = newCountryReveal({
+      params: { entity: 'user', field: 'country', newForHours: 0 },
+    });
+    expect(run(strict, [signin, reveal])).toEqual([]);
+  });
+
+  it('a failed sign-in teaches nothing, so the reveal after it is new', () => {
     const failed = ev({
       at: T0,
       stream: 'signin_attempt',
@@ -148,6 +219,64 @@ describe('new_value', () => {
     expect(run(newCountryReveal(), [failed, reveal2]).map((a) => a.fingerprint)).toEqual([
       `ALICE|country|RU|${reveal2.id}`,
     ]);
+  });
+
+  describe('network', () => {
+    const tokenRule = (network?: Record<string, unknown>) =>
+      testRule({
+        name: 'New IP for a token',
+        kind: 'new_value',
+        streams: ['connect_activity'],
+        params: {
+          entity: 'connect_token',
+          field: 'ip',
+          learningDays: 7,
+          forgetAfterDays: 30,
+          newForHours: 0,
+          ...(network ? { network } : {}),
+        },
+      });
+    const token = entityBaseline({
+      entityType: 'connect_token',
+      entityId: 'jti-1',
+      firstEventAt: T0 - 30 * DAY,
+      seen: {
+        ip: {
+          '10.244.1.17': { firstSeen: T0 - 30 * DAY, lastSeen: T0 - DAY },
+          '203.0.113.10': { firstSeen: T0 - 30 * DAY, lastSeen: T0 - DAY },
+        },
+      },
+    });
+    const read = (ip: string) =>
+      ev({
+        at: T0,
+        stream: 'connect_activity',
+        actorType: 'connect_token',
+        actorId: 'jti-1',
+        actorEmail: null,
+        action: 'READ',
+        result: 'SUCCESS',
+        ip,
+      });
+    const private16 = { ipv4Prefix: 16, ipv6Prefix: 64, privateOnly: true };
+
+    it('a pod rescheduled inside its private subnet is routine', () => {
+      expect(run(tokenRule(private16), [read('10.244.7.3')], [token])).toEqual([]);
+      // Without network judgement, the new host fires.
+      expect(run(tokenRule(), [read('10.244.7.3')], [token])).toHaveLength(1);
+    });
+
+    it('a public address never seen fires, even next to a known public one', () => {
+      expect(run(tokenRule(private16), [read('203.0.113.99')], [token])).toHaveLength(1);
+      expect(run(tokenRule(private16), [read('198.51.100.7')], [token])).toHaveLength(1);
+      const all = { ipv4Prefix: 24, ipv6Prefix: 64, privateOnly: false };
+      expect(run(tokenRule(all), [read('203.0.113.99')], [token])).toEqual([]);
+    });
+
+    it('another private network fires', () => {
+      expect(run(tokenRule(private16), [read('10.9.0.4')], [token])).toHaveLength(1);
+      expect(run(tokenRule(private16), [read('192.168.1.4')], [token])).toHaveLength(1);
+    });
   });
 
   it('skips events without the value or without an entity, and allow-listed events', () => {
@@ -226,8 +355,20 @@ describe('new_value', () => {
     );
   });
 
-  it('needs no history', () => {
-    expect(historyNeed(newCountryReveal(), [ev({ at: T0, country: 'RU' })], NO_LISTS)).toEqual([]);
+  it('reads the stored events of the entity within newForHours, nothing without it', () => {
+    expect(historyNeed(newCountryReveal(), [ev({ at: T0, country: 'RU' })], NO_LISTS)).toEqual([
+      {
+        field: 'actorId',
+        keys: ['ALICE'],
+        from: new Date(T0 - DAY),
+        to: new Date(T0 + DAY),
+        streams: ['item_usage'],
+      },
+    ]);
+    const strict = newCountryReveal({
+      params: { entity: 'user', field: 'country', newForHours: 0 },
+    });
+    expect(historyNeed(strict, [ev({ at: T0, country: 'RU' })], NO_LISTS)).toEqual([]);
   });
 
   it('gives the same fingerprints however the stream is batched, late events included', () => {

@@ -6,13 +6,16 @@ import {
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../compiled-rule';
 import type { DetectEvent } from '../detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
-import { compareIds, uniqueById } from '../event-order';
-import { actionWord, formatNumber, pluralize, who } from '../explain';
+import type { EventField } from '../detect-event';
+import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
+import { splitArrivals } from '../event-order';
+import { actionWord, formatApproxDuration, formatNumber, pluralize, who } from '../explain';
 import { readField } from '../filter';
-import type { NewValueParams } from '../rule-definition';
+import { isPrivateIp, networkOf } from '../ip-network';
+import type { NetworkParams, NewValueParams, Rule } from '../rule-definition';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** What is remembered of a value: first and last time seen, how often (as the baseline keeps it). */
 interface Seen {
@@ -64,16 +67,42 @@ function merge(a: Seen | undefined, b: Seen | undefined): Seen | undefined {
  * a denied Connect request teaches nothing), whether or not it counts for the rule. Judging in
  * storage order makes the result independent of how the stream was cut into batches: the first
  * of five reveals from a new country fires, the four stored after it do not.
+ *
+ * What other events taught does not silence the rule at once: a value first seen less than
+ * newForHours before the event is still new unless an event the rule counts, stored before it,
+ * used it within newForHours (read from the stored history). So a sign-in from a new country
+ * followed minutes later by reveals from there fires the reveal rule too (once), while a
+ * country known from earlier trips stays known. With `network` (field ip), an address is also
+ * known when a known address shares its network (private addresses only with privateOnly).
  */
 export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
   const rule = compileRule(input.rule, input.lists);
   const params = input.rule.params as NewValueParams;
   const learningMs = params.learningDays * DAY_MS;
   const forgetMs = params.forgetAfterDays * DAY_MS;
+  const newForMs = (params.newForHours ?? 0) * HOUR_MS;
   const field = params.field;
   const dimension = field;
 
-  const arrivals = uniqueById(input.batch).sort((a, b) => compareIds(a.id, b.id));
+  const { before, arrivals } = splitArrivals(input.history, input.batch);
+  /** entity|value → event times of counting events stored so far (history, then the batch). */
+  const used = new Map<string, number[]>();
+  const markUsed = (entity: string, value: string, t: number): void => {
+    const key = `${entity}\u0000${value}`;
+    const times = used.get(key);
+    if (times) times.push(t);
+    else used.set(key, [t]);
+  };
+  const usedNear = (entity: string, value: string, t: number): boolean =>
+    (used.get(`${entity}\u0000${value}`) ?? []).some((u) => Math.abs(u - t) < newForMs);
+  if (newForMs > 0) {
+    for (const e of before) {
+      const entity = entityOf(e, params.entity);
+      const value = valueOf(e, field);
+      if (entity && value !== null && rule.counts(e))
+        markUsed(entity, value, e.eventTime.getTime());
+    }
+  }
 
   const states = new Map<string, EntityState>();
   const stateOf = (entity: string): EntityState => {
@@ -110,17 +139,24 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     if (entity === null || entity === '') continue;
     const st = stateOf(entity);
     const t = e.eventTime.getTime();
-    const raw = readField(e, field);
-    const value = raw === null || typeof raw === 'string' ? raw : String(raw);
+    const value = valueOf(e, field);
     if (t < st.first) st.first = t;
 
     if (value !== null && rule.counts(e)) {
       const groupKey = rule.groupKey(e);
       if (groupKey !== null && st.first <= t - learningMs) {
         const seen = lookup(st, value);
-        const known = seen !== undefined && seen.first < t && seen.last >= t - forgetMs;
-        if (!known) out.push(alertFor(entity, value, e, st, groupKey, seen, lookupAll(st)));
+        const fresh = seen !== undefined && seen.first > t - newForMs && seen.first < t;
+        const known =
+          seen !== undefined &&
+          seen.first < t &&
+          seen.last >= t - forgetMs &&
+          (!fresh || usedNear(entity, value, t));
+        if (!known && !knownNetwork(st, value, t)) {
+          out.push(alertFor(entity, value, e, st, groupKey, seen, fresh, lookupAll(st)));
+        }
       }
+      if (newForMs > 0) markUsed(entity, value, t);
     }
 
     // Learned as the baseline learns it: only from events that teach what is normal.
@@ -135,6 +171,21 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     }
   }
   return out;
+
+  /** Another address of the same network known at t (only with `network`, field ip). */
+  function knownNetwork(st: EntityState, value: string, t: number): boolean {
+    const network = params.network;
+    if (network === undefined || field !== 'ip') return false;
+    if (network.privateOnly && !isPrivateIp(value)) return false;
+    const own = networkKey(value, network);
+    if (own === null) return false;
+    for (const [other, s] of lookupAll(st)) {
+      if (other === value || s.first >= t || s.last < t - forgetMs) continue;
+      if (network.privateOnly && !isPrivateIp(other)) continue;
+      if (networkKey(other, network) === own) return true;
+    }
+    return false;
+  }
 
   function lookupAll(st: EntityState): Map<string, Seen> {
     const all = new Map<string, Seen>();
@@ -152,6 +203,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     st: EntityState,
     groupKey: string,
     seen: Seen | undefined,
+    fresh: boolean,
     all: Map<string, Seen>,
   ): AlertCandidate {
     const t = e.eventTime.getTime();
@@ -169,12 +221,18 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     const lead =
       dimension === 'action'
         ? `${value}, an action`
-        : `${action} ${intro} ${value}, a${/^[aeiouAEIOU]/.test(noun) ? 'n' : ''} ${noun}`;
-    const forgot =
-      seen && seen.first < t
-        ? ` (last seen ${formatNumber((t - seen.last) / DAY_MS, 0)} days before)`
-        : '';
-    const explanation = `${lead} not seen for ${who(e)} in the last ${plural(params.forgetAfterDays)}${forgot} (${usualText}).`;
+        : `${action} ${intro} ${value}, a${/^[aeioAEIO]/.test(noun) ? 'n' : ''} ${noun}`;
+    let explanation: string;
+    if (fresh && seen) {
+      const ago = formatApproxDuration((t - seen.first) / 1000);
+      explanation = `${lead} new for ${who(e)}: first seen only ${ago} before, by another kind of event (${usualText}).`;
+    } else {
+      const forgot =
+        seen && seen.first < t
+          ? ` (last seen ${formatNumber((t - seen.last) / DAY_MS, 0)} days before)`
+          : '';
+      explanation = `${lead} not seen for ${who(e)} in the last ${plural(params.forgetAfterDays)}${forgot} (${usualText}).`;
+    }
     return makeAlert(rule, {
       fingerprint: `${entity}|${field}|${value}|${e.id}`,
       groupKey,
@@ -191,7 +249,9 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
         learningDays: params.learningDays,
         forgetAfterDays: params.forgetAfterDays,
         entityFirstEventAt: new Date(st.first).toISOString(),
-        lastSeenBefore: seen && seen.first < t ? new Date(seen.last).toISOString() : null,
+        lastSeenBefore: seen && seen.first < t && !fresh ? new Date(seen.last).toISOString() : null,
+        firstSeenRecently: fresh && seen ? new Date(seen.first).toISOString() : null,
+        newForHours: params.newForHours ?? 0,
       },
     });
   }
@@ -201,6 +261,54 @@ function plural(days: number): string {
   return `${formatNumber(days, 1)} ${days === 1 ? 'day' : pluralize('day')}`;
 }
 
-export function newValueHistoryNeed(): HistoryNeed[] {
-  return [];
+function valueOf(e: DetectEvent, field: EventField): string | null {
+  const raw = readField(e, field);
+  return raw === null || typeof raw === 'string' ? raw : String(raw);
+}
+
+function networkKey(ip: string, network: NetworkParams): string | null {
+  return networkOf(ip, network.ipv4Prefix, network.ipv6Prefix);
+}
+
+/** The field an entity type is read from (see entityOf). */
+const ENTITY_FIELD = {
+  user: 'actorId',
+  connect_token: 'actorId',
+  connect_server: 'connectServerId',
+} as const;
+
+/**
+ * With newForHours: the stored events of the batch's entities within newForHours of the batch
+ * (the rule's own recent uses of a value). Without: nothing.
+ */
+export function newValueHistoryNeed(
+  rule: Rule,
+  batch: readonly DetectEvent[],
+  lists: ListSnapshot,
+): HistoryNeed[] {
+  const params = rule.params as NewValueParams;
+  const newForMs = (params.newForHours ?? 0) * HOUR_MS;
+  if (newForMs === 0) return [];
+  const compiled = compileRule(rule, lists);
+  const keys = new Set<string>();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of batch) {
+    const entity = entityOf(e, params.entity);
+    if (!entity || !compiled.counts(e)) continue;
+    keys.add(entity);
+    const t = e.eventTime.getTime();
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  if (keys.size === 0) return [];
+  return [
+    {
+      field: ENTITY_FIELD[params.entity],
+      keys: [...keys].sort(),
+      from: new Date(min - newForMs),
+      to: new Date(max + newForMs),
+      streams: [...rule.streams],
+    },
+  ];
 }

@@ -79,16 +79,25 @@ describe('rate_anomaly', () => {
     const alerts = run(revealSpike(), events);
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
-    // λ = 0.5: P(X ≥ 9) ≈ 3e-9 already, but minCount is 10, so the 10th reveal fires.
+    // λ = 1 (one reveal in each active hour): P(X ≥ 9) ≈ 1e-6, minCount 10: the 10th fires.
     expect(alert.fingerprint).toBe('ALICE|reveal|2025-03-25T14:00:00.000Z');
     expect(alert.eventTime).toEqual(events[9].eventTime);
     expect(alert.severity).toBe('high');
-    expect(alert.figures).toMatchObject({ x: 10, expected: 0.5, mean: 0.5, median: 0.5, mad: 0.5 });
+    expect(alert.figures).toMatchObject({ x: 10, expected: 1, mean: 0.5, median: 0.5, mad: 0.5 });
+    expect(alert.figures).toMatchObject({
+      sameHourOfWeek: [1, 1, 1, 1],
+      sameHourMean: 1,
+      activeHours: 336,
+      activeMean: 1,
+      hourOfWeek: 24 + 14,
+    });
     expect(alert.figures.stdev).toBeCloseTo(0.5, 9);
-    expect((alert.figures.p as number) / 1.709670029348903e-10).toBeCloseTo(1, 9);
+    expect((alert.figures.p as number) / 1.1142547839959605e-7).toBeCloseTo(1, 6);
     expect(alert.figures.baselineHours).toBe(28 * 24);
     expect(alert.explanation).toBe(
-      '10 reveals by alice@example.com in the hour from 14:00 UTC on 2025-03-25; usual 0.5 per hour (mean over 28 days), p = 1.7e-10.',
+      '10 reveals by alice@example.com in the hour from 14:00 UTC on Tuesday 2025-03-25; ' +
+        'the same hour on the previous 4 Tuesdays: 1, 1, 1, 1; 1 per active hour ' +
+        '(336 active of 672 hours in 28 days); expected 1, p = 1.1e-7.',
     );
   });
 
@@ -120,7 +129,52 @@ describe('rate_anomaly', () => {
     const twoDays = entityBaseline({ entityId: 'ALICE', firstEventAt: H - 2 * DAY + 1 });
     const [alert] = run(revealSpike(), burst(40), [twoDays]);
     expect(alert.figures.baselineHours).toBe(48);
-    expect(alert.explanation).toContain('(mean over 2 days)');
+    expect(alert.explanation).toContain('no earlier Tuesday in the baseline');
+    expect(alert.explanation).toContain('(0 active of 48 hours in 2 days)');
+  });
+
+  describe('judges an hour against the same hours of the week and the active hours', () => {
+    /** Weekdays 09:00–17:00 UTC: `perHour` reveals an hour; nothing at night or at weekends. */
+    const worker = (perHour: number): EntityBaseline =>
+      entityBaseline({
+        entityId: 'ALICE',
+        firstEventAt: H - 60 * DAY,
+        hourly: {
+          reveal: hourlyRows(H - 28 * DAY, H, (_i, hourStart) => {
+            const d = new Date(hourStart);
+            const weekday = d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
+            return weekday && d.getUTCHours() >= 9 && d.getUTCHours() < 17 ? perHour : 0;
+          }),
+        },
+      });
+
+    it('a heavy user revealing 30 in an ordinary working hour is quiet', () => {
+      // The mean over every hour of 28 days is 25 · 40 / 168 ≈ 6: 30 would be p ≈ 1e-12.
+      expect(run(revealSpike(), burst(30, H, 100_000), [worker(25)])).toEqual([]);
+      // So is 60 (2.4× the usual hour), and a working hour outside the usual ones (08:00).
+      expect(run(revealSpike(), burst(60, H, 50_000), [worker(25)])).toEqual([]);
+      expect(run(revealSpike(), burst(30, H - 6 * HOUR, 100_000), [worker(25)])).toEqual([]);
+    });
+
+    it('a heavy user revealing four times their usual hour fires, and says what is usual', () => {
+      const [alert] = run(revealSpike(), burst(120, H, 25_000), [worker(25)]);
+      expect(alert.figures).toMatchObject({ x: 100, sameHourOfWeek: [25, 25, 25, 25] });
+      expect(alert.explanation).toContain(
+        'the same hour on the previous 4 Tuesdays: 25, 25, 25, 25',
+      );
+      expect(alert.explanation).toContain('25 per active hour (160 active of 672 hours');
+    });
+
+    it('a light user (0.3 an hour) revealing 60 in one hour fires', () => {
+      const light = entityBaseline({
+        entityId: 'ALICE',
+        firstEventAt: H - 60 * DAY,
+        hourly: { reveal: hourlyRows(H - 28 * DAY, H, (i) => (i % 10 < 3 ? 1 : 0)) },
+      });
+      const alerts = run(revealSpike(), burst(60, H, 55_000), [light]);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].figures.x).toBe(10);
+    });
   });
 
   it('with λ = 0 uses a floor, so one event is not infinitely improbable', () => {

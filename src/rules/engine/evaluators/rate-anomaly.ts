@@ -10,10 +10,12 @@ import type { DetectEvent } from '../detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
 import { compareIds, uniqueById } from '../event-order';
 import { formatNumber, formatProbability, plural, pluralize, who } from '../explain';
+import { hourOfWeek } from '../../../baselines/baseline-statistics';
 import { poissonUpperTailLog } from '../poisson';
 import type { RateAnomalyParams } from '../rule-definition';
 
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 /** The baseline keeps (and counts) hourly buckets this far back from now. */
 const HOURLY_RETENTION_DAYS = 90;
 
@@ -59,11 +61,15 @@ function rangeSum(index: HourIndex, from: number, to: number): number {
 
 /**
  * rate_anomaly: per entity and action, the count of the current UTC hour is improbable under
- * the entity's own hourly rate. Expected λ = mean hourly count over the baselineDays before the
- * hour (missing hours are zeros; only hours from the entity's first event on; at least one day
- * of history or no alert). The action is the baseline's hourly key (`hourlyActionOf`: the
- * action, or `signin:<category>` for sign-ins). x = the hour's count so far, including the event. Fires at the first
- * event where x ≥ minCount, x ≥ minRatio·λ and P(X ≥ x | Poisson(max(λ, 1/(24·days)))) < pValue.
+ * the entity's own profile of that hour. Expected λ = the larger of the mean count of the same
+ * hour of the week over the baselineDays before the hour, and the mean count of the entity's
+ * active hours in that span (hours with at least one such event): a heavy user's ordinary
+ * working hour is judged against their working hours, not against a mean diluted by nights and
+ * weekends. Only hours from the entity's first event on count; at least one day of history or
+ * no alert. The action is the baseline's hourly key (`hourlyActionOf`: the action, or
+ * `signin:<category>` for sign-ins). x = the hour's count so far, including the event. Fires
+ * at the first event where x ≥ minCount, x ≥ minRatio·λ and
+ * P(X ≥ x | Poisson(max(λ, 1/(24·days)))) < pValue.
  *
  * The batch is judged in the order it was stored, against the baseline from before the batch
  * plus the batch events stored before each event, counted exactly as the baseline aggregation
@@ -134,9 +140,8 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
     const start = Math.max(hour - baselineMs, Math.floor(st.first / HOUR_MS) * HOUR_MS);
     const hours = (hour - start) / HOUR_MS;
     if (hours < 24) continue;
-    let sum = rangeSum(index, start, hour);
-    for (const [h, c] of batchHours) if (h >= start && h < hour) sum += c;
-    const expected = sum / hours;
+    const profile = hourProfile(index, batchHours, start, hour);
+    const expected = Math.max(profile.sameHourMean ?? 0, profile.activeMean);
     if (x < params.minRatio * expected) continue;
     const logP = poissonUpperTailLog(x, Math.max(expected, floor));
     if (!(logP < logPValue)) continue;
@@ -153,6 +158,7 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
         x,
         expected,
         logP,
+        profile,
         series: hourlySeries(index, batchHours, start, hour),
       }),
     );
@@ -171,16 +177,25 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
       x: number;
       expected: number;
       logP: number;
+      profile: HourProfile;
       series: number[];
     },
   ): AlertCandidate {
     const days = (f.hour - f.start) / (24 * HOUR_MS);
     const hourIso = new Date(f.hour).toISOString();
     const p = formatProbability(f.logP);
+    const weekday = WEEKDAYS[new Date(f.hour).getUTCDay()];
+    const same =
+      f.profile.sameHour.length === 0
+        ? `no earlier ${weekday} in the baseline`
+        : `the same hour on the previous ${plural(f.profile.sameHour.length, weekday)}: ` +
+          f.profile.sameHour.join(', ');
     const explanation =
       `${countOf(f.x, f.action)} ${e.stream === 'signin_attempt' ? 'for' : 'by'} ${who(e)} in the hour from ` +
-      `${hourIso.slice(11, 16)} UTC on ${hourIso.slice(0, 10)}; usual ${formatNumber(f.expected, 2)} ` +
-      `per hour (mean over ${formatNumber(days, 1)} days), p = ${p}.`;
+      `${hourIso.slice(11, 16)} UTC on ${weekday} ${hourIso.slice(0, 10)}; ${same}; ` +
+      `${formatNumber(f.profile.activeMean, 2)} per active hour (${f.profile.activeHours} active ` +
+      `of ${formatNumber(days * 24, 0)} hours in ${formatNumber(days, 1)} days); ` +
+      `expected ${formatNumber(f.expected, 2)}, p = ${p}.`;
     return makeAlert(rule, {
       fingerprint: f.fingerprint,
       groupKey: f.groupKey,
@@ -202,6 +217,11 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
         p: Math.exp(f.logP),
         log10p: f.logP / Math.LN10,
         baselineHours: f.series.length,
+        hourOfWeek: hourOfWeek(f.hour),
+        sameHourOfWeek: f.profile.sameHour,
+        sameHourMean: f.profile.sameHourMean,
+        activeHours: f.profile.activeHours,
+        activeMean: f.profile.activeMean,
         pValue: params.pValue,
         minCount: params.minCount,
         minRatio: params.minRatio,
@@ -216,6 +236,52 @@ function countOf(n: number, action: string): string {
     return `${plural(n, 'sign-in attempt')} (${action.slice(SIGNIN_ACTION_PREFIX.length)})`;
   }
   return plural(n, action, pluralize(action));
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** What an hour is judged against: the same hour of earlier weeks, and the active hours. */
+export interface HourProfile {
+  /** Counts of the same hour of the week, most recent week first. */
+  sameHour: number[];
+  sameHourMean: number | null;
+  /** Hours of [start, hour) with at least one event of the action, and their mean count. */
+  activeHours: number;
+  activeMean: number;
+}
+
+/**
+ * The entity's own profile of an hour: a heavy user's ordinary working hour is judged
+ * against their working hours (the same hour of earlier weeks, and the hours they are active
+ * at all), never against a mean diluted by every night and weekend.
+ */
+function hourProfile(
+  index: HourIndex,
+  batchHours: Map<number, number>,
+  start: number,
+  hour: number,
+): HourProfile {
+  const countAt = (h: number) => (index.counts.get(h) ?? 0) + (batchHours.get(h) ?? 0);
+  const sameHour: number[] = [];
+  for (let h = hour - WEEK_MS; h >= start; h -= WEEK_MS) sameHour.push(countAt(h));
+  let activeHours = 0;
+  let total = rangeSum(index, start, hour);
+  for (let i = lowerBound(index.hours, start); i < index.hours.length; i++) {
+    const h = index.hours[i];
+    if (h >= hour) break;
+    if (countAt(h) > 0) activeHours++;
+  }
+  for (const [h, c] of batchHours) {
+    if (h < start || h >= hour) continue;
+    total += c;
+    if (!index.counts.has(h) && c > 0) activeHours++;
+  }
+  return {
+    sameHour,
+    sameHourMean: sameHour.length === 0 ? null : mean(sameHour),
+    activeHours,
+    activeMean: activeHours === 0 ? 0 : total / activeHours,
+  };
 }
 
 /** Hourly counts over [start, hour), zeros included: the series the figures describe. */

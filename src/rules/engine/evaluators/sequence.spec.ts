@@ -2,7 +2,7 @@ import { snapshotOf } from '../../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../detect-event';
 import { evaluate, historyNeed, selectHistory } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
-import type { Rule } from '../rule-definition';
+import type { Rule, SequenceParams } from '../rule-definition';
 import { detectEvent, type EventSpec } from '../testing/detect-events';
 import { testRule } from '../testing/rules';
 
@@ -170,5 +170,34 @@ describe('sequence', () => {
       },
     ]);
     expect(historyNeed(offboarding(), [suspend('X', T0, 'update')], NO_LISTS)).toEqual([]);
+  });
+});
+
+describe('sequence with a minimum count of A', () => {
+  const exportsThenSuspend = (minCount: number): Rule => {
+    const rule = offboarding('forward');
+    const params = rule.params as SequenceParams;
+    return {
+      ...rule,
+      params: { ...params, stages: [{ ...params.stages[0], minCount }, params.stages[1]] },
+    };
+  };
+
+  it('fires only when at least minCount A events precede B within the window', () => {
+    const exports = [0, 1, 2].map((i) => exportBy('ALICE', T0 + i * 60_000));
+    const b = suspend('ALICE', T0 + DAY);
+    const three = run(exportsThenSuspend(3), [...exports, b]);
+    expect(three.map((a) => [a.fingerprint, a.evidenceEventIds])).toEqual([
+      [b.id, [...exports.map((e) => e.id), b.id]],
+    ]);
+    expect(three[0].explanation).toMatch(/^3 × export then suspension for alice@example.com/);
+    expect(run(exportsThenSuspend(4), [...exports, b])).toEqual([]);
+  });
+
+  it('counts only As inside the window', () => {
+    const old = exportBy('ALICE', T0 - 20 * DAY);
+    const recent = [0, 1].map((i) => exportBy('ALICE', T0 + i * 60_000));
+    const b = suspend('ALICE', T0 + DAY);
+    expect(run(exportsThenSuspend(3), [old, ...recent, b])).toEqual([]);
   });
 });

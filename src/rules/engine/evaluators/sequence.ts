@@ -75,14 +75,13 @@ export function evaluateSequence(input: EvaluationInput): AlertCandidate[] {
   for (const b of toJudge.values()) {
     const as = aByKey.get(b.key);
     if (!as) continue;
-    let a: Hit | undefined;
+    const minCount = stageA.def.minCount ?? 1;
+    const found: Hit[] = [];
     for (let i = firstAtOrAfter(as, b.t - withinMs); i < as.length && as[i].t <= b.t; i++) {
-      if (as[i].e.id !== b.e.id) {
-        a = as[i];
-        break;
-      }
+      if (as[i].e.id !== b.e.id) found.push(as[i]);
     }
-    if (!a) continue;
+    if (found.length < minCount) continue;
+    const a = found[0];
     const groupKey = b.key;
     const gapSeconds = Math.round((b.t - a.t) / 1000);
     out.push(
@@ -90,16 +89,18 @@ export function evaluateSequence(input: EvaluationInput): AlertCandidate[] {
         fingerprint: b.e.id,
         groupKey,
         trigger: b.e,
-        evidence: [a.e, b.e],
+        // Every A that made the count when a count is asked for, else the earliest.
+        evidence: minCount > 1 ? [...found.map((h) => h.e), b.e] : [a.e, b.e],
         actorId: a.e.actorId ?? b.e.actorId,
-        count: 2,
+        count: minCount > 1 ? found.length + 1 : 2,
         explanation:
-          `${stageA.def.name} then ${stageB.def.name} for ${subjectOf(a.e, b.e, groupKey)} ` +
+          `${minCount > 1 ? `${found.length} × ` : ''}${stageA.def.name} then ${stageB.def.name} for ${subjectOf(a.e, b.e, groupKey)} ` +
           `${formatApproxDuration(gapSeconds)} apart (limit ${formatDuration(params.withinSeconds)}): ` +
           `${describeEvent(a.e)}, then ${describeEvent(b.e)}.`,
         figures: {
           joinKey: groupKey,
           stageA: { name: stageA.def.name, eventId: a.e.id, at: a.e.eventTime.toISOString() },
+          stageACount: found.length,
           stageB: { name: stageB.def.name, eventId: b.e.id, at: b.e.eventTime.toISOString() },
           gapSeconds,
           withinSeconds: params.withinSeconds,

@@ -5,6 +5,7 @@ import type { AlertCandidate, ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
 import { detectEvent, type EventSpec } from '../testing/detect-events';
 import { runInBatches } from '../testing/batch-runner';
+import { entityBaseline } from '../testing/baselines';
 import { testRule } from '../testing/rules';
 
 const T0 = Date.parse('2025-03-25T14:00:00Z');
@@ -336,5 +337,112 @@ describe('threshold', () => {
       expect(runInBatches(rule, stream, cuts).fingerprints).toEqual(one);
     }
     expect(one.size).toBeGreaterThan(0);
+  });
+});
+
+describe('threshold with a routine', () => {
+  const DAY = 86_400_000;
+  const HOUR = 3_600_000;
+  /** 2025-03-25 02:00 UTC: the deploy job's usual hour. */
+  const DEPLOY = Date.parse('2025-03-25T02:00:00Z');
+  const massRead = testRule({
+    name: 'Connect mass read',
+    kind: 'threshold',
+    streams: ['connect_activity'],
+    filter: {
+      all: [
+        { field: 'action', op: 'eq', value: 'READ' },
+        { field: 'result', op: 'eq', value: 'SUCCESS' },
+      ],
+    },
+    params: {
+      windowSeconds: 600,
+      threshold: 50,
+      distinctField: 'itemId',
+      routine: { entity: 'connect_token', baselineDays: 28, minDays: 3, factor: 2 },
+    },
+  });
+  /** A token polling a few reads an hour, with a burst of `burst` reads at 02:00 every day. */
+  const deployToken = (burst: number, days = 28) => {
+    const hourly: Array<[number, number]> = [];
+    for (let h = DEPLOY - days * DAY; h < DEPLOY - 2 * HOUR; h += HOUR) {
+      hourly.push([h, new Date(h).getUTCHours() === 2 ? burst : 4]);
+    }
+    return entityBaseline({
+      entityType: 'connect_token',
+      entityId: 'jti-ci',
+      firstEventAt: DEPLOY - 60 * DAY,
+      hourly: { READ: hourly },
+    });
+  };
+  const reads = (n: number, startMs: number, stepMs = 2000) =>
+    Array.from({ length: n }, (_, i) =>
+      detectEvent(
+        {
+          stream: 'connect_activity',
+          actorType: 'connect_token',
+          actorId: 'jti-ci',
+          action: 'READ',
+          result: 'SUCCESS',
+          itemId: `item-${i}`,
+          at: startMs + i * stepMs,
+        },
+        String(nextId++),
+      ),
+    );
+  const judge = (batch: DetectEvent[], baseline = deployToken(300)) =>
+    evaluate({
+      rule: massRead,
+      batch,
+      history: batch,
+      baselines: snapshotOf([baseline]),
+      lists: NO_LISTS,
+      now: new Date(DEPLOY + DAY),
+    });
+
+  it("the daily deploy burst is the token's routine: quiet", () => {
+    expect(judge(reads(280, DEPLOY + 5 * MIN))).toEqual([]);
+  });
+
+  it('a burst several times larger fires at twice the usual size, and says why', () => {
+    const alerts = judge(reads(900, DEPLOY + 5 * MIN, 500));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].figures).toMatchObject({ distinct: 600, threshold: 600, ruleThreshold: 50 });
+    expect(alerts[0].explanation).toContain(
+      '(threshold 600, raised from 50 by the routine: bursts of about 300 an hour on 28 of 28 days, in the hours from 02:00 UTC)',
+    );
+  });
+
+  it('a deploy-sized burst at an hour the token never bursts fires at the plain threshold', () => {
+    const alerts = judge(reads(280, DEPLOY + 12 * HOUR));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].figures).toMatchObject({ distinct: 50, threshold: 50 });
+    expect(alerts[0].explanation).toContain('outside the routine');
+  });
+
+  it('a token without a routine (bursts on fewer than minDays days) fires at the threshold', () => {
+    expect(judge(reads(280, DEPLOY + 5 * MIN), deployToken(300, 2))).toHaveLength(1);
+  });
+
+  it('learns today from the batch too: batching does not change what fires', () => {
+    // Three days of bursts stored in the stream itself, then a fourth.
+    const stream = [0, 1, 2, 3].flatMap((d) => reads(120, DEPLOY - (3 - d) * DAY, 5000));
+    const quietToken = entityBaseline({
+      entityType: 'connect_token',
+      entityId: 'jti-ci',
+      firstEventAt: DEPLOY - 60 * DAY,
+    });
+    const whole = runInBatches(massRead, stream, [], { baselines: [quietToken] });
+    // Days 1–3 fire (no routine yet); day 4 is routine (bursts on 3 earlier days).
+    expect(whole.alerts).toHaveLength(3);
+    for (const cuts of [
+      [120, 240, 360],
+      [50, 130, 300, 420],
+    ]) {
+      expect(
+        runInBatches(massRead, stream, cuts, { baselines: [{ ...quietToken, hourly: new Map() }] })
+          .fingerprints,
+      ).toEqual(whole.fingerprints);
+    }
   });
 });

@@ -9,9 +9,23 @@ import {
   splitArrivals,
   type Timed,
 } from '../event-order';
+import { entityOf, hourlyActionOf } from '../../../baselines/baseline-snapshot';
 import { describeEvents, formatDuration, formatTime, who } from '../explain';
 import { readField } from '../filter';
 import type { Rule, ThresholdParams } from '../rule-definition';
+import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from '../routine';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The baseline keeps (and counts) hourly buckets this far back from now. */
+const HOURLY_RETENTION_DAYS = 90;
+
+/** The threshold that applies to one crossing, and the routine that set it. */
+interface Judged {
+  threshold: number;
+  routine: Routine | null;
+  inHours: boolean;
+}
 
 /**
  * threshold: a sliding event-time window (t − W, t] per group key; the count of counting
@@ -24,6 +38,13 @@ import type { Rule, ThresholdParams } from '../rule-definition';
  * when a late event lands in its window. So what fires depends only on the order events were
  * stored, never on how that order was cut into batches, and a late event cannot retract an
  * alert another batching would have raised.
+ *
+ * With `routine`, a burst the entity makes routinely does not fire: when the entity had burst
+ * hours (hours whose count of the trigger's action reached the threshold) on at least minDays
+ * of the baselineDays before the trigger's UTC day, and one of them within an hour of the
+ * trigger's hour of day, the threshold there is factor × its usual burst (the median of its
+ * daily peaks). Counts are the baseline's hourly counts plus the batch events stored before,
+ * counted as the baseline counts them, so batching still does not change what fires.
  */
 
 interface Item extends Timed {
@@ -127,15 +148,63 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
     g.items.push(item);
   }
 
+  const routine = params.routine;
+  const retentionFloor = input.now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS;
+  /** entity \0 action → hour → batch events stored so far (counted as the baseline counts). */
+  const batchHours = new Map<string, Map<number, number>>();
+  const plain: Judged = { threshold, routine: null, inHours: false };
+  const judge = (e: DetectEvent): Judged => {
+    if (routine === undefined) return plain;
+    const entity = entityOf(e, routine.entity);
+    const action = hourlyActionOf(e);
+    if (!entity || action === null) return plain;
+    const t = e.eventTime.getTime();
+    const day = Math.floor(t / DAY_MS) * DAY_MS;
+    const learned = learnRoutine(
+      input.baselines.get(routine.entity, entity)?.hourly.get(action),
+      batchHours.get(`${entity}\u0000${action}`),
+      day - routine.baselineDays * DAY_MS,
+      day,
+      threshold,
+    );
+    if (learned.burstDays < routine.minDays) return plain;
+    const inHours = inRoutineHours(learned, t);
+    const raised = inHours
+      ? Math.max(threshold, Math.ceil(routine.factor * learned.usualBurst))
+      : threshold;
+    return { threshold: raised, routine: learned, inHours };
+  };
+  /** Crossing of the threshold that applies at the event (never below the rule's). */
+  const crosses = (e: DetectEvent, size: number): Judged | null => {
+    if (size < threshold) return null;
+    const judged = judge(e);
+    return size === judged.threshold ? judged : null;
+  };
+
   const emitted = new Map<string, AlertCandidate>();
-  const emit = (g: Group, at: number, lo: number, count: number): void => {
+  const emit = (g: Group, at: number, lo: number, judged: Judged): void => {
     const e = g.items[at];
     if (emitted.has(e.e.id)) return;
     const window = g.items.slice(lo, at + 1).map((i) => i.e);
-    emitted.set(e.e.id, alertFor(rule, params, g.key, e.e, window, count));
+    emitted.set(e.e.id, alertFor(rule, params, g.key, e.e, window, judged));
   };
 
   for (const x of arrivals) {
+    if (routine !== undefined) {
+      const entity = entityOf(x, routine.entity);
+      const action = hourlyActionOf(x);
+      const t = x.eventTime.getTime();
+      if (entity && action !== null && t >= retentionFloor) {
+        const key = `${entity}\u0000${action}`;
+        let hours = batchHours.get(key);
+        if (!hours) {
+          hours = new Map();
+          batchHours.set(key, hours);
+        }
+        const hour = Math.floor(t / HOUR_MS) * HOUR_MS;
+        hours.set(hour, (hours.get(hour) ?? 0) + 1);
+      }
+    }
     const item = itemOf(rule, distinct, x);
     if (item === null) continue;
     const g = groupOf(item.key);
@@ -160,7 +229,8 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
       }
       const wasNew = g.tail.add(item.v);
       items.push(item);
-      if (wasNew && g.tail.size() === threshold) emit(g, items.length - 1, g.lo, threshold);
+      const judged = wasNew ? crosses(item.e, g.tail.size()) : null;
+      if (judged) emit(g, items.length - 1, g.lo, judged);
       continue;
     }
 
@@ -181,7 +251,8 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
         lo++;
       }
       const wasNew = counter.add(items[i].v);
-      if (wasNew && counter.size() === threshold) emit(g, i, lo, threshold);
+      const judged = wasNew ? crosses(items[i].e, counter.size()) : null;
+      if (judged) emit(g, i, lo, judged);
     }
   }
   return [...emitted.values()];
@@ -220,12 +291,19 @@ function alertFor(
   groupKey: string,
   trigger: DetectEvent,
   window: DetectEvent[],
-  reached: number,
+  judged: Judged,
 ): AlertCandidate {
+  const reached = judged.threshold;
   const first = window[0];
   const what = describeEvents(window);
   const span = formatDuration(params.windowSeconds);
-  const tail = `in ${span} (threshold ${params.threshold}); first at ${formatTime(first.eventTime)}.`;
+  let routine = '';
+  if (judged.routine !== null) {
+    routine = judged.inHours
+      ? `, raised from ${params.threshold} by the routine: ${describeRoutine(judged.routine)}`
+      : `, outside the routine: ${describeRoutine(judged.routine)}`;
+  }
+  const tail = `in ${span} (threshold ${reached}${routine}); first at ${formatTime(first.eventTime)}.`;
   const sub = subject(rule.rule, trigger, groupKey);
   let explanation: string;
   if (params.distinctField !== undefined) {
@@ -248,7 +326,11 @@ function alertFor(
       ...(params.distinctField !== undefined
         ? { distinct: reached, distinctField: params.distinctField }
         : {}),
-      threshold: params.threshold,
+      threshold: reached,
+      ruleThreshold: params.threshold,
+      ...(judged.routine !== null
+        ? { routine: { ...judged.routine, inRoutineHours: judged.inHours } }
+        : {}),
       windowSeconds: params.windowSeconds,
       firstAt: first.eventTime.toISOString(),
       crossingAt: trigger.eventTime.toISOString(),
