@@ -5,7 +5,10 @@ export function Time({ at }: { at: string | null | undefined }) {
   if (!at) return <span className="muted">—</span>;
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return <span>{at}</span>;
-  const utc = date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const utc = date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return (
     <time dateTime={date.toISOString()} title={utc}>
       {local.format(date)}

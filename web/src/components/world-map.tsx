@@ -31,8 +31,7 @@ export function WorldMapChart({ markers, route = [], label, testId, height = 360
     () =>
       world
         ? markers.flatMap((marker) => {
-            const at =
-              marker.coordinates ?? (marker.country ? world.centre(marker.country) : null);
+            const at = marker.coordinates ?? (marker.country ? world.centre(marker.country) : null);
             return at ? [{ name: marker.label, value: [...at, marker.value ?? 1] }] : [];
           })
         : [],

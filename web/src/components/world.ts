@@ -21,7 +21,7 @@ let loading: Promise<WorldMap> | null = null;
 /** Country borders from world-atlas (1:50m, bundled): loaded on the first page with a map. */
 export function loadWorldMap(): Promise<WorldMap> {
   loading ??= import('world-atlas/countries-50m.json').then((module) => {
-    const topology = (module.default ?? module) as unknown as Topology<{
+    const topology = module.default as unknown as Topology<{
       countries: GeometryCollection<{ name: string }>;
     }>;
     const collection = feature(topology, topology.objects.countries) as FeatureCollection<
@@ -29,6 +29,8 @@ export function loadWorldMap(): Promise<WorldMap> {
       { name: string }
     >;
     const byNumeric = new Map<string, CountryFeature>();
+    // Antarctica stretches along the map's bottom edge and no one signs in from it.
+    collection.features = collection.features.filter((country) => country.id !== '010');
     for (const country of collection.features as CountryFeature[]) {
       if (country.id !== undefined) byNumeric.set(String(country.id).padStart(3, '0'), country);
     }

@@ -3,7 +3,10 @@ import type { Schemas } from '../../api/types';
 import { Chart } from '../../components/chart';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const HOURS = Array.from({ length: 168 }, (_, h) => `${DAYS[Math.floor(h / 24)]} ${String(h % 24).padStart(2, '0')}:00`);
+const HOURS = Array.from(
+  { length: 168 },
+  (_, h) => `${DAYS[Math.floor(h / 24)]} ${String(h % 24).padStart(2, '0')}:00`,
+);
 
 /** Hour of week (x) × action (y), coloured by the mean count in that hour. */
 export function ActivityHeatmap({ rates }: { rates: Schemas['ActionRateDto'][] }) {

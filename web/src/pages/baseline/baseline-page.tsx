@@ -60,7 +60,9 @@ export function BaselinePage() {
               (mature on <Time at={b.maturity.matureAt} />)
             </>
           )}
-          {b.maturity.reason && <span className="muted"> — {b.maturity.reason.replace('_', ' ')}</span>}
+          {b.maturity.reason && (
+            <span className="muted"> — {b.maturity.reason.replace('_', ' ')}</span>
+          )}
         </dd>
         <dt>Observed</dt>
         <dd>

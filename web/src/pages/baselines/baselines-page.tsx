@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useApi } from '../../api/use-api';
+import { formText } from '../../components/form-data';
 import { Loading, Problem } from '../../components/problem';
 import { Time } from '../../components/time';
 
@@ -35,7 +36,7 @@ export function BaselinesPage() {
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
-          const value = String(new FormData(event.currentTarget).get('actor') ?? '').trim();
+          const value = formText(new FormData(event.currentTarget), 'actor');
           setCursors([]);
           setParams(value ? { actor: value } : {});
         }}
@@ -72,9 +73,7 @@ export function BaselinesPage() {
               {page.data.items.map((b) => (
                 <tr key={`${b.entityType}:${b.entityId}`}>
                   <td className="wrap">
-                    <Link
-                      to={`/baselines/${encodeURIComponent(b.entityId)}?type=${b.entityType}`}
-                    >
+                    <Link to={`/baselines/${encodeURIComponent(b.entityId)}?type=${b.entityType}`}>
                       {b.label ?? b.entityId}
                     </Link>
                   </td>

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { SEVERITIES, type Schemas } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { useAuth } from '../../auth/auth-context';
+import { formText } from '../../components/form-data';
 import { Loading, Problem } from '../../components/problem';
 
 type ChannelType = Schemas['CreateChannelDto']['type'];
@@ -30,7 +31,10 @@ export function ChannelsPage() {
       const result = await unwrap(
         api.POST('/api/v1/channels/{id}/test', { params: { path: { id: channel.id } } }),
       );
-      setResults((r) => ({ ...r, [channel.id]: result.ok ? 'sent' : `failed: ${result.error ?? ''}` }));
+      setResults((r) => ({
+        ...r,
+        [channel.id]: result.ok ? 'sent' : `failed: ${result.error ?? ''}`,
+      }));
     } catch (failure) {
       setResults((r) => ({ ...r, [channel.id]: `failed: ${(failure as Error).message}` }));
     }
@@ -92,14 +96,14 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
   const [type, setType] = useState<ChannelType>('slack');
   const [error, setError] = useState<string>();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(undefined);
     const form = new FormData(event.currentTarget);
     const read = (names: string[]) =>
       Object.fromEntries(
         names.flatMap((name) => {
-          const value = String(form.get(name) ?? '').trim();
+          const value = formText(form, name);
           if (!value) return [];
           return [[name, name === 'to' ? value.split(',').map((s) => s.trim()) : value]];
         }),
@@ -109,8 +113,11 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
         api.POST('/api/v1/channels', {
           body: {
             type,
-            name: String(form.get('name') ?? ''),
-            minSeverity: String(form.get('minSeverity')) as Schemas['CreateChannelDto']['minSeverity'],
+            name: formText(form, 'name'),
+            minSeverity: formText(
+              form,
+              'minSeverity',
+            ) as Schemas['CreateChannelDto']['minSeverity'],
             settings: read(FIELDS[type].settings),
             secrets: read(FIELDS[type].secrets),
           },

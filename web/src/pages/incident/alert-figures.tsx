@@ -45,10 +45,21 @@ export function AlertFigures({ alert }: { alert: Schemas['AlertDto'] }) {
 const placeName = (p: Place) =>
   [p.city, p.country].filter(Boolean).join(', ') || `${p.latitude}, ${p.longitude}`;
 
-function Journey({ from, to, figures }: { from: Place; to: Place; figures: Record<string, unknown> }) {
+function Journey({
+  from,
+  to,
+  figures,
+}: {
+  from: Place;
+  to: Place;
+  figures: Record<string, unknown>;
+}) {
   const markers: MapMarker[] = useMemo(
     () => [
-      { label: `${placeName(from)} (${from.ip ?? ''})`, coordinates: [from.longitude, from.latitude] },
+      {
+        label: `${placeName(from)} (${from.ip ?? ''})`,
+        coordinates: [from.longitude, from.latitude],
+      },
       { label: `${placeName(to)} (${to.ip ?? ''})`, coordinates: [to.longitude, to.latitude] },
     ],
     [from, to],
@@ -60,7 +71,9 @@ function Journey({ from, to, figures }: { from: Place; to: Place; figures: Recor
         {placeName(from)} at <Time at={from.at} /> → {placeName(to)} at <Time at={to.at} />:{' '}
         <strong>{String(figures.distanceKm)} km</strong> in {String(figures.gapMinutes)} min,{' '}
         <strong>
-          {figures.speedKmh === null ? 'no time between them' : `${String(figures.speedKmh)} km/h`}
+          {typeof figures.speedKmh === 'number'
+            ? `${figures.speedKmh} km/h`
+            : 'no time between them'}
         </strong>{' '}
         (limit {String(figures.maxSpeedKmh)} km/h)
       </p>

@@ -6,8 +6,7 @@ import { Time } from '../../components/time';
 /** The delivery log of one incident: each message to each channel and how it went. */
 export function Deliveries({ incidentId }: { incidentId: string }) {
   const log = useApi(
-    () =>
-      unwrap(api.GET('/api/v1/notifications', { params: { query: { incident: incidentId } } })),
+    () => unwrap(api.GET('/api/v1/notifications', { params: { query: { incident: incidentId } } })),
     incidentId,
     8000,
   );

@@ -20,7 +20,11 @@ export function EvidenceTable({ alerts }: { alerts: Schemas['AlertDto'][] }) {
   const rows = [...events.values()].sort((a, b) => a.eventTime.localeCompare(b.eventTime));
   if (!rows.length) return <p className="empty">No evidence events.</p>;
   const show = (value: unknown) =>
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
   return (
     <div className="table-wrap">
       <table data-testid="evidence">

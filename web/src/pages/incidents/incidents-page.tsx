@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { SEVERITIES, type Schemas } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { SeverityBadge, StatusBadge } from '../../components/badges';
+import { formText } from '../../components/form-data';
 import { Loading, Problem } from '../../components/problem';
 import { fromLocalInput, Time, toLocalInput } from '../../components/time';
 
@@ -19,7 +20,7 @@ export function IncidentsPage() {
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
-  const filters = Object.fromEntries(params.entries());
+  const filters: Partial<Record<string, string>> = Object.fromEntries(params.entries());
   const query: Query = {
     status: (filters.status || undefined) as Query['status'],
     severity: (filters.severity || undefined) as Query['severity'],
@@ -36,15 +37,15 @@ export function IncidentsPage() {
   );
   const rules = useApi(() => unwrap(api.GET('/api/v1/rules')), 'rules');
 
-  const apply = (event: FormEvent<HTMLFormElement>) => {
+  const apply = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const next = new URLSearchParams();
     for (const name of ['status', 'severity', 'rule', 'actor']) {
-      const value = String(form.get(name) ?? '').trim();
+      const value = formText(form, name);
       if (value) next.set(name, value);
     }
-    const since = fromLocalInput(String(form.get('since') ?? ''));
+    const since = fromLocalInput(formText(form, 'since'));
     if (since) next.set('since', since);
     setCursors([]);
     setParams(next);

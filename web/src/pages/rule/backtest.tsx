@@ -75,7 +75,11 @@ function BacktestResult({ result }: { result: Result }) {
     const perDay = new Map<string, number>();
     const start = new Date(result.range.from);
     const end = new Date(result.range.to);
-    for (let d = new Date(start.toISOString().slice(0, 10)); d <= end; d = new Date(d.getTime() + 86_400_000)) {
+    for (
+      let d = new Date(start.toISOString().slice(0, 10));
+      d <= end;
+      d = new Date(d.getTime() + 86_400_000)
+    ) {
       perDay.set(d.toISOString().slice(0, 10), 0);
     }
     for (const a of result.alerts) {
@@ -88,7 +92,14 @@ function BacktestResult({ result }: { result: Result }) {
       grid: { left: 40, right: 12, top: 12, bottom: 40 },
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: 'alerts', data: days.map((d) => perDay.get(d)), itemStyle: { color: '#e4572e' } }],
+      series: [
+        {
+          type: 'bar',
+          name: 'alerts',
+          data: days.map((d) => perDay.get(d)),
+          itemStyle: { color: '#e4572e' },
+        },
+      ],
     };
   }, [result]);
   return (

@@ -6,9 +6,7 @@ export type Definition = Record<string, unknown>;
 const NOT_DEFINITION = ['id', 'version', 'templateId', 'createdAt', 'updatedAt'];
 
 export function definitionOf(rule: Schemas['RuleDto']): Definition {
-  return Object.fromEntries(
-    Object.entries(rule).filter(([key]) => !NOT_DEFINITION.includes(key)),
-  );
+  return Object.fromEntries(Object.entries(rule).filter(([key]) => !NOT_DEFINITION.includes(key)));
 }
 
 export const BLANK_RULE: Definition = {

@@ -2,7 +2,15 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { SEVERITIES } from '../../api/types';
 import type { Definition } from './rule-definition';
 
-const KINDS = ['match', 'threshold', 'new_value', 'rate_anomaly', 'geo_velocity', 'sequence', 'heartbeat'];
+const KINDS = [
+  'match',
+  'threshold',
+  'new_value',
+  'rate_anomaly',
+  'geo_velocity',
+  'sequence',
+  'heartbeat',
+];
 
 interface Props {
   definition: Definition;
@@ -13,7 +21,7 @@ interface Props {
 /** The rule's fields, each with the server's problems about it right below. */
 export function RuleForm({ definition, onChange, problems }: Props) {
   const set = (key: string, value: unknown) => onChange({ ...definition, [key]: value });
-  const text = (key: string) => (typeof definition[key] === 'string' ? (definition[key] as string) : '');
+  const text = (key: string) => (typeof definition[key] === 'string' ? definition[key] : '');
   const list = (key: string) =>
     Array.isArray(definition[key]) ? (definition[key] as unknown[]).join(', ') : '';
   const splitList = (value: string) =>
@@ -83,8 +91,20 @@ export function RuleForm({ definition, onChange, problems }: Props) {
           onChange={(e) => set('groupBy', splitList(e.target.value))}
         />
       </Field>
-      <JsonField name="filter" label="Filter (JSON)" definition={definition} onChange={onChange} problems={problems} />
-      <JsonField name="params" label="Parameters (JSON)" definition={definition} onChange={onChange} problems={problems} />
+      <JsonField
+        name="filter"
+        label="Filter (JSON)"
+        definition={definition}
+        onChange={onChange}
+        problems={problems}
+      />
+      <JsonField
+        name="params"
+        label="Parameters (JSON)"
+        definition={definition}
+        onChange={onChange}
+        problems={problems}
+      />
       <div className="row">
         <Field name="dedupSeconds" label="Dedup (s)" problems={problems}>
           <input
@@ -104,7 +124,11 @@ export function RuleForm({ definition, onChange, problems }: Props) {
         </Field>
       </div>
       <Field name="tags" label="Tags (comma separated)" problems={problems}>
-        <input id="f-tags" value={list('tags')} onChange={(e) => set('tags', splitList(e.target.value))} />
+        <input
+          id="f-tags"
+          value={list('tags')}
+          onChange={(e) => set('tags', splitList(e.target.value))}
+        />
       </Field>
       <Field name="runbook" label="Runbook" problems={problems}>
         <textarea
@@ -118,7 +142,12 @@ export function RuleForm({ definition, onChange, problems }: Props) {
   );
 }
 
-function Field(props: { name: string; label: string; problems: Map<string, string[]>; children: ReactNode }) {
+function Field(props: {
+  name: string;
+  label: string;
+  problems: Map<string, string[]>;
+  children: ReactNode;
+}) {
   const mine = props.problems.get(props.name) ?? [];
   return (
     <div className={`field${mine.length ? ' invalid' : ''}`}>
@@ -142,7 +171,9 @@ function JsonField(props: {
   problems: Map<string, string[]>;
 }) {
   const value = props.definition[props.name];
-  const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
+  const [text, setText] = useState(() =>
+    value === undefined ? '' : JSON.stringify(value, null, 2),
+  );
   const [parseError, setParseError] = useState<string>();
   useEffect(() => {
     setText(value === undefined ? '' : JSON.stringify(value, null, 2));

@@ -15,7 +15,9 @@ export function RulePage() {
   const { can } = useAuth();
   const existing = useApi(
     () =>
-      id ? unwrap(api.GET('/api/v1/rules/{id}', { params: { path: { id } } })) : Promise.resolve(null),
+      id
+        ? unwrap(api.GET('/api/v1/rules/{id}', { params: { path: { id } } }))
+        : Promise.resolve(null),
     id ?? 'new',
   );
   const templates = useApi(() => unwrap(api.GET('/api/v1/rule-templates')), 'templates');
@@ -106,17 +108,27 @@ export function RulePage() {
             <option value="">—</option>
             {templates.data.map((t) => (
               <option key={t.templateId} value={t.templateId}>
-                {String(t.definition.name ?? t.templateId)}
+                {typeof t.definition.name === 'string' ? t.definition.name : t.templateId}
               </option>
             ))}
           </select>
         </label>
       )}
       <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'form'} onClick={() => switchTo('form')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'form'}
+          onClick={() => switchTo('form')}
+        >
           Form
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'json'} onClick={() => switchTo('json')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'json'}
+          onClick={() => switchTo('json')}
+        >
           JSON
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import type { SignInState } from '../../auth/auth-context';
@@ -23,7 +23,7 @@ export function SignInPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
@@ -47,7 +47,11 @@ export function SignInPage() {
 
   return (
     <main id="main" className="sign-in">
-      <form onSubmit={(event) => void submit(event)} className="card" aria-labelledby="sign-in-title">
+      <form
+        onSubmit={(event) => void submit(event)}
+        className="card"
+        aria-labelledby="sign-in-title"
+      >
         <h1 id="sign-in-title">vaultwatch</h1>
         {state.reason && !error && (
           <p className="notice" role="status">

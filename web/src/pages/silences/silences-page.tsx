@@ -1,17 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { SEVERITIES, type Schemas } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { useAuth } from '../../auth/auth-context';
+import { formList, formText } from '../../components/form-data';
 import { Loading, Problem } from '../../components/problem';
 import { fromLocalInput, Time, toLocalInput } from '../../components/time';
-
-const list = (value: FormDataEntryValue | null) =>
-  String(value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** Silences mute notifications (never recording) for what their matchers select, until they end. */
 export function SilencesPage() {
@@ -59,7 +54,7 @@ export function SilencesPage() {
                 <tr key={s.id}>
                   <td className="wrap">
                     {Object.entries(s.matchers)
-                      .filter(([, values]) => values?.length)
+                      .filter(([, values]) => values.length > 0)
                       .map(([name, values]) => `${name}: ${values.join(', ')}`)
                       .join('; ') || 'everything'}
                   </td>
@@ -93,11 +88,11 @@ function NewSilence({ onCreated }: { onCreated: () => void }) {
   const [created, setCreated] = useState<string>();
   const prefilled = params.has('rule') || params.has('actor');
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(undefined);
     const form = new FormData(event.currentTarget);
-    const endsAt = fromLocalInput(String(form.get('endsAt') ?? ''));
+    const endsAt = fromLocalInput(formText(form, 'endsAt'));
     if (!endsAt) {
       setError('endsAt: choose when the silence ends');
       return;
@@ -107,13 +102,15 @@ function NewSilence({ onCreated }: { onCreated: () => void }) {
         api.POST('/api/v1/silences', {
           body: {
             matchers: {
-              rules: list(form.get('rules')),
-              severities: form.getAll('severities').map(String) as Schemas['SilenceMatchersDto']['severities'],
-              actors: list(form.get('actors')),
-              tags: list(form.get('tags')),
+              rules: formList(form, 'rules'),
+              severities: form
+                .getAll('severities')
+                .map(String) as Schemas['SilenceMatchersDto']['severities'],
+              actors: formList(form, 'actors'),
+              tags: formList(form, 'tags'),
             },
             endsAt,
-            comment: String(form.get('comment') ?? ''),
+            comment: formText(form, 'comment'),
           },
         }),
       );
@@ -139,7 +136,13 @@ function NewSilence({ onCreated }: { onCreated: () => void }) {
           <div className="row">
             {SEVERITIES.map((s) => (
               <label key={s} className="inline">
-                <input type="checkbox" name="severities" value={s} defaultChecked={s === severity} /> {s}
+                <input
+                  type="checkbox"
+                  name="severities"
+                  value={s}
+                  defaultChecked={s === severity}
+                />{' '}
+                {s}
               </label>
             ))}
           </div>
@@ -164,7 +167,13 @@ function NewSilence({ onCreated }: { onCreated: () => void }) {
         </div>
         <div className="field">
           <label htmlFor="s-comment">Comment</label>
-          <textarea id="s-comment" name="comment" rows={2} required defaultValue={params.get('comment') ?? ''} />
+          <textarea
+            id="s-comment"
+            name="comment"
+            rows={2}
+            required
+            defaultValue={params.get('comment') ?? ''}
+          />
         </div>
         <button type="submit">Create silence</button>
         {error && (

@@ -36,7 +36,10 @@ export function SourcesPage() {
               {sources.data.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.stream} <div className="muted small">{s.kind} · {s.endpoint}</div>
+                    {s.stream}{' '}
+                    <div className="muted small">
+                      {s.kind} · {s.endpoint}
+                    </div>
                   </td>
                   <td>
                     <span className={`badge state-${s.state}`}>{s.state}</span>
@@ -49,7 +52,10 @@ export function SourcesPage() {
                   <td className="wrap">
                     {s.lastError ? (
                       <>
-                        {s.lastError} <span className="muted small">(<Time at={s.lastErrorAt} />)</span>
+                        {s.lastError}{' '}
+                        <span className="muted small">
+                          (<Time at={s.lastErrorAt} />)
+                        </span>
                       </>
                     ) : (
                       ''
