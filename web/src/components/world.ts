@@ -32,6 +32,7 @@ export function loadWorldMap(): Promise<WorldMap> {
     // Antarctica stretches along the map's bottom edge and no one signs in from it.
     collection.features = collection.features.filter((country) => country.id !== '010');
     for (const country of collection.features as CountryFeature[]) {
+      unwrapAntimeridian(country.geometry);
       if (country.id !== undefined) byNumeric.set(String(country.id).padStart(3, '0'), country);
     }
     echarts.registerMap('world', collection as never);
@@ -51,6 +52,19 @@ export function loadWorldMap(): Promise<WorldMap> {
     };
   });
   return loading;
+}
+
+/**
+ * A ring that crosses the antimeridian (Russia, Fiji) jumps from 180° to -180°, which ECharts
+ * would draw as a line across the world: such rings continue past 180° instead.
+ */
+function unwrapAntimeridian(geometry: Polygon | MultiPolygon): void {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  for (const ring of polygons.flat()) {
+    const crosses = ring.some((point, i) => i > 0 && Math.abs(point[0] - ring[i - 1][0]) > 180);
+    if (!crosses) continue;
+    for (const point of ring) if (point[0] < 0) point[0] += 360;
+  }
 }
 
 /** The centroid of the largest polygon, so that France sits in France, not off Guiana. */

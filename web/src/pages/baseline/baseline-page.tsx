@@ -14,10 +14,12 @@ const DIMENSION_LABEL: Record<string, string> = {
   country: 'Countries',
   city: 'Cities',
   ip: 'IP addresses',
-  client: 'Clients',
+  clientApp: 'Clients',
   os: 'Operating systems',
-  vault: 'Vaults',
-  item: 'Items',
+  vaultId: 'Vaults',
+  itemId: 'Items',
+  userAgent: 'User agents',
+  action: 'Actions',
 };
 
 /** What the service learned about one actor. */

@@ -15,7 +15,7 @@ export function Deliveries({ incidentId }: { incidentId: string }) {
   if (!log.data.length) return <p className="empty">No notification was sent.</p>;
   return (
     <div className="table-wrap">
-      <table>
+      <table className="stack">
         <thead>
           <tr>
             <th>Change</th>
@@ -29,16 +29,20 @@ export function Deliveries({ incidentId }: { incidentId: string }) {
         <tbody>
           {log.data.map((d) => (
             <tr key={d.id}>
-              <td>{d.change}</td>
-              <td>
+              <td data-label="Change">{d.change}</td>
+              <td data-label="Channel">
                 {d.channelName} <span className="muted">({d.channelType})</span>
               </td>
-              <td>{d.status}</td>
-              <td className="num">{d.attempts}</td>
-              <td>
+              <td data-label="Status">{d.status}</td>
+              <td className="num" data-label="Attempts">
+                {d.attempts}
+              </td>
+              <td data-label="Sent">
                 <Time at={d.sentAt} />
               </td>
-              <td className="wrap">{d.lastError ?? ''}</td>
+              <td className="wrap" data-label="Last error">
+                {d.lastError ?? ''}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -27,7 +27,7 @@ export function EvidenceTable({ alerts }: { alerts: Schemas['AlertDto'][] }) {
         : JSON.stringify(value);
   return (
     <div className="table-wrap">
-      <table data-testid="evidence">
+      <table data-testid="evidence" className="stack">
         <thead>
           <tr>
             <th>Time</th>
@@ -40,12 +40,12 @@ export function EvidenceTable({ alerts }: { alerts: Schemas['AlertDto'][] }) {
         <tbody>
           {rows.map((e) => (
             <tr key={e.id}>
-              <td>
+              <td data-label="Time">
                 <Time at={e.eventTime} />
               </td>
-              <td>{e.stream}</td>
-              {COLUMNS.map(([field]) => (
-                <td key={field} className="wrap">
+              <td data-label="Stream">{e.stream}</td>
+              {COLUMNS.map(([field, label]) => (
+                <td key={field} className="wrap" data-label={label}>
                   {field === 'actorEmail'
                     ? show(e.fields.actorEmail ?? e.fields.actorName ?? e.fields.actorId)
                     : show(e.fields[field])}

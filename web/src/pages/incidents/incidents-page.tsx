@@ -123,7 +123,7 @@ function IncidentTable({ items }: { items: Schemas['IncidentSummaryDto'][] }) {
   if (!items.length) return <p className="empty">No incidents match.</p>;
   return (
     <div className="table-wrap">
-      <table data-testid="incidents">
+      <table data-testid="incidents" className="stack">
         <thead>
           <tr>
             <th>Severity</th>
@@ -137,19 +137,23 @@ function IncidentTable({ items }: { items: Schemas['IncidentSummaryDto'][] }) {
         <tbody>
           {items.map((incident) => (
             <tr key={incident.id}>
-              <td>
+              <td data-label="Severity">
                 <SeverityBadge severity={incident.severity} />
               </td>
-              <td>
+              <td data-label="Incident">
                 <Link to={`/incidents/${incident.id}`}>{incident.title}</Link>
                 <div className="muted small">{incident.ruleName}</div>
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={incident.status} />
               </td>
-              <td className="wrap">{incident.actorLabel ?? incident.actorId ?? '—'}</td>
-              <td className="num">{incident.alertCount}</td>
-              <td>
+              <td className="wrap" data-label="Actor">
+                {incident.actorLabel ?? incident.actorId ?? '—'}
+              </td>
+              <td className="num" data-label="Alerts">
+                {incident.alertCount}
+              </td>
+              <td data-label="Last alert">
                 <Time at={incident.lastAlertAt} />
               </td>
             </tr>
