@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  * The console builds into dist/console, beside the compiled service, which serves it.
  * `npm run console:dev` serves it with hot reload and sends API calls to a service on :3000.
  */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   base: '/',
   publicDir: false,
@@ -16,7 +16,9 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
   },
+  // The production builds of libraries (react-router ships both) in the served bundle.
+  resolve: command === 'build' ? { conditions: ['module', 'browser', 'production'] } : {},
   server: {
     proxy: { '/api': 'http://localhost:3000', '/health': 'http://localhost:3000' },
   },
-});
+}));

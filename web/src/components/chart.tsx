@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { echarts, type EChartsCoreOption } from './echarts';
 
-function usePrefersDark(): boolean {
+export function usePrefersDark(): boolean {
   const query = '(prefers-color-scheme: dark)';
   const [dark, setDark] = useState(() => window.matchMedia(query).matches);
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Schemas } from '../../api/types';
-import { Chart } from '../../components/chart';
+import { Chart, usePrefersDark } from '../../components/chart';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const HOURS = Array.from(
@@ -10,6 +10,7 @@ const HOURS = Array.from(
 
 /** Hour of week (x) × action (y), coloured by the mean count in that hour. */
 export function ActivityHeatmap({ rates }: { rates: Schemas['ActionRateDto'][] }) {
+  const dark = usePrefersDark();
   const option = useMemo(() => {
     const actions = rates.map((r) => r.action);
     const data = rates.flatMap((rate, y) =>
@@ -37,11 +38,13 @@ export function ActivityHeatmap({ rates }: { rates: Schemas['ActionRateDto'][] }
         left: 'center',
         bottom: 0,
         itemHeight: 120,
-        inRange: { color: ['#f3f6fb', '#6aa6e0', '#1f4e99'] },
+        inRange: {
+          color: dark ? ['#1b2430', '#2f6db5', '#9cc7ff'] : ['#f3f6fb', '#6aa6e0', '#1f4e99'],
+        },
       },
       series: [{ type: 'heatmap', data, progressive: 0, emphasis: { disabled: true } }],
     };
-  }, [rates]);
+  }, [rates, dark]);
   return (
     <div data-cells={rates.length * 168} data-actions={rates.length}>
       <Chart
