@@ -571,6 +571,8 @@ export interface components {
             total?: number;
             /** @enum {string} */
             order?: "newest_first" | "oldest_first";
+            /** @description Connect: how many of the oldest listed requests are stored (reading resumes there) */
+            frontier?: number;
             /** @description Events API: features the token grants */
             features?: string[];
         };
@@ -588,7 +590,13 @@ export interface components {
             lastSuccessAt: string | null;
             lastError: string | null;
             lastErrorAt: string | null;
+            /** @description Polls failed in a row (an outage); 0 after any success */
             consecutiveFailures: number;
+            /** @description Requests sent again after a passing failure (429, 5xx, reset, timeout) without failing the poll, ever */
+            retries: number;
+            lastRetryAt: string | null;
+            /** @description Why the last retry was needed */
+            lastRetryError: string | null;
             nextPollAt: string | null;
             eventsStored: number;
             newestEventAt: string | null;
