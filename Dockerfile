@@ -8,6 +8,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY test/support ./test/support
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: the compiled service and production dependencies only.

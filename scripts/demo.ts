@@ -100,6 +100,10 @@ async function main(): Promise<void> {
     [
       '',
       `vaultwatch demo on ${base} (API key ${DEMO_ADMIN_KEY})`,
+      '',
+      `  console: open ${base}/ and sign in with the API key ${DEMO_ADMIN_KEY}`,
+      `  (incidents appear within a couple of minutes; Baselines shows what each user usually does)`,
+      '',
       `  tenant: ${scenario.users.length} users, ${scenario.connectTokens.length} Connect tokens; ` +
         Object.entries(counts)
           .map(([stream, n]) => `${n} ${stream}`)

@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import { BaselinesModule } from './baselines/baselines.module';
 import { LoggingModule } from './common/logging.module';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { AppRole, runs } from './config/roles';
 import { DatabaseModule } from './database/database.module';
 import { DetectionModule } from './detection/detection.module';
@@ -45,6 +46,7 @@ export class AppModule {
         IncidentsModule.register(duties),
         NotificationsModule.register(duties),
         DetectionModule.register(duties),
+        ...(duties.api ? [ConsoleModule] : []),
       ],
     };
   }

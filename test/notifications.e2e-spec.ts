@@ -115,7 +115,7 @@ describe('incidents reach people on Slack and by email', () => {
     const [message] = posts();
     expect(message.text).toContain('Account MFA disabled');
     expect(JSON.stringify(message.blocks)).toContain(
-      `https://vaultwatch.example.com/api/v1/incidents/${incident.id}`,
+      `https://vaultwatch.example.com/incidents/${incident.id}`,
     );
     const [mail] = mailsAbout(incident.id);
     expect(mail.subject).toMatch(/^\[HIGH\] Account MFA disabled/);

@@ -8,6 +8,7 @@ import { ApiKeysBootstrap } from './api-keys.bootstrap';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
+import { WhoAmIController } from './whoami.controller';
 
 /**
  * API keys and roles. The guard is global: every route of every module needs a key unless it
@@ -21,7 +22,7 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
-      controllers: duties.api ? [ApiKeysController] : [],
+      controllers: duties.api ? [ApiKeysController, WhoAmIController] : [],
       providers: [
         ApiKeysRepository,
         ApiKeysService,

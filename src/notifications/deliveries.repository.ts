@@ -129,7 +129,7 @@ export class DeliveriesRepository {
       alertCount: Number(row.alert_count),
       firstSeenAt: row.first_alert_at as Date,
       lastSeenAt: row.last_alert_at as Date,
-      url: `${publicUrl}/api/v1/incidents/${incidentId}`,
+      url: `${publicUrl}/incidents/${incidentId}`,
       by:
         row.kind === 'opened' || row.kind === 'updated'
           ? null

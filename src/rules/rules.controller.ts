@@ -14,7 +14,7 @@ import type { ApiPrincipal } from '../auth/api-principal';
 import { Principal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
 import { RuleTestService, RuleTestResult } from './rule-test.service';
-import { RuleDto, RuleTestDto, RuleTestRangeDto, toRuleDto } from './rules.dto';
+import { RuleDto, RuleTestDto, RuleTestRangeDto, RuleTestResultDto, toRuleDto } from './rules.dto';
 import { toRule } from './rules.repository';
 import { RulesService } from './rules.service';
 
@@ -77,6 +77,7 @@ export class RulesController {
   @Post('test')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiOkResponse({ type: RuleTestResultDto })
   async testUnsaved(@Body() body: RuleTestDto): Promise<RuleTestResult> {
     const definition = await this.rules.validate(body.rule);
     return this.tester.run(definition, new Date(body.from), new Date(body.to));
@@ -85,6 +86,7 @@ export class RulesController {
   @Post(':id/test')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiOkResponse({ type: RuleTestResultDto })
   async testStored(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: RuleTestRangeDto,

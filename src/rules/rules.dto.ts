@@ -110,3 +110,38 @@ export class RuleTestDto extends RuleTestRangeDto {
   @IsObject({ message: 'rule must be a rule definition object' })
   rule!: unknown;
 }
+
+export class RuleTestAlertDto {
+  @ApiProperty() fingerprint!: string;
+  @ApiProperty() groupKey!: string;
+  @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;
+  @ApiProperty({ format: 'date-time' }) eventTime!: string;
+  @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({ type: [String] }) evidenceEventIds!: string[];
+  @ApiProperty() explanation!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) figures!: Record<string, unknown>;
+}
+
+export class RuleTestedDto {
+  @ApiProperty({ nullable: true, type: String, description: 'Null for an unsaved rule' })
+  id!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) version!: number | null;
+  @ApiProperty() name!: string;
+  @ApiProperty() kind!: string;
+}
+
+export class RuleTestReplayRangeDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ format: 'date-time', description: 'Baselines are learned from here to from' })
+  warmupFrom!: string;
+}
+
+export class RuleTestResultDto {
+  @ApiProperty({ type: RuleTestedDto }) rule!: RuleTestedDto;
+  @ApiProperty({ type: RuleTestReplayRangeDto }) range!: RuleTestReplayRangeDto;
+  @ApiProperty() eventsScanned!: number;
+  @ApiProperty() wouldFire!: number;
+  @ApiProperty({ description: 'Only the first alerts are listed' }) truncated!: boolean;
+  @ApiProperty({ type: [RuleTestAlertDto] }) alerts!: RuleTestAlertDto[];
+}

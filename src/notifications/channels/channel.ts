@@ -33,7 +33,7 @@ export interface IncidentMessage {
   alertCount: number;
   firstSeenAt: Date;
   lastSeenAt: Date;
-  /** Link to the incident: `${PUBLIC_URL}/api/v1/incidents/:id`. */
+  /** Link to the incident's console page: `${PUBLIC_URL}/incidents/:id`. */
   url: string;
   /** Who made the change (an API key's name or a Slack user) and their note. */
   by: string | null;

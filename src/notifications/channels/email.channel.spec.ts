@@ -30,7 +30,7 @@ function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
     alertCount: 1,
     firstSeenAt: new Date('2025-03-03T12:00:00Z'),
     lastSeenAt: new Date('2025-03-03T12:09:30Z'),
-    url: `http://localhost:3000/api/v1/incidents/${INCIDENT_ID}`,
+    url: `http://localhost:3000/incidents/${INCIDENT_ID}`,
     by: null,
     note: null,
     snoozedUntil: null,
@@ -89,9 +89,9 @@ describe('EmailChannel against a real SMTP server', () => {
     expect(mail.text).toContain('Actor: alice@example.com');
     expect(mail.text).toContain('First seen: 2025-03-03 12:00:00 UTC');
     expect(mail.text).toContain('25 exports in 10 min (threshold 20)');
-    expect(mail.text).toContain(`Incident: http://localhost:3000/api/v1/incidents/${INCIDENT_ID}`);
+    expect(mail.text).toContain(`Incident: http://localhost:3000/incidents/${INCIDENT_ID}`);
     expect(mail.html).toContain(
-      `<a href="http://localhost:3000/api/v1/incidents/${INCIDENT_ID}">Open the incident</a>`,
+      `<a href="http://localhost:3000/incidents/${INCIDENT_ID}">Open the incident</a>`,
     );
   });
 

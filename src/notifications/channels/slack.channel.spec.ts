@@ -29,7 +29,7 @@ function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
     alertCount: 1,
     firstSeenAt: new Date('2025-03-03T12:00:00Z'),
     lastSeenAt: new Date('2025-03-03T12:09:30Z'),
-    url: `http://localhost:3000/api/v1/incidents/${INCIDENT_ID}`,
+    url: `http://localhost:3000/incidents/${INCIDENT_ID}`,
     by: null,
     note: null,
     snoozedUntil: null,
@@ -95,7 +95,7 @@ describe('SlackChannel against the fake Slack Web API', () => {
     expect(message.text).toContain('alice@example.com');
     expect(message.text).toContain('25 exports in 10 min');
     expect(message.text).toContain(
-      `<http://localhost:3000/api/v1/incidents/${INCIDENT_ID}|View incident>`,
+      `<http://localhost:3000/incidents/${INCIDENT_ID}|View incident>`,
     );
 
     const blocks = blocksOf(message);
