@@ -1,20 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
+import type { RedisOptions } from 'bullmq';
 import { Global, Module } from '@nestjs/common';
-import { queueConfig, QueueConfig } from '../config/app.config';
+import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
 import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 import { QueueErrorsLogger } from './queue-errors.logger';
-import { redisConnection } from './redis-connection';
+import { queueRootOptions } from './queue-connection';
 
-/** The queue backend (BullMQ on Redis) is chosen here and nowhere else. */
+/** The queue backend (BullMQ on Redis or on PostgreSQL) is chosen here and nowhere else. */
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [queueConfig.KEY],
-      useFactory: (config: QueueConfig) => ({
-        connection: redisConnection(config.redisUrl),
-        prefix: config.prefix,
-      }),
+      inject: [queueConfig.KEY, databaseConfig.KEY],
+      // The connection's type is the backend's: Redis options or a PostgreSQL pool config.
+      useFactory: (config: QueueConfig, database: DatabaseConfig) =>
+        queueRootOptions(config, database.url) as { connection: RedisOptions; prefix?: string },
     }),
     BullModule.registerQueue(
       { name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS },
