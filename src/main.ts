@@ -4,12 +4,21 @@ import { bootLogger, createApp } from './app.factory';
 import { loadEnv, useDatabaseUrl } from './config/env.schema';
 import { openDatabaseServer } from './database/database-server';
 
+/** Longest wait for jobs in flight and open requests at shutdown. */
+const CLOSE_TIMEOUT_MS = 30_000;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 async function bootstrap(): Promise<void> {
   const env = loadEnv();
   const database = await openDatabaseServer(env, bootLogger(env, 'EmbeddedPostgres'));
   let app: NestExpressApplication | undefined;
   const shutdown = async () => {
-    await app?.close();
+    // Jobs cut short are retried by the next process (at-least-once): never hang on exit.
+    await Promise.race([app?.close(), sleep(CLOSE_TIMEOUT_MS)]);
     // Last: the application's pools and workers are closed by now.
     await database.stop();
   };

@@ -31,7 +31,10 @@ export const envSchema = z.object({
   // Unset: vaultwatch starts an embedded PostgreSQL with its data in VAULTWATCH_DATA_DIR.
   DATABASE_URL: z
     .preprocess(blankAsUndefined, z.url().optional())
-    .refine((url) => url === undefined || /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL'),
+    .refine(
+      (url) => url === undefined || /^postgres(ql)?:\/\//.test(url),
+      'must be a postgres:// URL',
+    ),
   VAULTWATCH_DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./data')),
   REDIS_URL: z
     .preprocess(blankAsUndefined, z.url().optional())

@@ -6,7 +6,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { lockDataDir, processAlive } from './data-dir-lock';
-import { PostgresBinaries, postgresBinaries, ServiceAccount, serviceAccount } from './postgres-binaries';
+import {
+  PostgresBinaries,
+  postgresBinaries,
+  ServiceAccount,
+  serviceAccount,
+} from './postgres-binaries';
 
 const USER = 'vaultwatch';
 const PASSWORD_FILE = 'postgres.password';
@@ -168,7 +173,10 @@ export class EmbeddedPostgres {
    */
   private async stopOrphan(): Promise<void> {
     const pidFile = join(this.clusterDir, 'postmaster.pid');
-    const pid = Number.parseInt((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0], 10);
+    const pid = Number.parseInt(
+      (await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0],
+      10,
+    );
     if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return;
     const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => 'postgres');
     if (!command.includes('postgres')) return; // a reused pid: PostgreSQL sorts it out

@@ -22,7 +22,11 @@ export class HealthChecksDto {
   @ApiProperty({ type: CheckResultDto })
   database!: CheckResultDto;
 
-  @ApiProperty({ type: CheckResultDto, required: false, description: 'Only with the Redis queue backend' })
+  @ApiProperty({
+    type: CheckResultDto,
+    required: false,
+    description: 'Only with the Redis queue backend',
+  })
   redis?: CheckResultDto;
 }
 

@@ -1,15 +1,18 @@
 import { BullModule } from '@nestjs/bullmq';
 import type { RedisOptions } from 'bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
 import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 import { QueueErrorsLogger } from './queue-errors.logger';
+import { WorkersDrain } from './workers-drain';
 import { queueRootOptions } from './queue-connection';
 
 /** The queue backend (BullMQ on Redis or on PostgreSQL) is chosen here and nowhere else. */
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [queueConfig.KEY, databaseConfig.KEY],
       // The connection's type is the backend's: Redis options or a PostgreSQL pool config.
@@ -21,7 +24,7 @@ import { queueRootOptions } from './queue-connection';
       { name: NOTIFY_QUEUE },
     ),
   ],
-  providers: [QueueErrorsLogger],
+  providers: [QueueErrorsLogger, WorkersDrain],
   exports: [BullModule],
 })
 export class QueueModule {}
