@@ -95,8 +95,8 @@ export const envSchema = z.object({
 
 /** The Redis that QUEUE_BACKEND=redis uses when REDIS_URL is unset. */
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
-/** On PostgreSQL the queue prefix names a schema: a plain lower-case identifier. */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** On PostgreSQL the queue prefix names a schema (`<prefix>_queues`): a plain identifier. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,54}$/;
 
 /** The environment with the queue backend decided (DESIGN section 6). */
 const resolvedEnvSchema = envSchema.transform((env, ctx) => {
@@ -106,7 +106,7 @@ const resolvedEnvSchema = envSchema.transform((env, ctx) => {
       code: 'custom',
       path: ['QUEUE_PREFIX'],
       message:
-        'must be a lower-case identifier (a-z, 0-9, _) with the PostgreSQL queue backend: it names the schema of the queues',
+        'must be a lower-case identifier (a-z, 0-9, _; at most 55 characters) with the PostgreSQL queue backend: it names the schema of the queues',
     });
   }
   return {

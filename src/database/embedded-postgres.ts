@@ -72,7 +72,7 @@ export class EmbeddedPostgres {
       const account = serviceAccount();
       const password = await this.password(account);
       if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) {
-        await this.initialise(binaries, account, password);
+        await this.initialise(binaries, account);
       }
       await this.stopOrphan();
       // The free port may be taken between our look and PostgreSQL's bind: try another.
@@ -100,7 +100,11 @@ export class EmbeddedPostgres {
     const child = this.child;
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      const exited = new Promise<void>((done) => {
+        child.once('exit', () => {
+          done();
+        });
+      });
       child.kill('SIGINT');
       const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS)]);
       if (!stopped) {
@@ -130,7 +134,6 @@ export class EmbeddedPostgres {
   private async initialise(
     binaries: PostgresBinaries,
     account: ServiceAccount | null,
-    password: string,
   ): Promise<void> {
     const scratch = `${this.clusterDir}.init`;
     await rm(scratch, { recursive: true, force: true });
@@ -149,10 +152,10 @@ export class EmbeddedPostgres {
         '--locale=C',
         '--no-instructions',
       ],
-      { ...ids(account), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { ...ids(account), stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const code = await new Promise<number | null>((done, fail) => {
       child.once('error', fail);
       child.once('exit', done);
@@ -160,7 +163,7 @@ export class EmbeddedPostgres {
     if (code !== 0) {
       throw new Error(
         `initdb failed (exit ${code}) in ${scratch}${account ? ` as user ${account.name}` : ''}: ` +
-          `${lastLines(output.join(''))}` +
+          lastLines(output.join('')) +
           (account ? `; the folder and its parents must be reachable by ${account.name}` : ''),
       );
     }
@@ -213,10 +216,11 @@ export class EmbeddedPostgres {
           'unix_socket_directories=',
           '-c',
           `max_connections=${this.options.maxConnections ?? 200}`,
+          '-c',
+          'lc_messages=C',
         ],
         {
           ...ids(account),
-          env: { ...process.env, LC_ALL: 'C' },
           // Its own process group: Ctrl-C reaches vaultwatch, which drains, then stops it.
           detached: true,
           stdio: ['ignore', logFile.fd, logFile.fd],
@@ -273,7 +277,9 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
+      server.close(() => {
+        done(port);
+      });
     });
   });
 }

@@ -20,7 +20,7 @@ export class HealthService {
       this.redis.used ? this.redis.check(PROBE_TIMEOUT_MS) : undefined,
     ]);
     const checks = redis ? { database, redis } : { database };
-    const ready = Object.values(checks).every((check) => check.status === 'up');
+    const ready = [database, redis].every((check) => !check || check.status === 'up');
     return {
       status: ready ? 'ok' : 'error',
       queueBackend: this.redis.used ? 'redis' : 'postgres',

@@ -8,6 +8,9 @@ import { redisConnection } from './redis-connection';
  */
 const POSTGRES_POOL_SIZE = 3;
 
+/** The PostgreSQL schema of the queue tables: `<QUEUE_PREFIX>_queues`, beside `public`. */
+export const queueSchema = (prefix: string) => `${prefix}_queues`;
+
 /** What BullModule.forRoot takes: the connection and, on Redis, the key prefix. */
 export interface QueueRootOptions {
   connection: object;
@@ -16,8 +19,8 @@ export interface QueueRootOptions {
 
 /**
  * Chooses BullMQ's backend for this process, from QUEUE_BACKEND: Redis, or PostgreSQL in the
- * application's database (FOR UPDATE SKIP LOCKED, LISTEN/NOTIFY), where the queue prefix names
- * the schema of the queue tables, created on first use. BullMQ's backend factory is
+ * application's database (FOR UPDATE SKIP LOCKED, LISTEN/NOTIFY), with its tables in a schema
+ * named after the queue prefix, created on first use. BullMQ's backend factory is
  * process-wide, so this runs before any queue or worker is built.
  */
 export function queueRootOptions(config: QueueConfig, databaseUrl: string): QueueRootOptions {
@@ -30,7 +33,7 @@ export function queueRootOptions(config: QueueConfig, databaseUrl: string): Queu
   return {
     connection: {
       connectionString: databaseUrl,
-      schema: config.prefix,
+      schema: queueSchema(config.prefix),
       migrate: true,
       max: POSTGRES_POOL_SIZE,
       application_name: 'vaultwatch-queue',

@@ -1,5 +1,4 @@
 import { BullModule } from '@nestjs/bullmq';
-import type { RedisOptions } from 'bullmq';
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
@@ -17,7 +16,7 @@ import { queueRootOptions } from './queue-connection';
       inject: [queueConfig.KEY, databaseConfig.KEY],
       // The connection's type is the backend's: Redis options or a PostgreSQL pool config.
       useFactory: (config: QueueConfig, database: DatabaseConfig) =>
-        queueRootOptions(config, database.url) as { connection: RedisOptions; prefix?: string },
+        queueRootOptions(config, database.url),
     }),
     BullModule.registerQueue(
       { name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS },

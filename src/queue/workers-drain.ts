@@ -12,12 +12,13 @@ export class WorkersDrain implements BeforeApplicationShutdown {
   constructor(private readonly discovery: DiscoveryService) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    const hosts = this.discovery
+    const workers = this.discovery
       .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
+      .map((wrapper): unknown => wrapper.instance)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .flatMap((host) => safeWorker(host) ?? []);
     // worker.close() waits for the jobs in flight; closing again later is a no-op.
-    await Promise.all(hosts.map((host) => safeWorker(host)?.close()));
+    await Promise.all(workers.map((worker) => worker.close()));
   }
 }
 
