@@ -18,6 +18,10 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // One PostgreSQL server and queue backend for the run: the local ones, or an embedded
+  // PostgreSQL and PostgreSQL queues on a machine with neither (test/support/global-setup.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 1,
 };

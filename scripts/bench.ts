@@ -5,7 +5,9 @@
  * events/s, alert latency percentiles (batch committed → alert recorded) and the service's
  * peak RSS, sampled over the run.
  *
- *   npm run bench -- --users 2000 --days 30
+ *   npm run bench -- --users 2000 --days 30 [--queue redis|postgres]
+ *
+ * `--queue` picks the queue backend (default: redis when REDIS_URL is set, else postgres).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,8 +35,10 @@ async function main(): Promise<void> {
       'cpu-prof-dir': { type: 'string' },
       // Share of requests the fakes answer with a 429, a 500, a reset or a slow answer.
       faults: { type: 'string', default: '0' },
+      queue: { type: 'string' },
     },
   });
+  const queue = values.queue ? { QUEUE_BACKEND: values.queue } : {};
   const databaseUrl =
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vaultwatch_bench';
   await resetDatabase(databaseUrl);
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      ...queue,
       QUEUE_PREFIX: `vwbench${Date.now()}`,
       PORT: values.port,
       LOG_LEVEL: 'warn',

@@ -2,13 +2,16 @@
  * `npm run demo`: vaultwatch against a simulated 1Password tenant. Fake Events API and Connect
  * servers on 127.0.0.1 serve three weeks of history at once (the backfill that warms the
  * baselines), then live traffic on a clock running 60× faster than real time, with injected
- * attacks arriving in the first minutes. Uses its own database, reset at every start.
+ * attacks arriving in the first minutes. Uses its own database, `vaultwatch_demo`, reset at
+ * every start: on DEMO_DATABASE_URL, else on the server of DATABASE_URL, else on an embedded
+ * PostgreSQL with its data in VAULTWATCH_DATA_DIR (default ./data).
  * `DEMO_FAULTS=0.1` makes the fake 1Password servers answer 10 % of requests with a 429, a
  * 500, a reset connection or a slow answer.
  */
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { loadEnv } from '../src/config/env.schema';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { FakeConnectServer } from '../test/support/fake-connect';
 import { FakeEventsApi } from '../test/support/fake-events-api';
 import { evenFaults } from '../test/support/fake-http';
@@ -26,9 +29,20 @@ export const DEMO_ADMIN_KEY = 'vw_demo_admin_key_0000000000000000';
 const SLACK_LOG = 'demo-slack.log';
 const MAIL_LOG = 'demo-mail.log';
 
+const DEMO_DATABASE = 'vaultwatch_demo';
+
 async function main(): Promise<void> {
-  const databaseUrl =
-    process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vaultwatch_demo';
+  const database = await demoDatabase();
+  try {
+    await runDemo(database);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}
+
+async function runDemo(database: DemoDatabase): Promise<void> {
+  const databaseUrl = database.url;
   await resetDatabase(databaseUrl);
 
   const clockStart = Math.floor(Date.now() / 60_000) * 60_000;
@@ -124,10 +138,38 @@ async function main(): Promise<void> {
     void app
       .close()
       .then(() => Promise.all([eventsApi.stop(), connect.stop(), slack.stop(), smtp.stop()]))
+      .then(() => database.stop())
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+interface DemoDatabase {
+  url: string;
+  /** Stops an embedded server; nothing for another. */
+  stop: () => Promise<void>;
+}
+
+/** Where the demo's database lives. */
+async function demoDatabase(): Promise<DemoDatabase> {
+  const given = process.env.DEMO_DATABASE_URL;
+  if (given) return { url: given, stop: () => Promise.resolve() };
+  if (process.env.DATABASE_URL) {
+    // Never the service's own database: the demo drops its database at every start.
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${DEMO_DATABASE}`;
+    return { url: url.toString(), stop: () => Promise.resolve() };
+  }
+  const server = new EmbeddedPostgres({
+    dataDir: loadEnv().VAULTWATCH_DATA_DIR,
+    log: {
+      info: (line) => process.stderr.write(`${line}\n`),
+      warn: (line) => process.stderr.write(`${line}\n`),
+    },
+  });
+  await server.start();
+  return { url: server.databaseUrl(DEMO_DATABASE), stop: () => server.stop() };
 }
 
 /** The demo always starts from an empty database of its own. */

@@ -27,7 +27,6 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
-  app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
     .setTitle('vaultwatch')
@@ -39,15 +38,20 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   return app;
 }
 
+/** Before Nest's logger exists: the same JSON lines, written by pino itself. */
+export function bootLogger(env: Env, context: string) {
+  return pino({
+    level: env.LOG_LEVEL,
+    base: { service: 'vaultwatch', role: env.APP_ROLE, context },
+  });
+}
+
 /** PostgreSQL may start after us (compose, a reboot): wait for it rather than crash-loop. */
 async function migrateWhenReachable(env: Env): Promise<void> {
-  // Nest's logger does not exist yet: log the same JSON lines with pino itself.
-  const logger = pino({
-    level: env.LOG_LEVEL,
-    base: { service: 'vaultwatch', role: env.APP_ROLE, context: 'Migrations' },
-  });
+  const logger = bootLogger(env, 'Migrations');
   for (let attempt = 1; ; attempt++) {
     try {
+      if (!env.DATABASE_URL) throw new Error('No database: DATABASE_URL is not set');
       const applied = await migrateDatabase(env.DATABASE_URL);
       if (applied.length) logger.info(`Applied migrations: ${applied.join(', ')}`);
       return;

@@ -15,11 +15,16 @@ export const appConfig = registerAs('app', () => {
   };
 });
 
-export const databaseConfig = registerAs('database', () => ({ url: env().DATABASE_URL }));
+export const databaseConfig = registerAs('database', () => {
+  const url = env().DATABASE_URL;
+  // main.ts starts the embedded server and sets its URL before the application is built.
+  if (!url) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
+  return { url };
+});
 
 export const queueConfig = registerAs('queue', () => {
   const e = env();
-  return { redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX };
+  return { backend: e.QUEUE_BACKEND, redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX };
 });
 
 export const sourcesConfig = registerAs('sources', () => {

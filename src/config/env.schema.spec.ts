@@ -4,8 +4,9 @@ describe('configuration', () => {
   it('applies the documented defaults', () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/vaultwatch',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      VAULTWATCH_DATA_DIR: './data',
+      QUEUE_BACKEND: 'postgres',
+      QUEUE_PREFIX: 'vaultwatch',
       PORT: 3000,
       APP_ROLE: 'all',
       OP_EVENTS_POLL_INTERVAL: 10,
@@ -26,6 +27,34 @@ describe('configuration', () => {
     expect(() => parseEnv({ ALLOW_PRIVATE_DESTINATIONS: 'yes' })).toThrow(
       /ALLOW_PRIVATE_DESTINATIONS: must be true or false/,
     );
+  });
+
+  it('leaves the database to the embedded server and the queues to PostgreSQL without URLs', () => {
+    const env = parseEnv({ DATABASE_URL: ' ', REDIS_URL: '' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.QUEUE_BACKEND).toBe('postgres');
+  });
+
+  it('puts the queues on Redis when REDIS_URL is set, unless told otherwise', () => {
+    expect(parseEnv({ REDIS_URL: 'redis://cache:6380' })).toMatchObject({
+      QUEUE_BACKEND: 'redis',
+      REDIS_URL: 'redis://cache:6380',
+    });
+    expect(parseEnv({ QUEUE_BACKEND: 'redis' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    const postgres = parseEnv({ REDIS_URL: 'redis://cache:6380', QUEUE_BACKEND: 'postgres' });
+    expect(postgres).toMatchObject({ QUEUE_BACKEND: 'postgres', REDIS_URL: undefined });
+  });
+
+  it('names the queue schema from QUEUE_PREFIX only when it is a plain identifier', () => {
+    expect(() => parseEnv({ QUEUE_PREFIX: '{vaultwatch}' })).toThrow(
+      /QUEUE_PREFIX: must be a lower-case identifier/,
+    );
+    // Redis takes any key prefix, hash tags for Redis Cluster included.
+    expect(parseEnv({ QUEUE_PREFIX: '{vaultwatch}', QUEUE_BACKEND: 'redis' }).QUEUE_PREFIX).toBe(
+      '{vaultwatch}',
+    );
+    expect(() => parseEnv({ QUEUE_BACKEND: 'kafka' })).toThrow(/QUEUE_BACKEND/);
   });
 
   it('treats blank values as unset', () => {

@@ -28,12 +28,19 @@ const duration = (fallback: string) =>
 
 /** Every environment variable vaultwatch reads, with its default. Checked once at start-up. */
 export const envSchema = z.object({
+  // Unset: vaultwatch starts an embedded PostgreSQL with its data in VAULTWATCH_DATA_DIR.
   DATABASE_URL: z
-    .preprocess(blankAsUndefined, z.url().default('postgres://postgres@127.0.0.1:5432/vaultwatch'))
-    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL'),
+    .preprocess(blankAsUndefined, z.url().optional())
+    .refine(
+      (url) => url === undefined || /^postgres(ql)?:\/\//.test(url),
+      'must be a postgres:// URL',
+    ),
+  VAULTWATCH_DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./data')),
   REDIS_URL: z
-    .preprocess(blankAsUndefined, z.url().default('redis://127.0.0.1:6379'))
-    .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// URL'),
+    .preprocess(blankAsUndefined, z.url().optional())
+    .refine((url) => url === undefined || /^rediss?:\/\//.test(url), 'must be a redis:// URL'),
+  // Unset: redis when REDIS_URL is set, else BullMQ's PostgreSQL backend on DATABASE_URL.
+  QUEUE_BACKEND: z.preprocess(blankAsUndefined, z.enum(['redis', 'postgres']).optional()),
   QUEUE_PREFIX: z.preprocess(blankAsUndefined, z.string().default('vaultwatch')),
   PORT: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
   APP_ROLE: z.preprocess(
@@ -86,11 +93,35 @@ export const envSchema = z.object({
   ),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** The Redis that QUEUE_BACKEND=redis uses when REDIS_URL is unset. */
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+/** On PostgreSQL the queue prefix names a schema (`<prefix>_queues`): a plain identifier. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,54}$/;
+
+/** The environment with the queue backend decided (DESIGN section 6). */
+const resolvedEnvSchema = envSchema.transform((env, ctx) => {
+  const queueBackend = env.QUEUE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'postgres');
+  if (queueBackend === 'postgres' && !SCHEMA_NAME.test(env.QUEUE_PREFIX)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUEUE_PREFIX'],
+      message:
+        'must be a lower-case identifier (a-z, 0-9, _; at most 55 characters) with the PostgreSQL queue backend: it names the schema of the queues',
+    });
+  }
+  return {
+    ...env,
+    QUEUE_BACKEND: queueBackend,
+    REDIS_URL: queueBackend === 'redis' ? (env.REDIS_URL ?? LOCAL_REDIS_URL) : undefined,
+  };
+});
+
+export type Env = z.infer<typeof resolvedEnvSchema>;
+export type QueueBackend = Env['QUEUE_BACKEND'];
 
 /** Validates the environment; a bad value stops start-up with one line per problem. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = resolvedEnvSchema.safeParse(source);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map(
     (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
@@ -100,3 +131,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /** The process environment, validated. The only reader of `process.env`. */
 export const loadEnv = (): Env => parseEnv(process.env);
+
+/**
+ * Points this process at the database it started itself (the embedded PostgreSQL), so that
+ * every later `loadEnv()` (the configuration namespaces included) reads its URL.
+ */
+export function useDatabaseUrl(url: string): void {
+  process.env.DATABASE_URL = url;
+}

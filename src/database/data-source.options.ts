@@ -13,6 +13,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    extra: { max: 10, application_name: 'vaultwatch' },
+    // The tables live in `public`. Pinned: PostgreSQL's default search path puts a schema named
+    // after the user first, and a role called like a schema (the queues') would shadow them.
+    extra: { max: 10, application_name: 'vaultwatch', options: '-c search_path=public' },
   };
 }

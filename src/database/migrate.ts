@@ -10,7 +10,11 @@ const MIGRATION_LOCK = 7_461_205; // arbitrary, stable advisory-lock key
  */
 export async function migrateDatabase(url: string): Promise<string[]> {
   await ensureDatabase(url);
-  const dataSource = new DataSource({ ...dataSourceOptions(url), extra: { max: 1 } });
+  const options = dataSourceOptions(url);
+  const dataSource = new DataSource({
+    ...options,
+    extra: { ...(options.extra as Record<string, unknown>), max: 1 },
+  });
   await dataSource.initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

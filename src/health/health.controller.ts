@@ -15,7 +15,7 @@ interface StatusResponse {
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Liveness (it answers) and readiness (PostgreSQL and Redis answer in time). */
+  /** Liveness (it answers) and readiness (PostgreSQL, and Redis when the queues use it, answer in time). */
   @Get()
   @ApiOkResponse({ type: HealthReportDto, description: 'Ready' })
   @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'A dependency is down' })

@@ -13,12 +13,18 @@ export class HealthService {
     private readonly redis: RedisProbe,
   ) {}
 
+  /** PostgreSQL, and Redis when the queues are there (on PostgreSQL the first check covers them). */
   async report(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([
       this.postgres.check(PROBE_TIMEOUT_MS),
-      this.redis.check(PROBE_TIMEOUT_MS),
+      this.redis.used ? this.redis.check(PROBE_TIMEOUT_MS) : undefined,
     ]);
-    const ready = database.status === 'up' && redis.status === 'up';
-    return { status: ready ? 'ok' : 'error', checks: { database, redis } };
+    const checks = redis ? { database, redis } : { database };
+    const ready = [database, redis].every((check) => !check || check.status === 'up');
+    return {
+      status: ready ? 'ok' : 'error',
+      queueBackend: this.redis.used ? 'redis' : 'postgres',
+      checks,
+    };
   }
 }

@@ -19,7 +19,13 @@ export class RedisProbe implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(queueConfig.KEY) private readonly config: QueueConfig) {}
 
+  /** Whether the queues are on Redis: otherwise there is nothing to probe. */
+  get used(): boolean {
+    return this.config.backend === 'redis';
+  }
+
   onModuleInit(): void {
+    if (!this.config.redisUrl) return;
     const client = new Redis({
       ...redisConnection(this.config.redisUrl),
       connectionName: 'vaultwatch-health',

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import {
   notificationsConfig,
   NotificationsConfig,
@@ -23,6 +24,7 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsRedis } from './notifications-redis';
 import { NotificationsSweeperService } from './notifications-sweeper.service';
 import { NotifyProcessor } from './notify.processor';
+import { PostgresSlotGate } from './postgres-slot-gate';
 import { SlackActionsController } from './slack-actions.controller';
 import { SlackRateGate } from './slack-rate-gate';
 
@@ -51,13 +53,22 @@ export class NotificationsModule {
             new DestinationGuard(config.allowPrivateDestinations),
         },
         {
-          // At most one message a second per Slack channel, across every worker.
+          // At most one message a second per Slack channel, across every worker: the gate
+          // lives where the queues do.
           provide: ChannelRegistry,
-          inject: [NotificationsRedis, queueConfig.KEY, DestinationGuard],
-          useFactory: (redis: NotificationsRedis, queue: QueueConfig, guard: DestinationGuard) =>
+          inject: [NotificationsRedis, getDataSourceToken(), queueConfig.KEY, DestinationGuard],
+          useFactory: (
+            redis: NotificationsRedis,
+            dataSource: DataSource,
+            queue: QueueConfig,
+            guard: DestinationGuard,
+          ) =>
             new ChannelRegistry(
               new SlackChannel({
-                gate: new SlackRateGate(redis.client, `${queue.prefix}:slack-rate:`),
+                gate:
+                  queue.backend === 'redis'
+                    ? new SlackRateGate(redis.client, `${queue.prefix}:slack-rate:`)
+                    : new PostgresSlotGate(dataSource, `${queue.prefix}:slack-rate:`),
                 guard,
               }),
               new EmailChannel({ guard }),

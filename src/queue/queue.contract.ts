@@ -2,7 +2,15 @@ import type { JobsOptions } from 'bullmq';
 
 /**
  * Every queue, job name, payload and job option in one place. Payloads carry ids only.
+ * The options hold on both backends, Redis and PostgreSQL.
  */
+/**
+ * Failed jobs are kept two weeks for inspection. An age, not a count: on PostgreSQL a count
+ * trims every failed job of the queue in each failing job's transaction, and two of those
+ * can deadlock.
+ */
+const KEEP_FAILED = { age: 14 * 86_400 };
+
 export const DETECT_QUEUE = 'detect';
 export const DETECT_BATCH_JOB = 'detect-batch';
 
@@ -18,7 +26,7 @@ export const DETECT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: true,
-  removeOnFail: { count: 5000 },
+  removeOnFail: KEEP_FAILED,
 };
 
 export const NOTIFY_QUEUE = 'notify';
@@ -43,7 +51,7 @@ export const ROUTE_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: true,
-  removeOnFail: { count: 5000 },
+  removeOnFail: KEEP_FAILED,
 };
 
 /** Exponential from 5 s with jitter; six attempts, then the delivery is marked failed. */
@@ -51,5 +59,5 @@ export const DELIVER_JOB_OPTIONS: JobsOptions = {
   attempts: 6,
   backoff: { type: 'exponential', delay: 5000, jitter: 1 },
   removeOnComplete: true,
-  removeOnFail: { count: 5000 },
+  removeOnFail: KEEP_FAILED,
 };

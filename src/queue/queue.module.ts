@@ -1,27 +1,29 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { queueConfig, QueueConfig } from '../config/app.config';
+import { DiscoveryModule } from '@nestjs/core';
+import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
 import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 import { QueueErrorsLogger } from './queue-errors.logger';
-import { redisConnection } from './redis-connection';
+import { WorkersDrain } from './workers-drain';
+import { queueRootOptions } from './queue-connection';
 
-/** The queue backend (BullMQ on Redis) is chosen here and nowhere else. */
+/** The queue backend (BullMQ on Redis or on PostgreSQL) is chosen here and nowhere else. */
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
-      inject: [queueConfig.KEY],
-      useFactory: (config: QueueConfig) => ({
-        connection: redisConnection(config.redisUrl),
-        prefix: config.prefix,
-      }),
+      inject: [queueConfig.KEY, databaseConfig.KEY],
+      // The connection's type is the backend's: Redis options or a PostgreSQL pool config.
+      useFactory: (config: QueueConfig, database: DatabaseConfig) =>
+        queueRootOptions(config, database.url),
     }),
     BullModule.registerQueue(
       { name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS },
       { name: NOTIFY_QUEUE },
     ),
   ],
-  providers: [QueueErrorsLogger],
+  providers: [QueueErrorsLogger, WorkersDrain],
   exports: [BullModule],
 })
 export class QueueModule {}

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
-import { loadEnv } from '../../src/config/env.schema';
+import { loadEnv, QueueBackend } from '../../src/config/env.schema';
+import { LOCAL_DATABASE_SERVER, LOCAL_REDIS_URL } from './test-servers';
 
 /** Variables a test app never inherits from the machine: each test sets what it needs. */
 const ISOLATED = [
@@ -28,6 +29,7 @@ export interface TestApp {
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
+  queueBackend: QueueBackend;
   /** Runs SQL against the test database. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -37,17 +39,23 @@ export interface TestContext {
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
+  /** TEST_QUEUE_BACKEND, decided for the run by global-setup.ts. */
+  queueBackend: QueueBackend;
   adminKey: string;
 }
 
-/** A database and a queue prefix of their own for one test file. */
+/**
+ * A database and a queue namespace (Redis key prefix, or PostgreSQL schema in that database)
+ * of their own for one test file.
+ */
 export function newTestContext(): TestContext {
   const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
-  const server = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+  const server = process.env.TEST_DATABASE_SERVER ?? LOCAL_DATABASE_SERVER;
   return {
     databaseUrl: `${server}/vw_test_${id}`,
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: process.env.TEST_REDIS_URL ?? LOCAL_REDIS_URL,
     queuePrefix: `vwtest_${id}`,
+    queueBackend: process.env.TEST_QUEUE_BACKEND === 'postgres' ? 'postgres' : 'redis',
     adminKey: `vw_test_admin_${randomBytes(16).toString('hex')}`,
   };
 }
@@ -55,9 +63,11 @@ export function newTestContext(): TestContext {
 /** Points the process environment at a test context (the app reads it at start-up). */
 export function applyTestEnv(context: TestContext, overrides: Record<string, string> = {}): void {
   for (const name of ISOLATED) Reflect.deleteProperty(process.env, name);
+  if (context.queueBackend === 'redis') process.env.REDIS_URL = context.redisUrl;
+  else Reflect.deleteProperty(process.env, 'REDIS_URL');
   Object.assign(process.env, {
     DATABASE_URL: context.databaseUrl,
-    REDIS_URL: context.redisUrl,
+    QUEUE_BACKEND: context.queueBackend,
     QUEUE_PREFIX: context.queuePrefix,
     ADMIN_API_KEY: context.adminKey,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -90,6 +100,7 @@ export async function startTestApp(
     databaseUrl: context.databaseUrl,
     redisUrl: context.redisUrl,
     queuePrefix: context.queuePrefix,
+    queueBackend: context.queueBackend,
     sql: async <T>(text: string, params?: unknown[]) => (await pg.query(text, params)).rows as T[],
     close: async () => {
       await app.close();
@@ -100,7 +111,7 @@ export async function startTestApp(
   };
 }
 
-/** Drops a test file's database and queue keys. */
+/** Drops a test file's database (PostgreSQL queues included) and Redis queue keys. */
 export async function dropTestContext(context: TestContext): Promise<void> {
   const url = new URL(context.databaseUrl);
   const name = url.pathname.slice(1);
@@ -109,6 +120,10 @@ export async function dropTestContext(context: TestContext): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
+  if (context.queueBackend === 'redis') await dropRedisKeys(context);
+}
+
+async function dropRedisKeys(context: TestContext): Promise<void> {
   const redis = new Redis(context.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   let cursor = '0';
