@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { RejectedEventsRetentionService } from '../src/events/rejected-events-retention.service';
 import { auditEvent, itemUsage, signInAttempt } from './support/factories';
 import { POISON_KINDS, POISON_NAMES, unusable, type PoisonKind } from './support/poison';
 import { startTestApp, TestApp } from './support/test-app';
@@ -181,6 +182,23 @@ describe('POST /api/v1/events with hostile bodies', () => {
       });
       expect(response.body).toHaveProperty(response.status === 200 ? 'accepted' : 'message');
     }
+  });
+
+  it('prunes rejected objects past REJECTED_EVENTS_RETENTION (30 days by default)', async () => {
+    await push('application/x-ndjson', '{"old": 1}\n{"recent": 2}').expect(200);
+    await t.sql(
+      `UPDATE rejected_events SET received_at = now() - interval '31 days' WHERE raw = '{"old": 1}'`,
+    );
+    await t.sql(
+      `UPDATE rejected_events SET received_at = now() - interval '29 days' WHERE raw = '{"recent": 2}'`,
+    );
+    const deleted = await t.app.get(RejectedEventsRetentionService).runOnce();
+
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const left = await t.sql<{ raw: unknown }>(
+      `SELECT raw FROM rejected_events WHERE raw IN ('{"old": 1}', '{"recent": 2}')`,
+    );
+    expect(left).toEqual([{ raw: { recent: 2 } }]);
   });
 
   describe('properties', () => {
