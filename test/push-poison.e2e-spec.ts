@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { RejectedEventsRetentionService } from '../src/events/rejected-events-retention.service';
-import { auditEvent, itemUsage, signInAttempt } from './support/factories';
+import { auditEvent, itemUsage, opId, signInAttempt } from './support/factories';
 import { POISON_KINDS, POISON_NAMES, unusable, type PoisonKind } from './support/poison';
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 interface PushAnswer {
   accepted: number;
@@ -26,6 +27,7 @@ describe('POST /api/v1/events with hostile bodies', () => {
     await t.close();
   });
 
+  const auth = () => ({ authorization: `Bearer ${t.adminKey}` });
   const push = (contentType: string | null, body: string | Buffer) => {
     const request = t.http().post('/api/v1/events').set('authorization', `Bearer ${t.adminKey}`);
     if (contentType !== null) request.set('content-type', contentType);
@@ -95,6 +97,47 @@ describe('POST /api/v1/events with hostile bodies', () => {
     expect(metrics.text).toMatch(
       /vaultwatch_event_field_issues_total\{stream="item_usage",field="location.latitude"\} [1-9]/,
     );
+  });
+
+  it('shows what an event lost in the evidence of the incident it opened', async () => {
+    const admin = opId('poison-admin', 1);
+    const event = auditEvent(9_000_001, new Date(), {
+      uuid: randomUUID().toUpperCase(),
+      action: 'disblmfa',
+      object_type: 'account',
+      actor_uuid: admin,
+      actor_details: { uuid: admin, name: 'Mal\u0000lory', email: 'mallory@example.com' },
+      location: { country: 'CA', latitude: 77_303_399, longitude: 10 },
+    });
+    await push('application/json', JSON.stringify([event])).expect(200);
+
+    let detail: {
+      alerts: Array<{ evidence: Array<{ issues: unknown; fields: unknown }> }>;
+    } | null = null;
+    await waitFor('an incident about the poisoned event', async () => {
+      const page = await t.http().get('/api/v1/incidents').query({ actor: admin }).set(auth());
+      const id = (page.body.items as Array<{ id: string }>).at(0)?.id;
+      if (id === undefined) return false;
+      detail = (await t.http().get(`/api/v1/incidents/${id}`).set(auth())).body;
+      return true;
+    });
+    const [evidence] = detail!.alerts[0].evidence;
+    expect(evidence.fields).toMatchObject({
+      actorId: admin,
+      actorName: 'Mal\uFFFDlory',
+      latitude: null,
+    });
+    expect(evidence.issues).toEqual([
+      {
+        field: 'actor_details.name',
+        reason: 'NUL characters or lone surrogates replaced by U+FFFD',
+      },
+      { field: 'location.latitude', reason: 'out of range [-90, 90]' },
+      {
+        field: 'raw',
+        reason: 'raw.actor_details.name: NUL characters or lone surrogates replaced by U+FFFD',
+      },
+    ]);
   });
 
   it('records each unusable object with its index and reason, stores the rest once', async () => {
