@@ -163,7 +163,7 @@ export class EventsRepository {
       reason: r.reason,
       raw: toStorableJson(r.raw ?? null, REJECTED_RAW_LIMITS).value,
     }));
-    const insert = (some: typeof records) =>
+    const insert = (some: typeof records): Promise<unknown> =>
       manager.query(INSERT_REJECTIONS, [sourceId, JSON.stringify(some)]);
     if (!((await withSavepoint(manager, () => insert(records))) instanceof Error)) return;
     for (const record of records) {

@@ -45,7 +45,10 @@ export interface StorableJson {
 
 /** Amendments listed per value; the rest are counted in a last line. */
 const MAX_AMENDMENTS_LISTED = 10;
+// NUL is exactly what these look for.
+// eslint-disable-next-line no-control-regex
 const UNSAFE_CHAR = /[\u0000\uD800-\uDFFF]/;
+// eslint-disable-next-line no-control-regex
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
