@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { EventsService } from '../src/events/events.service';
+import { detectStream } from '../src/events/normalize/detect-stream';
+import { normalizeEvent } from '../src/events/normalize/normalize-event';
 import { RejectedEventsRetentionService } from '../src/events/rejected-events-retention.service';
 import { auditEvent, itemUsage, opId, signInAttempt } from './support/factories';
 import { POISON_KINDS, POISON_NAMES, unusable, type PoisonKind } from './support/poison';
@@ -225,6 +228,46 @@ describe('POST /api/v1/events with hostile bodies', () => {
       });
       expect(response.body).toHaveProperty(response.status === 200 ? 'accepted' : 'message');
     }
+    const encoded = async (encoding: string, body: Buffer) =>
+      (
+        await t
+          .http()
+          .post('/api/v1/events')
+          .set('authorization', `Bearer ${t.adminKey}`)
+          .set('content-type', 'application/json')
+          .set('content-encoding', encoding)
+          .send(body)
+      ).status;
+    expect(await encoded('gzip', Buffer.from('not gzip at all'))).toBe(400);
+    expect(await encoded('compress', Buffer.from('[]'))).toBe(415);
+    const utf16 = await push('application/json; charset=utf-16le', Buffer.from('[]', 'utf16le'));
+    expect([200, 400, 415]).toContain(utf16.status);
+  });
+
+  it('sets aside alone an event PostgreSQL refuses even so, storing the rest of its batch', async () => {
+    const batch = [goodEvent(0), goodEvent(1), goodEvent(2)].map(({ event }) => {
+      const result = normalizeEvent(detectStream(event)!, event);
+      if (!result.ok) throw new Error(result.reason);
+      return result.event;
+    });
+    // Past the normalizer's guard: a NUL that text columns refuse.
+    batch[1].actorName = 'Mal\u0000lory';
+    const stored = await t.app.get(EventsService).storeBatch({
+      sourceId: 'push',
+      events: batch,
+      rejections: [],
+    });
+
+    expect(stored).toMatchObject({ accepted: 2, duplicates: 0, rejected: 1 });
+    expect(stored.unstorable.map((u) => u.reason)).toEqual([
+      'event: not storable (SQLSTATE 22P05)',
+    ]);
+    const counts = await storedCount(batch.map((event) => event.externalId));
+    expect([...counts.values()]).toEqual([1, 1]);
+    const [rejection] = await t.sql(`SELECT reason FROM rejected_events WHERE external_id = $1`, [
+      batch[1].externalId,
+    ]);
+    expect(rejection).toEqual({ reason: 'event: not storable (SQLSTATE 22P05)' });
   });
 
   it('prunes rejected objects past REJECTED_EVENTS_RETENTION (30 days by default)', async () => {
