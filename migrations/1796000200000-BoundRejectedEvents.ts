@@ -10,6 +10,8 @@ export class BoundRejectedEvents1796000200000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE events ADD COLUMN issues jsonb`);
     await queryRunner.query(`ALTER TABLE rejected_events ADD COLUMN raw_hash bytea`);
+    // Where the object was in its page or request body (0-based).
+    await queryRunner.query(`ALTER TABLE rejected_events ADD COLUMN position integer`);
     await queryRunner.query(
       `UPDATE rejected_events SET raw_hash = sha256(convert_to(raw::text, 'UTF8'))`,
     );
@@ -24,6 +26,7 @@ export class BoundRejectedEvents1796000200000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX rejected_events_source_raw_hash_idx`);
+    await queryRunner.query(`ALTER TABLE rejected_events DROP COLUMN position`);
     await queryRunner.query(`ALTER TABLE rejected_events DROP COLUMN raw_hash`);
     await queryRunner.query(`ALTER TABLE events DROP COLUMN issues`);
   }

@@ -9,6 +9,8 @@ export interface Rejection {
   externalId: string | null;
   reason: string;
   raw: unknown;
+  /** Position of the object in its page or request body (0-based), when known. */
+  index?: number;
 }
 
 export interface InsertedEvents {
@@ -66,9 +68,11 @@ const INSERT_EVENTS = `
 
 // The same object served again is kept once: unique per source and hash of the stored copy.
 const INSERT_REJECTIONS = `
-  INSERT INTO rejected_events (source_id, stream, external_id, reason, raw, raw_hash)
-  SELECT $1, x.stream, x.external_id, x.reason, r.raw, sha256(convert_to(r.raw::text, 'UTF8'))
-  FROM jsonb_to_recordset($2::jsonb) AS x(stream text, external_id text, reason text, raw jsonb)
+  INSERT INTO rejected_events (source_id, stream, external_id, reason, position, raw, raw_hash)
+  SELECT $1, x.stream, x.external_id, x.reason, x.position, r.raw,
+    sha256(convert_to(r.raw::text, 'UTF8'))
+  FROM jsonb_to_recordset($2::jsonb)
+    AS x(stream text, external_id text, reason text, position integer, raw jsonb)
   CROSS JOIN LATERAL (SELECT COALESCE(x.raw, 'null'::jsonb) AS raw) AS r
   ON CONFLICT DO NOTHING`;
 
@@ -161,6 +165,7 @@ export class EventsRepository {
       stream: r.stream,
       external_id: r.externalId,
       reason: r.reason,
+      position: r.index ?? null,
       raw: toStorableJson(r.raw ?? null, REJECTED_RAW_LIMITS).value,
     }));
     const insert = (some: typeof records): Promise<unknown> =>
