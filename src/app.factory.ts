@@ -8,6 +8,7 @@ import { ApiErrorFilter } from './common/api-error.filter';
 import { apiValidationPipe } from './common/validation.pipe';
 import { Env } from './config/env.schema';
 import { migrateDatabase } from './database/migrate';
+import { JSON_BODY_TYPES, TEXT_BODY_TYPES } from './events/push-body';
 
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(env: Env): Promise<NestExpressApplication> {
@@ -19,11 +20,8 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: env.BODY_LIMIT, type: ['application/json', '+json'] });
-  app.useBodyParser('text', {
-    limit: env.BODY_LIMIT,
-    type: ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'text/plain'],
-  });
+  app.useBodyParser('json', { limit: env.BODY_LIMIT, type: JSON_BODY_TYPES });
+  app.useBodyParser('text', { limit: env.BODY_LIMIT, type: TEXT_BODY_TYPES });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());

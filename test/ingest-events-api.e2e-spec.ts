@@ -264,7 +264,8 @@ describe('Events API ingestion', () => {
     );
     t = await start(api.createToken({ features: ['itemusages'] }));
 
-    await waitFor('the good events', async () => (await count(t!)) === 18);
+    // A bad latitude costs the latitude, not the event: only the event without an id is lost.
+    await waitFor('the good events', async () => (await count(t!)) === 19);
     const rejected = await t.sql<{
       source_id: string;
       stream: string;
@@ -278,16 +279,23 @@ describe('Events API ingestion', () => {
         reason: expect.stringContaining('uuid'),
         external_id: null,
       },
-      {
-        source_id: 'events:item_usage',
-        stream: 'item_usage',
-        reason: expect.stringContaining('location.latitude'),
-        external_id: page[8].uuid,
-      },
     ]);
+    const [located] = await t.sql(
+      `SELECT latitude, longitude, city, issues FROM events WHERE external_id = $1`,
+      [page[8].uuid],
+    );
+    expect(located).toEqual({
+      latitude: null,
+      longitude: page[8].location.longitude,
+      city: 'Toronto',
+      issues: [{ field: 'location.latitude', reason: 'must be a finite number' }],
+    });
     const metrics = await t.http().get('/metrics').expect(200);
-    expect(metrics.text).toContain('vaultwatch_events_rejected_total{stream="item_usage"} 2');
-    expect(metrics.text).toContain('vaultwatch_events_ingested_total{stream="item_usage"} 18');
+    expect(metrics.text).toContain('vaultwatch_events_rejected_total{stream="item_usage"} 1');
+    expect(metrics.text).toContain('vaultwatch_events_ingested_total{stream="item_usage"} 19');
+    expect(metrics.text).toContain(
+      'vaultwatch_event_field_issues_total{stream="item_usage",field="location.latitude"} 1',
+    );
   });
 });
 

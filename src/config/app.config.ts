@@ -54,6 +54,10 @@ export const sourcesConfig = registerAs('sources', () => {
   };
 });
 
+export const eventsConfig = registerAs('events', () => ({
+  rejectedRetentionMs: env().REJECTED_EVENTS_RETENTION,
+}));
+
 export const alertingConfig = registerAs('alerting', () => ({ horizonMs: env().ALERT_HORIZON }));
 
 export const notificationsConfig = registerAs('notifications', () => {
@@ -85,6 +89,7 @@ export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type QueueConfig = ConfigType<typeof queueConfig>;
 export type SourcesConfig = ConfigType<typeof sourcesConfig>;
+export type EventsConfig = ConfigType<typeof eventsConfig>;
 export type AlertingConfig = ConfigType<typeof alertingConfig>;
 export type NotificationsConfig = ConfigType<typeof notificationsConfig>;
 
@@ -93,6 +98,7 @@ export const ALL_CONFIG = [
   databaseConfig,
   queueConfig,
   sourcesConfig,
+  eventsConfig,
   alertingConfig,
   notificationsConfig,
 ];

@@ -12,6 +12,7 @@ describe('configuration', () => {
       OP_EVENTS_POLL_INTERVAL: 10,
       OP_CONNECT_POLL_INTERVAL: 10,
       ALERT_HORIZON: 3_600_000,
+      REJECTED_EVENTS_RETENTION: 30 * 86_400_000,
       SLACK_API_URL: 'https://slack.com/api/',
       PUBLIC_URL: 'http://localhost:3000',
       ALLOW_PRIVATE_DESTINATIONS: false,
@@ -72,6 +73,15 @@ describe('configuration', () => {
       }),
     ).toThrow(
       /Invalid configuration:\n {2}DATABASE_URL: must be a postgres:\/\/ URL\n {2}PORT: .*\n {2}APP_ROLE: .*\n {2}ALERT_HORIZON: must be a duration/,
+    );
+  });
+
+  it('reads the retention of rejected objects as a duration', () => {
+    expect(parseEnv({ REJECTED_EVENTS_RETENTION: '7d' }).REJECTED_EVENTS_RETENTION).toBe(
+      604_800_000,
+    );
+    expect(() => parseEnv({ REJECTED_EVENTS_RETENTION: 'forever' })).toThrow(
+      /REJECTED_EVENTS_RETENTION: must be a duration/,
     );
   });
 

@@ -74,6 +74,7 @@ export const envSchema = z.object({
   // Incident changes never routed, and deliveries whose queue job is gone (lost with Redis),
   // are picked up again after this long.
   NOTIFY_SWEEP_AFTER: duration('2m'),
+  REJECTED_EVENTS_RETENTION: duration('30d'),
 
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CHANNEL: optionalText,

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { FieldIssue } from './normalize/field-readers';
 import type { ActorType, Stream } from './normalize/normalized-event';
 
 /** A stored, normalized 1Password event. Written in batches by EventsRepository. */
@@ -39,4 +40,6 @@ export class EventEntity {
   @Column('text', { nullable: true }) userAgent!: string | null;
   @Column('text', { nullable: true }) accountId!: string | null;
   @Column('jsonb') raw!: Record<string, unknown>;
+  /** Fields dropped, shortened or made safe on the way in; null when there were none. */
+  @Column('jsonb', { nullable: true }) issues!: FieldIssue[] | null;
 }

@@ -6,6 +6,7 @@ import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { PushService } from './push.service';
+import { RejectedEventsRetentionService } from './rejected-events-retention.service';
 
 @Module({})
 export class EventsModule {
@@ -15,7 +16,13 @@ export class EventsModule {
       global: true,
       imports: [TypeOrmModule.forFeature([EventEntity])],
       controllers: duties.api ? [EventsController] : [],
-      providers: [EventsRepository, EventsService, PushService],
+      providers: [
+        EventsRepository,
+        EventsService,
+        PushService,
+        // Rejections come from pollers and from pushes: either kind of process prunes them.
+        ...(duties.ingest || duties.api ? [RejectedEventsRetentionService] : []),
+      ],
       exports: [EventsService],
     };
   }

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
+import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
 export interface Rejection {
   stream: Stream | null;
   externalId: string | null;
   reason: string;
   raw: unknown;
+  /** Position of the object in its page or request body (0-based), when known. */
+  index?: number;
 }
 
 export interface InsertedEvents {
@@ -16,6 +19,8 @@ export interface InsertedEvents {
   /** Per stream: [inserted, duplicates]. */
   perStream: Map<Stream, { inserted: number; duplicates: number }>;
   newestEventTime: Date | null;
+  /** Events PostgreSQL refused even so, each with the reason; the others are stored. */
+  unstorable: Array<{ event: NormalizedEvent; reason: string }>;
 }
 
 // Columns written per event, in the order of jsonb_to_recordset's record definition.
@@ -50,6 +55,7 @@ const COLUMNS: Array<[column: string, type: string, pick: (e: NormalizedEvent) =
   ['user_agent', 'text', (e) => e.userAgent],
   ['account_id', 'text', (e) => e.accountId],
   ['raw', 'jsonb', (e) => e.raw],
+  ['issues', 'jsonb', (e) => e.issues ?? null],
 ];
 
 const COLUMN_LIST = COLUMNS.map(([column]) => column).join(', ');
@@ -59,6 +65,46 @@ const INSERT_EVENTS = `
   SELECT $1, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
   ON CONFLICT (stream, external_id) DO NOTHING
   RETURNING id, stream`;
+
+// The same object served again is kept once: unique per source and hash of the stored copy.
+const INSERT_REJECTIONS = `
+  INSERT INTO rejected_events (source_id, stream, external_id, reason, position, raw, raw_hash)
+  SELECT $1, x.stream, x.external_id, x.reason, x.position, r.raw,
+    sha256(convert_to(r.raw::text, 'UTF8'))
+  FROM jsonb_to_recordset($2::jsonb)
+    AS x(stream text, external_id text, reason text, position integer, raw jsonb)
+  CROSS JOIN LATERAL (SELECT COALESCE(x.raw, 'null'::jsonb) AS raw) AS r
+  ON CONFLICT DO NOTHING`;
+
+const toRecord = (event: NormalizedEvent) =>
+  Object.fromEntries(COLUMNS.map(([column, , pick]) => [column, pick(event)]));
+
+/**
+ * Runs one statement under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
+ * 54: a value too large for an index) rolls back to it and is returned, leaving the
+ * transaction usable; any other error is thrown.
+ */
+async function withSavepoint<T>(
+  manager: EntityManager,
+  work: () => Promise<T>,
+): Promise<T | Error> {
+  await manager.query('SAVEPOINT storing');
+  try {
+    const result = await work();
+    await manager.query('RELEASE SAVEPOINT storing');
+    return result;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^(22|54)/.test(code)) throw error;
+    await manager.query('ROLLBACK TO SAVEPOINT storing');
+    return error as Error;
+  }
+}
+
+/** The SQLSTATE alone: PostgreSQL's message may quote a value of the event. */
+function storageErrorText(error: Error): string {
+  return `SQLSTATE ${String((error as { code?: unknown }).code)}`;
+}
 
 /** Owns the events, rejected_events and ingest_batches tables. One statement per batch. */
 @Injectable()
@@ -82,21 +128,31 @@ export class EventsRepository {
       perStream.set(event.stream, counts);
       if (!newestEventTime || event.eventTime > newestEventTime) newestEventTime = event.eventTime;
     }
-    if (events.length === 0) return { ids: [], perStream, newestEventTime };
+    const unstorable: InsertedEvents['unstorable'] = [];
+    if (events.length === 0) return { ids: [], perStream, newestEventTime, unstorable };
 
-    const records = events.map((event) =>
-      Object.fromEntries(COLUMNS.map(([column, , pick]) => [column, pick(event)])),
-    );
-    const rows: Array<{ id: string; stream: Stream }> = await manager.query(INSERT_EVENTS, [
-      sourceId,
-      JSON.stringify(records),
-    ]);
+    const insert = (some: NormalizedEvent[]): Promise<Array<{ id: string; stream: Stream }>> =>
+      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some.map(toRecord))]);
+    let rows = await withSavepoint(manager, () => insert(events));
+    if (rows instanceof Error) {
+      // Normalization makes events storable; should PostgreSQL still refuse one, it alone is
+      // set aside and the rest of the batch is stored.
+      rows = [];
+      for (const event of events) {
+        const one = await withSavepoint(manager, () => insert([event]));
+        if (one instanceof Error) {
+          unstorable.push({ event, reason: `event: not storable (${storageErrorText(one)})` });
+          const counts = perStream.get(event.stream)!;
+          counts.duplicates -= 1;
+        } else rows.push(...one);
+      }
+    }
     for (const row of rows) {
       const counts = perStream.get(row.stream)!;
       counts.inserted += 1;
       counts.duplicates -= 1;
     }
-    return { ids: rows.map((row) => row.id), perStream, newestEventTime };
+    return { ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
   }
 
   async insertRejections(
@@ -105,23 +161,38 @@ export class EventsRepository {
     rejections: Rejection[],
   ): Promise<void> {
     if (rejections.length === 0) return;
-    await manager.query(
-      `INSERT INTO rejected_events (source_id, stream, external_id, reason, raw)
-       SELECT $1, x.stream, x.external_id, x.reason, x.raw
-       FROM jsonb_to_recordset($2::jsonb) AS x(stream text, external_id text, reason text, raw jsonb)
-       ON CONFLICT (source_id, stream, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-      [
-        sourceId,
-        JSON.stringify(
-          rejections.map((r) => ({
-            stream: r.stream,
-            external_id: r.externalId,
-            reason: r.reason,
-            raw: r.raw ?? null,
-          })),
-        ),
-      ],
-    );
+    const records = rejections.map((r) => ({
+      stream: r.stream,
+      external_id: r.externalId,
+      reason: r.reason,
+      position: r.index ?? null,
+      raw: toStorableJson(r.raw ?? null, REJECTED_RAW_LIMITS).value,
+    }));
+    const insert = (some: typeof records): Promise<unknown> =>
+      manager.query(INSERT_REJECTIONS, [sourceId, JSON.stringify(some)]);
+    if (!((await withSavepoint(manager, () => insert(records))) instanceof Error)) return;
+    for (const record of records) {
+      const stored = await withSavepoint(manager, () => insert([record]));
+      // The reason is what matters; a copy PostgreSQL refuses is replaced by a note.
+      if (stored instanceof Error) {
+        await insert([{ ...record, raw: `[not storable: ${storageErrorText(stored)}]` }]);
+      }
+    }
+  }
+
+  /** Deletes rejected objects received before `before`, a bounded chunk per statement. */
+  async pruneRejections(before: Date, chunk: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        `DELETE FROM rejected_events WHERE id IN (
+           SELECT id FROM rejected_events WHERE received_at < $1 LIMIT $2)
+         RETURNING id`,
+        [before, chunk],
+      );
+      total += rows.length;
+      if (rows.length < chunk) return total;
+    }
   }
 
   async insertBatch(manager: EntityManager, sourceId: string, eventIds: string[]): Promise<string> {
@@ -262,7 +333,7 @@ export class EventsRepository {
 const DETECTION_COLUMNS = [
   'id',
   'ingested_at',
-  ...COLUMNS.map(([column]) => column).filter((column) => column !== 'raw'),
+  ...COLUMNS.map(([column]) => column).filter((column) => column !== 'raw' && column !== 'issues'),
 ].join(', ');
 const HISTORY_COLUMNS = new Set(COLUMNS.map(([column, type]) => (type === 'text' ? column : '')));
 

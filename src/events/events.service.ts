@@ -23,9 +23,18 @@ export interface StoredBatch {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Events of the batch that PostgreSQL refused, stored as rejections instead. */
+  unstorable: Array<{ event: NormalizedEvent; reason: string }>;
   batchId: string | null;
   newestEventTime: Date | null;
 }
+
+const asRejection = (event: NormalizedEvent, reason: string): Rejection => ({
+  stream: event.stream,
+  externalId: event.externalId,
+  reason,
+  raw: event.raw,
+});
 
 /** Work that must commit or roll back together with the batch, such as a source cursor. */
 export type SameTransaction = (manager: EntityManager, stored: StoredBatch) => Promise<void>;
@@ -46,16 +55,22 @@ export class EventsService {
    * if that fails, the sweeper finds the batch.
    */
   async storeBatch(batch: IncomingBatch, sameTransaction?: SameTransaction): Promise<StoredBatch> {
+    let rejections: Rejection[] = [];
     const { stored, perStream } = await this.repository.transaction(async (manager) => {
+      rejections = [...batch.rejections];
       const inserted = await this.repository.insertEvents(manager, batch.sourceId, batch.events);
-      await this.repository.insertRejections(manager, batch.sourceId, batch.rejections);
+      rejections.push(
+        ...inserted.unstorable.map(({ event, reason }) => asRejection(event, reason)),
+      );
+      await this.repository.insertRejections(manager, batch.sourceId, rejections);
       const batchId = inserted.ids.length
         ? await this.repository.insertBatch(manager, batch.sourceId, inserted.ids)
         : null;
       const result: StoredBatch = {
         accepted: inserted.ids.length,
-        duplicates: batch.events.length - inserted.ids.length,
-        rejected: batch.rejections.length,
+        duplicates: batch.events.length - inserted.ids.length - inserted.unstorable.length,
+        rejected: rejections.length,
+        unstorable: inserted.unstorable,
         batchId,
         newestEventTime: inserted.newestEventTime,
       };
@@ -67,11 +82,21 @@ export class EventsService {
       this.metrics.eventsIngested.inc({ stream }, counts.inserted);
       this.metrics.eventsDuplicate.inc({ stream }, counts.duplicates);
     }
-    for (const rejection of batch.rejections) {
+    for (const rejection of rejections) {
       this.metrics.eventsRejected.inc({ stream: rejection.stream ?? 'unknown' });
     }
+    this.countIssues(batch.events);
     if (stored.batchId) await this.enqueueDetection([stored.batchId]);
     return stored;
+  }
+
+  /** Fields dropped or made safe, per stream and field (`raw` for the raw copy). */
+  private countIssues(events: NormalizedEvent[]): void {
+    for (const event of events) {
+      for (const issue of event.issues ?? []) {
+        this.metrics.countFieldIssue(event.stream, issue.field);
+      }
+    }
   }
 
   /** Enqueues detection; never throws, since a stored batch is never lost (the sweeper). */

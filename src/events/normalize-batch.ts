@@ -10,6 +10,8 @@ export interface IndexedRejection extends Rejection {
 export interface NormalizedBatch {
   events: NormalizedEvent[];
   rejections: IndexedRejection[];
+  /** Position of each event in the page. */
+  eventIndexes: Map<NormalizedEvent, number>;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface NormalizedBatch {
 export function normalizeBatch(items: readonly unknown[], stream?: Stream): NormalizedBatch {
   const events: NormalizedEvent[] = [];
   const rejections: IndexedRejection[] = [];
+  const eventIndexes = new Map<NormalizedEvent, number>();
   items.forEach((raw, index) => {
     const itemStream = stream ?? detectStream(raw);
     if (!itemStream) {
@@ -26,8 +29,10 @@ export function normalizeBatch(items: readonly unknown[], stream?: Stream): Norm
       return;
     }
     const result = normalizeEvent(itemStream, raw);
-    if (result.ok) events.push(result.event);
-    else
+    if (result.ok) {
+      events.push(result.event);
+      eventIndexes.set(result.event, index);
+    } else
       rejections.push({
         index,
         stream: itemStream,
@@ -36,7 +41,7 @@ export function normalizeBatch(items: readonly unknown[], stream?: Stream): Norm
         raw,
       });
   });
-  return { events, rejections };
+  return { events, rejections, eventIndexes };
 }
 
 const UNKNOWN_SHAPE =

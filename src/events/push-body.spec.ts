@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { splitPushedBody } from './push-body';
 
 describe('splitPushedBody', () => {
@@ -30,4 +31,42 @@ describe('splitPushedBody', () => {
     expect(splitPushedBody({})).toEqual([]);
     expect(splitPushedBody(null)).toEqual([]);
   });
+
+  it('skips a byte order mark', () => {
+    expect(splitPushedBody('\uFEFF{"a":1}\n{"b":2}')).toEqual([
+      { ok: true, value: { a: 1 } },
+      { ok: true, value: { b: 2 } },
+    ]);
+  });
+
+  it('reads any text into one entry per non-blank line, each readable or naming its line', () => {
+    const line = fc.oneof(
+      fc.json({ maxDepth: 3 }),
+      fc.string({ unit: 'binary', maxLength: 20 }).map((text) => text.replace(/[\r\n]/g, '')),
+      fc.constantFrom('null', '{"a":', '[1,2', '\uFEFF', '{"__proto__":{"x":1},"a":1,"a":2}'),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 20 }), fc.boolean(), (lines, crlf) => {
+        const text = lines.join(crlf ? '\r\n' : '\n');
+        const entries = splitPushedBody(text);
+        expect(entries).toHaveLength(expectedCount(text.replace(/^\uFEFF/, '')));
+        const reasons = entries.flatMap((entry) => (entry.ok ? [] : [entry.reason]));
+        expect(reasons.filter((reason) => !/^line \d+: not valid JSON$/.test(reason))).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
+/** A JSON array document counts its elements; anything else its non-blank lines. */
+function expectedCount(text: string): number {
+  if (text.trim().startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text.trim());
+      if (Array.isArray(value)) return value.length;
+    } catch {
+      // read line by line
+    }
+  }
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '').length;
+}

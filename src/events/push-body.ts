@@ -1,3 +1,13 @@
+/** Bodies read as JSON by the JSON parser, and as text (NDJSON, or a JSON array) by ours. */
+export const JSON_BODY_TYPES = ['application/json', '+json'];
+export const TEXT_BODY_TYPES = [
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'text/plain',
+];
+export const PUSH_CONTENT_TYPES = [...JSON_BODY_TYPES, ...TEXT_BODY_TYPES];
+
 export type PushedEntry = { ok: true; value: unknown } | { ok: false; reason: string; raw: string };
 
 /**
@@ -26,7 +36,9 @@ function isEventsPage(body: unknown): body is { items: unknown[] } {
   );
 }
 
-function splitText(text: string): PushedEntry[] {
+function splitText(body: string): PushedEntry[] {
+  // A byte order mark is no part of the first line.
+  const text = body.startsWith('\uFEFF') ? body.slice(1) : body;
   const trimmed = text.trim();
   // A JSON array sent with a text or NDJSON content type is still a JSON array.
   if (trimmed.startsWith('[')) {

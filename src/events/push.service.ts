@@ -41,17 +41,20 @@ export class PushService {
     for (const rejection of normalized.rejections) {
       rejected.push({ ...rejection, index: positions[rejection.index] });
     }
-    rejected.sort((a, b) => a.index - b.index);
 
     const stored = await this.events.storeBatch({
       sourceId: PUSH_SOURCE_ID,
       events: normalized.events,
       rejections: rejected,
     });
+    const answer = rejected.map(({ index, reason }) => ({ index, reason }));
+    for (const { event, reason } of stored.unstorable) {
+      answer.push({ index: positions[normalized.eventIndexes.get(event)!], reason });
+    }
     return {
       accepted: stored.accepted,
       duplicates: stored.duplicates,
-      rejected: rejected.map(({ index, reason }) => ({ index, reason })),
+      rejected: answer.sort((a, b) => a.index - b.index),
     };
   }
 }

@@ -51,6 +51,12 @@ export class MetricsService implements OnModuleInit {
     'Events stored as rejected because they were malformed',
     ['stream'],
   );
+  /** Fields of stored events dropped, shortened or made safe, per stream and field. */
+  readonly eventFieldIssues = this.counter(
+    'event_field_issues_total',
+    'Fields of stored events dropped, shortened or made safe (field `raw`: the raw copy)',
+    ['stream', 'field'],
+  );
   /** Failed polls, per source. */
   readonly pollErrors = this.counter('poll_errors_total', 'Failed source polls', ['source']);
   /** Polls, per source and outcome (a small fixed word: ok, error, skipped_locked…). */
@@ -111,6 +117,10 @@ export class MetricsService implements OnModuleInit {
 
   countRejected(stream: string, count = 1): void {
     this.eventsRejected.inc({ stream }, count);
+  }
+
+  countFieldIssue(stream: string, field: string, count = 1): void {
+    this.eventFieldIssues.inc({ stream, field }, count);
   }
 
   /** One poll finished; `outcome` is a small fixed word (ok, error, skipped_locked…). */

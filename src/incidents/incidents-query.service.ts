@@ -6,6 +6,7 @@ import type { EventRow } from '../events/events.repository';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 import type {
   AlertDto,
+  EvidenceEventDto,
   IncidentDetailDto,
   IncidentPageDto,
   IncidentSummaryDto,
@@ -87,7 +88,7 @@ export class IncidentsQueryService {
           `SELECT id, stream, external_id, event_time, ingested_at, actor_type, actor_id, actor_email,
              actor_name, connect_server_id, action, result, result_detail, object_type, object_id,
              aux_id, vault_id, item_id, session_id, ip, country, region, city, latitude, longitude,
-             client_app, client_version, platform, os, user_agent, account_id
+             client_app, client_version, platform, os, user_agent, account_id, issues
            FROM events WHERE id = ANY($1::bigint[])`,
           [evidenceIds],
         )
@@ -146,6 +147,7 @@ function toAlert(row: Row, events: Map<string, EventRow>): AlertDto {
         externalId,
         eventTime: eventTime.toISOString(),
         fields: withoutRaw(fields),
+        issues: (event.issues as EvidenceEventDto['issues'] | null) ?? [],
       };
     });
   return {

@@ -103,12 +103,22 @@ export class IncidentPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+export class FieldIssueDto {
+  @ApiProperty({ example: 'location.latitude' }) field!: string;
+  @ApiProperty({ example: 'out of range [-90, 90]' }) reason!: string;
+}
+
 export class EvidenceEventDto {
   @ApiProperty() id!: string;
   @ApiProperty() stream!: string;
   @ApiProperty() externalId!: string;
   @ApiProperty() eventTime!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) fields!: Record<string, unknown>;
+  @ApiProperty({
+    type: [FieldIssueDto],
+    description: 'Fields dropped, shortened or made safe when the event was stored, and why',
+  })
+  issues!: FieldIssueDto[];
 }
 
 export class AlertDto {

@@ -183,6 +183,11 @@ export class FakeConnectServer extends FakeHttpServer {
     this.log.load(timed);
   }
 
+  /** Serves any values as they are, malformed or not an object at all, in the order given. */
+  loadRaw(values: readonly unknown[], timeMs: number, availableAt = timeMs): void {
+    this.log.load(values.map((raw) => ({ raw: raw as ApiRequest, timeMs, availableAt })));
+  }
+
   /**
    * Loads the scenario's activity of one Connect server (default: this server's id when the
    * scenario has it, else the scenario's first server, whose id this fake then takes) and

@@ -198,6 +198,16 @@ export class FakeEventsApi extends FakeHttpServer {
     log.load(timed);
   }
 
+  /** Serves any values as they are, malformed or not an object at all, in the order given. */
+  loadRaw(
+    stream: EventsFeature,
+    values: readonly unknown[],
+    timeMs: number,
+    availableAt = timeMs,
+  ): void {
+    this.logs[stream].load(values.map((raw) => ({ raw: raw as object, timeMs, availableAt })));
+  }
+
   loadScenario(scenario: Pick<Scenario, 'itemUsages' | 'signInAttempts' | 'auditEvents'>): void {
     this.load('itemusages', scenario.itemUsages);
     this.load('signinattempts', scenario.signInAttempts);

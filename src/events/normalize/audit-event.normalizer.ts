@@ -1,4 +1,4 @@
-import { type JsonObject, optObject, optString, requiredString, upper } from './field-readers';
+import { type FieldReader, type JsonObject, requiredString, upper } from './field-readers';
 import {
   applyLocation,
   applyUser,
@@ -16,27 +16,27 @@ const ACTOR_DETAILS: UserPaths = {
   email: 'actor_details.email',
 };
 
-function applySession(event: NormalizedEvent, value: unknown): void {
-  const session = optObject(value, 'session');
+function applySession(event: NormalizedEvent, value: unknown, fields: FieldReader): void {
+  const session = fields.object(value, 'session');
   if (session === null) return;
-  event.sessionId = upper(optString(session.uuid, 'session.uuid'));
-  event.ip = optString(session.ip, 'session.ip');
+  event.sessionId = upper(fields.id(session.uuid, 'session.uuid'));
+  event.ip = fields.ip(session.ip, 'session.ip');
 }
 
 export const auditEventNormalizer: StreamNormalizer = {
   readId: (raw: JsonObject): string => requiredString(raw.uuid, 'uuid').toUpperCase(),
 
-  fill(raw: JsonObject, event: NormalizedEvent): void {
-    const actorUuid = optString(raw.actor_uuid, 'actor_uuid');
-    applyUser(event, raw.actor_details, ACTOR_DETAILS);
+  fill(raw: JsonObject, event: NormalizedEvent, fields: FieldReader): void {
+    const actorUuid = fields.id(raw.actor_uuid, 'actor_uuid');
+    applyUser(event, raw.actor_details, ACTOR_DETAILS, fields);
     // actor_uuid is the documented actor; actor_details.uuid only stands in when it is absent.
     setUserActor(event, actorUuid);
-    event.action = optString(raw.action, 'action');
-    event.objectType = optString(raw.object_type, 'object_type');
-    event.objectId = upper(optString(raw.object_uuid, 'object_uuid'));
-    event.auxId = upper(optString(raw.aux_uuid, 'aux_uuid'));
-    event.accountId = readAccountId(raw);
-    applySession(event, raw.session);
-    applyLocation(event, raw.location);
+    event.action = fields.text(raw.action, 'action');
+    event.objectType = fields.text(raw.object_type, 'object_type');
+    event.objectId = upper(fields.id(raw.object_uuid, 'object_uuid'));
+    event.auxId = upper(fields.id(raw.aux_uuid, 'aux_uuid'));
+    event.accountId = readAccountId(raw, fields);
+    applySession(event, raw.session, fields);
+    applyLocation(event, raw.location, fields);
   },
 };

@@ -1,9 +1,9 @@
 import {
   FieldError,
+  type FieldReader,
   type JsonObject,
   lower,
-  optObject,
-  optString,
+  MAX_USER_AGENT_LENGTH,
   requiredString,
 } from './field-readers';
 import type { StreamNormalizer } from './event-parts';
@@ -21,35 +21,35 @@ function readRequestId(raw: JsonObject): string {
   throw new FieldError('requestId: missing');
 }
 
-function applyActor(event: NormalizedEvent, value: unknown): void {
-  const actor = optObject(value, 'actor');
+function applyActor(event: NormalizedEvent, value: unknown, fields: FieldReader): void {
+  const actor = fields.object(value, 'actor');
   if (actor === null) return;
-  event.actorId = lower(optString(actor.jti, 'actor.jti'));
+  event.actorId = lower(fields.id(actor.jti, 'actor.jti'));
   if (event.actorId !== null) event.actorType = 'connect_token';
-  event.connectServerId = lower(optString(actor.id, 'actor.id'));
-  event.accountId = lower(optString(actor.account, 'actor.account'));
-  event.userAgent = optString(actor.userAgent, 'actor.userAgent');
-  event.ip = optString(actor.requestIp, 'actor.requestIp') ?? optString(actor.ip, 'actor.ip');
+  event.connectServerId = lower(fields.id(actor.id, 'actor.id'));
+  event.accountId = lower(fields.id(actor.account, 'actor.account'));
+  event.userAgent = fields.text(actor.userAgent, 'actor.userAgent', MAX_USER_AGENT_LENGTH);
+  event.ip = fields.ip(actor.requestIp, 'actor.requestIp') ?? fields.ip(actor.ip, 'actor.ip');
 }
 
-function applyResource(event: NormalizedEvent, value: unknown): void {
-  const resource = optObject(value, 'resource');
+function applyResource(event: NormalizedEvent, value: unknown, fields: FieldReader): void {
+  const resource = fields.object(value, 'resource');
   if (resource === null) return;
-  const vault = optObject(resource.vault, 'resource.vault');
-  const item = optObject(resource.item, 'resource.item');
-  if (vault !== null) event.vaultId = lower(optString(vault.id, 'resource.vault.id'));
-  if (item !== null) event.itemId = lower(optString(item.id, 'resource.item.id'));
+  const vault = fields.object(resource.vault, 'resource.vault');
+  const item = fields.object(resource.item, 'resource.item');
+  if (vault !== null) event.vaultId = lower(fields.id(vault.id, 'resource.vault.id'));
+  if (item !== null) event.itemId = lower(fields.id(item.id, 'resource.item.id'));
 }
 
 export const connectActivityNormalizer: StreamNormalizer = {
   readId: readRequestId,
 
-  fill(raw: JsonObject, event: NormalizedEvent): void {
-    const topLevelIp = optString(raw.ip, 'ip');
-    event.action = optString(raw.action, 'action');
-    event.result = optString(raw.result, 'result');
-    applyActor(event, raw.actor);
+  fill(raw: JsonObject, event: NormalizedEvent, fields: FieldReader): void {
+    const topLevelIp = fields.ip(raw.ip, 'ip');
+    event.action = fields.text(raw.action, 'action');
+    event.result = fields.text(raw.result, 'result');
+    applyActor(event, raw.actor, fields);
     event.ip ??= topLevelIp;
-    applyResource(event, raw.resource);
+    applyResource(event, raw.resource, fields);
   },
 };

@@ -1,4 +1,4 @@
-import { type JsonObject, lower, optString, requiredString } from './field-readers';
+import { type FieldReader, type JsonObject, lower, requiredString } from './field-readers';
 import {
   applyClient,
   applyLocation,
@@ -19,15 +19,15 @@ const USER: UserPaths = {
 export const itemUsageNormalizer: StreamNormalizer = {
   readId: (raw: JsonObject): string => requiredString(raw.uuid, 'uuid').toUpperCase(),
 
-  fill(raw: JsonObject, event: NormalizedEvent): void {
-    applyUser(event, raw.user, USER);
+  fill(raw: JsonObject, event: NormalizedEvent, fields: FieldReader): void {
+    applyUser(event, raw.user, USER, fields);
     // Clients older than 1Password 8.4.0 send no action; the API calls that `other`.
-    event.action = optString(raw.action, 'action') ?? 'other';
+    event.action = fields.text(raw.action, 'action') ?? 'other';
     // Vault and item uuids arrive lower-case and Connect ids are lower-case: join on that.
-    event.vaultId = lower(optString(raw.vault_uuid, 'vault_uuid'));
-    event.itemId = lower(optString(raw.item_uuid, 'item_uuid'));
-    event.accountId = readAccountId(raw);
-    applyClient(event, raw.client);
-    applyLocation(event, raw.location);
+    event.vaultId = lower(fields.id(raw.vault_uuid, 'vault_uuid'));
+    event.itemId = lower(fields.id(raw.item_uuid, 'item_uuid'));
+    event.accountId = readAccountId(raw, fields);
+    applyClient(event, raw.client, fields);
+    applyLocation(event, raw.location, fields);
   },
 };

@@ -320,56 +320,133 @@ describe('normalizeEvent: rejections', () => {
     ['date-only timestamp', { timestamp: '2021-08-30' }, 'timestamp: not an RFC 3339 time'],
     ['impossible date', { timestamp: '2021-02-30T00:00:00Z' }, 'timestamp: not an RFC 3339 time'],
     ['prose timestamp', { timestamp: 'yesterday' }, 'timestamp: not an RFC 3339 time'],
-    ['user not an object', { user: 'bob' }, 'user: must be an object'],
-    ['user as an array', { user: [] }, 'user: must be an object'],
-    ['numeric user uuid', { user: { uuid: 7 } }, 'user.uuid: must be a string'],
-    ['numeric action', { action: 3 }, 'action: must be a string'],
-    ['numeric vault uuid', { vault_uuid: 1 }, 'vault_uuid: must be a string'],
-    ['client not an object', { client: 'chrome' }, 'client: must be an object'],
-    ['numeric client ip', { client: { ip_address: 1 } }, 'client.ip_address: must be a string'],
-    ['location not an object', { location: 'Toronto' }, 'location: must be an object'],
-    ['numeric country', { location: { country: 124 } }, 'location.country: must be a string'],
     [
-      'latitude as a string',
-      { location: { latitude: '43.64' } },
-      'location.latitude: must be a finite number',
+      'year 0000',
+      { timestamp: '0000-06-01T00:00:00Z' },
+      'timestamp: outside years 0001 to 9999 (UTC)',
     ],
     [
-      'latitude infinite',
-      { location: { latitude: Infinity } },
-      'location.latitude: must be a finite number',
-    ],
-    [
-      'latitude out of range',
-      { location: { latitude: 91 } },
-      'location.latitude: out of range [-90, 90]',
-    ],
-    [
-      'longitude out of range',
-      { location: { longitude: -180.5 } },
-      'location.longitude: out of range [-180, 180]',
+      'a time past 9999',
+      { timestamp: '9999-12-31T23:59:59-01:00' },
+      'timestamp: outside years 0001 to 9999 (UTC)',
     ],
   ])('rejects %s and still reports the id', (_name, patch, expected) => {
     expect(reason(usage(patch))).toEqual({ reason: expected, externalId: goodId });
   });
 
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an id of 129 characters', { uuid: 'A'.repeat(129) }, 'uuid: longer than 128 characters'],
+    ['an id holding NUL', { uuid: 'ABC\u0000' }, 'uuid: holds NUL characters or lone surrogates'],
+    [
+      'an id with a lone surrogate',
+      { uuid: 'ABC\uD800' },
+      'uuid: holds NUL characters or lone surrogates',
+    ],
+  ])('rejects %s as an unusable id', (_name, patch, expected) => {
+    expect(reason(usage(patch))).toEqual({ reason: expected, externalId: null });
+  });
+});
+
+/** `field: reason` of each field the event lost or had made safe. */
+function issues(result: NormalizeResult): string[] {
+  return (accepted(result).issues ?? []).map((issue) => `${issue.field}: ${issue.reason}`);
+}
+
+describe('normalizeEvent: a bad field costs the field, not the event', () => {
+  const good = parse(sampleLine('elastic-itemusages.ndjson', 0)) as Record<string, unknown>;
+  const goodId = 'MCQODBBWJD5HISKYNP3HJPV2DV';
+  const usage = (patch: Record<string, unknown>): NormalizeResult =>
+    normalizeEvent('item_usage', { ...good, ...patch });
+
+  it.each<[string, Record<string, unknown>, string, Partial<NormalizedEvent>]>([
+    ['user not an object', { user: 'bob' }, 'user: must be an object', { actorId: null }],
+    ['user as an array', { user: [] }, 'user: must be an object', { actorEmail: null }],
+    ['numeric user uuid', { user: { uuid: 7 } }, 'user.uuid: must be a string', { actorId: null }],
+    ['numeric action', { action: 3 }, 'action: must be a string', { action: 'other' }],
+    ['numeric vault uuid', { vault_uuid: 1 }, 'vault_uuid: must be a string', { vaultId: null }],
+    [
+      'client not an object',
+      { client: 'chrome' },
+      'client: must be an object',
+      { clientApp: null },
+    ],
+    [
+      'numeric client ip',
+      { client: { ip_address: 1 } },
+      'client.ip_address: must be a string',
+      { ip: null },
+    ],
+    [
+      'client ip that is no address',
+      { client: { ip_address: 'not-an-ip' } },
+      'client.ip_address: not an IP address',
+      { ip: null },
+    ],
+    [
+      'location not an object',
+      { location: 'Toronto' },
+      'location: must be an object',
+      { city: null },
+    ],
+    [
+      'numeric country',
+      { location: { country: 124, city: 'Oslo' } },
+      'location.country: must be a string',
+      { country: null, city: 'Oslo' },
+    ],
+    [
+      'latitude as a string',
+      { location: { latitude: '43.64' } },
+      'location.latitude: must be a finite number',
+      { latitude: null },
+    ],
+    [
+      'latitude infinite',
+      { location: { latitude: Infinity } },
+      'location.latitude: must be a finite number',
+      { latitude: null },
+    ],
+    [
+      'latitude out of range',
+      { location: { latitude: 77_303_399, longitude: 10, city: 'Oslo' } },
+      'location.latitude: out of range [-90, 90]',
+      { latitude: null, longitude: 10, city: 'Oslo' },
+    ],
+    [
+      'longitude out of range',
+      { location: { longitude: -180.5 } },
+      'location.longitude: out of range [-180, 180]',
+      { longitude: null },
+    ],
+    [
+      'a vault uuid of 129 characters',
+      { vault_uuid: 'v'.repeat(129) },
+      'vault_uuid: longer than 128 characters',
+      { vaultId: null },
+    ],
+  ])('stores the event without %s and says why', (_name, patch, expected, fields) => {
+    const result = usage(patch);
+    expect(issues(result)).toEqual([expected]);
+    expect(accepted(result)).toMatchObject({ externalId: goodId, ...fields });
+  });
+
   it('names the field in each stream', () => {
     const ts = '2024-01-02T03:04:05Z';
     expect(
-      reason(normalizeEvent('signin_attempt', { uuid: 'a', timestamp: ts, country: 1 })),
-    ).toEqual({ reason: 'country: must be a string', externalId: 'A' });
+      issues(normalizeEvent('signin_attempt', { uuid: 'a', timestamp: ts, country: 1 })),
+    ).toEqual(['country: must be a string']);
     expect(
-      reason(normalizeEvent('signin_attempt', { uuid: 'a', timestamp: ts, target_user: 1 })),
-    ).toEqual({ reason: 'target_user: must be an object', externalId: 'A' });
+      issues(normalizeEvent('signin_attempt', { uuid: 'a', timestamp: ts, target_user: 1 })),
+    ).toEqual(['target_user: must be an object']);
     expect(
-      reason(normalizeEvent('audit_event', { uuid: 'a', timestamp: ts, session: { ip: 1 } })),
-    ).toEqual({ reason: 'session.ip: must be a string', externalId: 'A' });
+      issues(normalizeEvent('audit_event', { uuid: 'a', timestamp: ts, session: { ip: 1 } })),
+    ).toEqual(['session.ip: must be a string']);
     expect(
-      reason(normalizeEvent('audit_event', { uuid: 'a', timestamp: ts, actor_details: [] })),
-    ).toEqual({ reason: 'actor_details: must be an object', externalId: 'A' });
+      issues(normalizeEvent('audit_event', { uuid: 'a', timestamp: ts, actor_details: [] })),
+    ).toEqual(['actor_details: must be an object']);
   });
 
-  it('rejects Connect requests with a bad id or actor', () => {
+  it('rejects Connect requests with a bad id and keeps those with a bad actor or vault', () => {
     const withoutId: Record<string, unknown> = { ...connectRequest };
     delete withoutId.requestId;
     expect(reason(normalizeEvent('connect_activity', withoutId))).toEqual({
@@ -380,14 +457,40 @@ describe('normalizeEvent: rejections', () => {
       { reason: 'requestId: must be a string', externalId: null },
     );
     const badActor = { ...connectRequest, actor: { ...connectRequest.actor, jti: {} } };
-    expect(reason(normalizeEvent('connect_activity', badActor))).toEqual({
-      reason: 'actor.jti: must be a string',
+    expect(issues(normalizeEvent('connect_activity', badActor))).toEqual([
+      'actor.jti: must be a string',
+    ]);
+    expect(accepted(normalizeEvent('connect_activity', badActor))).toMatchObject({
       externalId: '1d37a2b4-6f41-4b1c-9c7e-2e8f0a5b3c91',
+      actorId: null,
+      actorType: null,
     });
     const badVault = { ...connectRequest, resource: { vault: 'v' } };
-    expect(reason(normalizeEvent('connect_activity', badVault)).reason).toBe(
+    expect(issues(normalizeEvent('connect_activity', badVault))).toEqual([
       'resource.vault: must be an object',
-    );
+    ]);
+  });
+
+  it('makes names safe and short, keeping the rest of the event', () => {
+    const name = `Mallory\u0000${'x'.repeat(300)}`;
+    const event = accepted(usage({ user: { uuid: 'u1', name, email: 'a\uDC00@x' } }));
+    expect(event.actorName).toBe(`Mallory\uFFFD${'x'.repeat(248)}`);
+    expect(event.actorEmail).toBe('a\uFFFD@x');
+    expect(issues(usage({ user: { uuid: 'u1', name, email: 'a\uDC00@x' } }))).toEqual([
+      'user.name: NUL characters or lone surrogates replaced by U+FFFD',
+      'user.name: truncated from 308 to 256 characters',
+      'user.email: NUL characters or lone surrogates replaced by U+FFFD',
+      expect.stringMatching(/^raw: raw\.user\.name: NUL/),
+      expect.stringMatching(/^raw: raw\.user\.email: NUL/),
+    ]);
+    expect((event.raw.user as { name: string }).name).toBe(name.replace('\u0000', '\uFFFD'));
+  });
+
+  it('leaves a clean event without issues and its raw copy untouched', () => {
+    const raw = { ...good };
+    const event = accepted(normalizeEvent('item_usage', raw));
+    expect(event.issues).toBeUndefined();
+    expect(event.raw).toBe(raw);
   });
 
   it('rejects a stream name it does not know instead of throwing', () => {

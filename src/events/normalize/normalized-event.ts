@@ -1,3 +1,5 @@
+import type { FieldIssue } from './field-readers';
+
 /** The streams vaultwatch reads. Names follow the detection catalogue. */
 export const STREAMS = ['item_usage', 'signin_attempt', 'audit_event', 'connect_activity'] as const;
 export type Stream = (typeof STREAMS)[number];
@@ -47,7 +49,10 @@ export interface NormalizedEvent {
   os: string | null;
   userAgent: string | null;
   accountId: string | null;
+  /** The object as received, made storable (NUL, lone surrogates, depth and size bounded). */
   raw: Record<string, unknown>;
+  /** Fields dropped, shortened or made safe, and why; absent when there were none. */
+  issues?: FieldIssue[];
 }
 
 export type NormalizeResult =

@@ -1,4 +1,4 @@
-import { type JsonObject, optString, requiredString, upper } from './field-readers';
+import { type FieldReader, type JsonObject, requiredString, upper } from './field-readers';
 import {
   applyClient,
   applyLocation,
@@ -20,16 +20,16 @@ const TARGET_USER: UserPaths = {
 export const signinAttemptNormalizer: StreamNormalizer = {
   readId: (raw: JsonObject): string => requiredString(raw.uuid, 'uuid').toUpperCase(),
 
-  fill(raw: JsonObject, event: NormalizedEvent): void {
-    const country = optString(raw.country, 'country');
-    applyUser(event, raw.target_user, TARGET_USER);
+  fill(raw: JsonObject, event: NormalizedEvent, fields: FieldReader): void {
+    const country = fields.text(raw.country, 'country');
+    applyUser(event, raw.target_user, TARGET_USER, fields);
     event.action = 'signin';
-    event.result = optString(raw.category, 'category');
-    event.resultDetail = optString(raw.type, 'type');
-    event.sessionId = upper(optString(raw.session_uuid, 'session_uuid'));
-    event.accountId = readAccountId(raw);
-    applyClient(event, raw.client);
-    applyLocation(event, raw.location);
+    event.result = fields.text(raw.category, 'category');
+    event.resultDetail = fields.text(raw.type, 'type');
+    event.sessionId = upper(fields.id(raw.session_uuid, 'session_uuid'));
+    event.accountId = readAccountId(raw, fields);
+    applyClient(event, raw.client, fields);
+    applyLocation(event, raw.location, fields);
     // The top-level country fills in when there is no location; location wins so that
     // country, region and city always describe the same place.
     event.country ??= countryCode(country);
