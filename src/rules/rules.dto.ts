@@ -9,6 +9,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { RuleDefinition } from './engine/rule-definition';
+import { LIST_LIMITS } from './engine/rule-limits';
 import type { ListEntity } from './list.entity';
 import type { RuleEntity } from './rule.entity';
 
@@ -67,9 +68,9 @@ const definitionFields = (definition: RuleDefinition) => ({
 export class PutListDto {
   @ApiProperty({ type: [String], description: 'Values, or CIDRs for lists of networks' })
   @IsArray()
-  @ArrayMaxSize(100_000)
+  @ArrayMaxSize(LIST_LIMITS.maxItems)
   @IsString({ each: true })
-  @MaxLength(512, { each: true })
+  @MaxLength(LIST_LIMITS.maxItemLength, { each: true })
   items!: string[];
 
   @ApiPropertyOptional()

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import type { ListSnapshot } from './engine/evaluation';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
+import { LIST_LIMITS } from './engine/rule-limits';
 import { validateRuleDefinition } from './engine/validate-rule';
 import { ListEntity } from './list.entity';
 import { RuleEntity } from './rule.entity';
@@ -112,6 +113,15 @@ export class RulesService {
   }
 
   async putList(name: string, items: string[], description: string, by: string) {
+    const wildcards = items.filter((item) => item.includes('*')).length;
+    if (wildcards > LIST_LIMITS.maxWildcardItems) {
+      const reason = `at most ${LIST_LIMITS.maxWildcardItems} items may hold a * wildcard (found ${wildcards})`;
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: `items: ${reason}`,
+        details: [{ field: 'items', reason }],
+      });
+    }
     const list = await this.repository.putList(name, items, description, by);
     this.cache = null;
     return list;
