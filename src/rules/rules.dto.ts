@@ -13,6 +13,11 @@ import { LIST_LIMITS } from './engine/rule-limits';
 import type { ListEntity } from './list.entity';
 import type { RuleEntity } from './rule.entity';
 
+export class RuleErrorDto {
+  @ApiProperty() message!: string;
+  @ApiProperty() at!: string;
+}
+
 export class RuleDto {
   @ApiProperty() id!: string;
   @ApiProperty() version!: number;
@@ -48,6 +53,14 @@ export class RuleDto {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty() runbook!: string;
   @ApiProperty({ type: [String] }) channels!: string[];
+  @ApiProperty({
+    nullable: true,
+    type: RuleErrorDto,
+    description: 'The last error the rule raised judging a batch, until its next edit',
+  })
+  lastError!: RuleErrorDto | null;
+  @ApiProperty({ description: 'Batches the rule failed to judge (the others rules judged them)' })
+  failureCount!: number;
 }
 
 export const toRuleDto = (rule: RuleEntity): RuleDto => ({
@@ -57,6 +70,11 @@ export const toRuleDto = (rule: RuleEntity): RuleDto => ({
   templateId: rule.templateId,
   createdAt: rule.createdAt.toISOString(),
   updatedAt: rule.updatedAt.toISOString(),
+  lastError:
+    rule.lastError !== null && rule.lastErrorAt !== null
+      ? { message: rule.lastError, at: rule.lastErrorAt.toISOString() }
+      : null,
+  failureCount: Number(rule.failureCount),
 });
 
 const definitionFields = (definition: RuleDefinition) => ({

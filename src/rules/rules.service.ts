@@ -9,6 +9,7 @@ import type { Rule, RuleDefinition } from './engine/rule-definition';
 import { LIST_LIMITS } from './engine/rule-limits';
 import { validateRuleDefinition } from './engine/validate-rule';
 import { ListEntity } from './list.entity';
+import { describeRuleError } from './rule-error';
 import { RuleEntity } from './rule.entity';
 import { RulesRepository, toRule } from './rules.repository';
 import { TemplateInstallerService } from './template-installer.service';
@@ -100,6 +101,13 @@ export class RulesService {
       lists: listSnapshot(lists),
     };
     return this.cache;
+  }
+
+  /** Shows on each rule that it failed to judge a batch (the other rules judged it). */
+  async recordFailures(failures: ReadonlyArray<{ ruleId: string; error: unknown; at: Date }>) {
+    await this.repository.recordFailures(
+      failures.map(({ ruleId, error, at }) => ({ ruleId, error: describeRuleError(error), at })),
+    );
   }
 
   listAll(): Promise<ListEntity[]> {
