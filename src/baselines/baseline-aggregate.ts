@@ -115,6 +115,39 @@ function labelOf(entityType: EntityType, event: DetectEvent): string | null {
   return entityType === 'user' ? clip(event.actorEmail ?? event.actorName) : null;
 }
 
+/** One seen value of one entity: what a batch asks the baselines about. */
+export interface SeenKey extends EntityKey {
+  dimension: BaselineDimension;
+  value: string;
+}
+
+/**
+ * The seen values a batch may ask about: for each of its events and each wanted
+ * (entity type, dimension), the event's value as judged and as stored (clipped).
+ */
+export function seenKeysOf(
+  events: readonly DetectEvent[],
+  wanted: ReadonlyArray<{ entityType: EntityType; dimension: BaselineDimension }>,
+): SeenKey[] {
+  const keys = new Map<string, SeenKey>();
+  for (const event of events) {
+    for (const { entityType, dimension } of wanted) {
+      const entityId = entityOf(event, entityType);
+      const raw: unknown = event[dimension];
+      if (!entityId || typeof raw !== 'string' || raw === '') continue;
+      for (const value of new Set([raw, clip(raw)!])) {
+        keys.set(`${entityType}${SEP}${entityId}${SEP}${dimension}${SEP}${value}`, {
+          entityType,
+          entityId,
+          dimension,
+          value,
+        });
+      }
+    }
+  }
+  return [...keys.values()];
+}
+
 /**
  * Folds a batch into per-key increments (pure; `now` decides which events are too old for
  * hourly counts). Events count in the hour of their event time, so late events land in

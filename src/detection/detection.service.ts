@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EntityType } from '../baselines/baseline-snapshot';
+import { seenKeysOf } from '../baselines/baseline-aggregate';
+import type { BaselineDimension, EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../health/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../rules/engine/detect-event';
 import { hourlyDaysOf } from '../rules/engine/routine';
+import type { NewValueParams, Rule } from '../rules/engine/rule-definition';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
 import { byEventTime, toDetectEvent } from './detect-event.mapper';
@@ -65,6 +67,7 @@ export class DetectionService {
       const baselines = await this.baselines.loadSnapshot(
         entitiesOf(judged),
         new Date(first - Math.min(hourlyDays, HOURLY_DAYS) * DAY_MS),
+        seenKeysOf(judged, seenDimensionsOf(rules)),
       );
       const isolation = new RuleIsolation();
       const needs = rules
@@ -142,6 +145,17 @@ export class DetectionService {
       this.logger.warn(`Could not record rule failures: ${(error as Error).message}`);
     }
   }
+}
+
+/** The seen values rules read: those of new_value rules' entity and field. */
+function seenDimensionsOf(rules: readonly Rule[]) {
+  const wanted = new Map<string, { entityType: EntityType; dimension: BaselineDimension }>();
+  for (const rule of rules) {
+    if (rule.kind !== 'new_value') continue;
+    const { entity, field } = rule.params as NewValueParams;
+    wanted.set(`${entity}:${field}`, { entityType: entity, dimension: field });
+  }
+  return [...wanted.values()];
 }
 
 /** The baselines a batch touches: its users, Connect tokens and Connect servers. */
