@@ -46,7 +46,12 @@ export class RulesService {
   /** Merges the given properties (and `params` one level deep), validates, bumps the version. */
   async update(id: string, patch: unknown, by: string): Promise<RuleEntity> {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-      throw new BadRequestException('body: expected an object with the properties to change');
+      const reason = 'expected an object with the properties to change';
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: `body: ${reason}`,
+        details: [{ field: 'body', reason }],
+      });
     }
     const current = await this.get(id);
     const changes = patch as Partial<RuleDefinition>;

@@ -108,7 +108,10 @@ class Checker {
 
   noUnknown(obj: Obj, allowed: readonly string[], path: string): void {
     for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key)) this.fail(at(path, key), 'unknown property');
+      if (allowed.includes(key)) continue;
+      // A blank key would name no field: the object holding it is named instead.
+      if (key.trim() === '') this.fail(path || 'rule', `unknown property ${quote(key)}`);
+      else this.fail(at(path, key), 'unknown property');
     }
   }
 
@@ -692,7 +695,12 @@ export function validateRuleDefinition(
   if (tooDeep !== null) {
     return {
       ok: false,
-      errors: [{ field: tooDeep, reason: `nested more than ${LIMITS.maxJsonDepth} levels deep` }],
+      errors: [
+        {
+          field: tooDeep.trim() === '' ? 'rule' : tooDeep,
+          reason: `nested more than ${LIMITS.maxJsonDepth} levels deep`,
+        },
+      ],
     };
   }
   c.noUnknown(input, TOP_KEYS, '');
