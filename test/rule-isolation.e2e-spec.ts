@@ -1,3 +1,6 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import { RuleIsolation } from '../src/detection/rule-isolation';
+import type { AlertsService, Finding } from '../src/incidents/alerts.service';
 import { connectRequest, itemUsage } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -184,5 +187,40 @@ describe('detection with a failing or hostile rule', () => {
       .expect(200);
     expect(edited.body).toMatchObject({ lastError: null });
     expect((edited.body as RuleBody).failureCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps every other rule's findings when the database refuses one rule's", async () => {
+    await t.sql(`CREATE TABLE isolation_probe (rule_id text NOT NULL)`);
+    // Stands in for the alerts service: writes a row per finding, and fails on rule 'bad'.
+    const alerts = {
+      record: async (manager: EntityManager, findings: Finding[]) => {
+        for (const finding of findings) {
+          await manager.query(`INSERT INTO isolation_probe VALUES ($1)`, [finding.rule.id]);
+          if (finding.rule.id === 'bad') await manager.query(`SELECT 1 / 0`);
+        }
+        return { alertIds: findings.map((finding) => finding.rule.id), changeIds: [] };
+      },
+    } as unknown as AlertsService;
+    const finding = (id: string) => ({ rule: { id } }) as unknown as Finding;
+    const isolation = new RuleIsolation();
+
+    const recorded = await t.app.get(DataSource).transaction(async (manager) => {
+      const result = await isolation.record(
+        manager,
+        alerts,
+        [finding('good'), finding('bad'), finding('also-good')],
+        new Date(),
+      );
+      // The transaction is still usable after the refused statement.
+      await manager.query(`INSERT INTO isolation_probe VALUES ('after')`);
+      return result;
+    });
+
+    expect(recorded.alertIds).toEqual(['good', 'also-good']);
+    expect(isolation.failures.map((failure) => failure.rule.id)).toEqual(['bad']);
+    const rows = await t.sql<{ rule_id: string }>(
+      `SELECT rule_id FROM isolation_probe ORDER BY rule_id`,
+    );
+    expect(rows.map((row) => row.rule_id)).toEqual(['after', 'also-good', 'good']);
   });
 });
