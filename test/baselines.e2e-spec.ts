@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
 import type { BaselineDetailDto, BaselinePageDto } from '../src/baselines/baselines.dto';
-import { BaselinesService } from '../src/baselines/baselines.service';
+import { seenKeysOf } from '../src/baselines/baseline-aggregate';
+import { DEFAULT_BASELINES_OPTIONS } from '../src/baselines/baselines.options';
+import { BaselinesRepository } from '../src/baselines/baselines.repository';
+import { BaselinesService, SEEN_VALUES_CITED } from '../src/baselines/baselines.service';
 import type { DetectEvent } from '../src/rules/engine/detect-event';
 import { opId } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -264,10 +267,11 @@ describe('Baselines (e2e)', () => {
       detectEvent({ actorId: user, eventTime: new Date(THIS_HOUR - 2 * HOUR + 5000) }),
       signIn({ actorId: user, result: 'credentials_failed', country: 'RU', ip: '198.51.100.1' }),
     ];
-    await apply([
+    const batch = [
       ...userEvents,
       connectRequest({ actorId: jti, connectServerId: server, itemId: 'item-a' }),
-    ]);
+    ];
+    await apply(batch);
 
     const snapshot = await baselines.loadSnapshot(
       [
@@ -277,6 +281,10 @@ describe('Baselines (e2e)', () => {
         { entityType: 'user', entityId: 'NEVER-SEEN' },
       ],
       new Date(THIS_HOUR - 30 * DAY),
+      seenKeysOf(batch, [
+        { entityType: 'user', dimension: 'country' },
+        { entityType: 'connect_token', dimension: 'itemId' },
+      ]),
     );
 
     const ada = snapshot.get('user', user)!;
@@ -593,5 +601,80 @@ describe('Baselines (e2e)', () => {
     expect(ips.map((row) => row.value)).toEqual(['192.0.2.2', '203.0.113.7']);
     // The profile stays: first event and active days are history, not retention.
     expect(await profile('user', user)).toMatchObject({ first_event_at: longAgo, active_days: 3 });
+  });
+
+  it('keeps at most the cap of values per token and dimension, evicting the least recently seen', async () => {
+    const cap = 50;
+    const capped = new BaselinesService(t.app.get(BaselinesRepository), {
+      ...DEFAULT_BASELINES_OPTIONS,
+      seenValuesPerDimension: cap,
+    });
+    const jti = opId('rotating-jti', 1).toLowerCase();
+    const start = THIS_HOUR - 10 * HOUR;
+    // An attacker rotates user agents and IPs through one token: 400 distinct of each, in
+    // batches of 100, one second apart (value i is the i-th most recent from the end).
+    const rotating = (i: number) =>
+      connectRequest({
+        actorId: jti,
+        eventTime: new Date(start + i * 1000),
+        userAgent: `agent-${i}`,
+        ip: `198.51.${Math.floor(i / 250)}.${i % 250}`,
+      });
+    for (let batch = 0; batch < 4; batch++) {
+      const events = Array.from({ length: 100 }, (_, j) => rotating(batch * 100 + j));
+      await dataSource.transaction((manager) => capped.applyBatch(manager, events));
+    }
+    const stored = async (dimension: string) =>
+      (
+        await t.sql<{ value: string }>(
+          `SELECT value FROM baseline_seen_values
+           WHERE entity_type = 'connect_token' AND entity_id = $1 AND dimension = $2
+           ORDER BY last_seen`,
+          [jti, dimension],
+        )
+      ).map((row) => row.value);
+    const agents = await stored('userAgent');
+    expect(agents).toHaveLength(cap);
+    // The 50 most recent are kept, the older ones were evicted first.
+    expect(agents).toEqual(Array.from({ length: cap }, (_, i) => `agent-${350 + i}`));
+    expect(await stored('ip')).toHaveLength(cap);
+
+    // A value seen again becomes recent and survives the next eviction; the oldest goes.
+    await dataSource.transaction((manager) =>
+      capped.applyBatch(manager, [
+        connectRequest({
+          actorId: jti,
+          eventTime: new Date(start + 500_000),
+          userAgent: 'agent-350',
+        }),
+        connectRequest({
+          actorId: jti,
+          eventTime: new Date(start + 500_001),
+          userAgent: 'agent-new',
+        }),
+      ]),
+    );
+    const after = await stored('userAgent');
+    expect(after).toHaveLength(cap);
+    expect(after).toContain('agent-350');
+    expect(after).not.toContain('agent-351');
+    expect(after.at(-1)).toBe('agent-new');
+
+    // A batch loads what it asks about plus a few frequent values, not the whole baseline.
+    const asked = [
+      rotating(1000),
+      rotating(1001),
+      connectRequest({ actorId: jti, userAgent: 'agent-399' }),
+    ];
+    const snapshot = await capped.loadSnapshot(
+      [{ entityType: 'connect_token', entityId: jti }],
+      new Date(start),
+      seenKeysOf(asked, [{ entityType: 'connect_token', dimension: 'userAgent' }]),
+    );
+    const loaded = snapshot.get('connect_token', jti)!.seen;
+    expect([...loaded.keys()]).toEqual(['userAgent']);
+    expect(loaded.get('userAgent')!.has('agent-399')).toBe(true);
+    expect(loaded.get('userAgent')!.has('agent-1000')).toBe(false);
+    expect(loaded.get('userAgent')!.size).toBeLessThanOrEqual(1 + SEEN_VALUES_CITED);
   });
 });

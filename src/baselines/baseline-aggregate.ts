@@ -6,6 +6,7 @@ import {
   type EntityType,
   entityOf,
   hourlyActionOf,
+  type SeenValue,
 } from './baseline-snapshot';
 
 /**
@@ -113,6 +114,54 @@ const clip = (text: string | null): string | null =>
 
 function labelOf(entityType: EntityType, event: DetectEvent): string | null {
   return entityType === 'user' ? clip(event.actorEmail ?? event.actorName) : null;
+}
+
+/**
+ * Keeps the `cap` most recently seen values (as the database keeps them), deleting the others
+ * from `values`.
+ */
+export function evictLeastRecent(values: Map<string, SeenValue>, cap: number): void {
+  if (values.size <= cap) return;
+  const byRecency = [...values].sort(
+    ([va, a], [vb, b]) =>
+      b.lastSeen.getTime() - a.lastSeen.getTime() ||
+      b.firstSeen.getTime() - a.firstSeen.getTime() ||
+      (va < vb ? -1 : va > vb ? 1 : 0),
+  );
+  for (const [value] of byRecency.slice(cap)) values.delete(value);
+}
+
+/** One seen value of one entity: what a batch asks the baselines about. */
+export interface SeenKey extends EntityKey {
+  dimension: BaselineDimension;
+  value: string;
+}
+
+/**
+ * The seen values a batch may ask about: for each of its events and each wanted
+ * (entity type, dimension), the event's value as judged and as stored (clipped).
+ */
+export function seenKeysOf(
+  events: readonly DetectEvent[],
+  wanted: ReadonlyArray<{ entityType: EntityType; dimension: BaselineDimension }>,
+): SeenKey[] {
+  const keys = new Map<string, SeenKey>();
+  for (const event of events) {
+    for (const { entityType, dimension } of wanted) {
+      const entityId = entityOf(event, entityType);
+      const raw: unknown = event[dimension];
+      if (!entityId || typeof raw !== 'string' || raw === '') continue;
+      for (const value of new Set([raw, clip(raw)!])) {
+        keys.set(`${entityType}${SEP}${entityId}${SEP}${dimension}${SEP}${value}`, {
+          entityType,
+          entityId,
+          dimension,
+          value,
+        });
+      }
+    }
+  }
+  return [...keys.values()];
 }
 
 /**

@@ -6,6 +6,11 @@ export interface BaselinesOptions {
    * shorter `forgetAfterDays` when they read; this only bounds storage.
    */
   seenValueMaxAgeDays: number;
+  /**
+   * Values kept per entity and dimension: past it the least recently seen go. An attacker who
+   * rotates user agents or IPs through one Connect token cannot grow its baseline further.
+   */
+  seenValuesPerDimension: number;
   /** How often worker processes run retention, and how long after start-up the first run is. */
   retentionEveryMs: number;
   retentionFirstRunDelayMs: number;
@@ -15,6 +20,7 @@ export interface BaselinesOptions {
 
 export const DEFAULT_BASELINES_OPTIONS: BaselinesOptions = {
   seenValueMaxAgeDays: 180,
+  seenValuesPerDimension: 5_000,
   retentionEveryMs: 86_400_000,
   retentionFirstRunDelayMs: 60_000,
   retentionChunk: 10_000,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { type BatchAggregate, type EntityKey, HOUR_MS } from './baseline-aggregate';
+import { type BatchAggregate, type EntityKey, HOUR_MS, type SeenKey } from './baseline-aggregate';
 import type { BaselineDimension, EntityBaseline, EntityType, SeenValue } from './baseline-snapshot';
 import type { ListPosition } from './baselines-cursor';
 
@@ -165,7 +165,27 @@ const UPSERT_SEEN = `
   ON CONFLICT (entity_type, entity_id, dimension, value) DO UPDATE SET
     first_seen = LEAST(t.first_seen, excluded.first_seen),
     last_seen = GREATEST(t.last_seen, excluded.last_seen),
-    count = t.count + excluded.count`;
+    count = t.count + excluded.count
+  RETURNING entity_type, entity_id, dimension, (xmax = 0) AS inserted`;
+
+// Past the cap, the least recently seen values of an (entity, dimension) go. Rows another
+// worker holds are skipped (kept), so two workers never wait on each other here; the next
+// batch trims what was left.
+const EVICT_SEEN = `
+  DELETE FROM baseline_seen_values t USING (
+    SELECT old.entity_type, old.entity_id, old.dimension, old.value
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS p(entity_type, entity_id, dimension)
+    CROSS JOIN LATERAL (
+      SELECT s.entity_type, s.entity_id, s.dimension, s.value FROM baseline_seen_values s
+      WHERE s.entity_type = p.entity_type AND s.entity_id = p.entity_id
+        AND s.dimension = p.dimension
+      ORDER BY s.last_seen DESC, s.first_seen DESC, s.value
+      OFFSET $4
+      FOR UPDATE SKIP LOCKED
+    ) old
+  ) old
+  WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
+    AND t.dimension = old.dimension AND t.value = old.value`;
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -178,8 +198,15 @@ export class BaselinesRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** One upsert per table, with atomic increments. */
-  async applyAggregate(manager: EntityManager, aggregate: BatchAggregate): Promise<void> {
+  /**
+   * One upsert per table, with atomic increments; then, where the batch added values, those
+   * past `seenPerDimension` for the entity and dimension are evicted.
+   */
+  async applyAggregate(
+    manager: EntityManager,
+    aggregate: BatchAggregate,
+    seenPerDimension: number,
+  ): Promise<void> {
     if (aggregate.profiles.length === 0) return;
     const days = aggregate.activeDays.map((row, ord) => ({
       ord,
@@ -228,8 +255,44 @@ export class BaselinesRepository {
         last_seen: row.lastSeen.toISOString(),
         count: row.count,
       }));
-      await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
+      const upserted: Array<{
+        entity_type: string;
+        entity_id: string;
+        dimension: string;
+        inserted: boolean;
+      }> = await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
+      await this.evictSeen(manager, upserted, seenPerDimension);
     }
+  }
+
+  /** Only (entity, dimension) pairs that got a new value can have grown past the cap. */
+  private async evictSeen(
+    manager: EntityManager,
+    upserted: ReadonlyArray<{
+      entity_type: string;
+      entity_id: string;
+      dimension: string;
+      inserted: boolean;
+    }>,
+    cap: number,
+  ): Promise<void> {
+    const grown = new Map<string, { entityType: string; entityId: string; dimension: string }>();
+    for (const row of upserted) {
+      if (!row.inserted) continue;
+      grown.set(`${row.entity_type}\u0000${row.entity_id}\u0000${row.dimension}`, {
+        entityType: row.entity_type,
+        entityId: row.entity_id,
+        dimension: row.dimension,
+      });
+    }
+    if (grown.size === 0) return;
+    const pairs = [...grown.values()];
+    await manager.query(EVICT_SEEN, [
+      pairs.map((pair) => pair.entityType),
+      pairs.map((pair) => pair.entityId),
+      pairs.map((pair) => pair.dimension),
+      cap,
+    ]);
   }
 
   /** Profiles of the given entities: one query. */
@@ -289,11 +352,16 @@ export class BaselinesRepository {
     }));
   }
 
-  /** Every seen value of the given entities: one query. */
-  async seenOf(
-    keys: EntityKey[],
+  /**
+   * The seen values a batch asks about, plus the `mostFrequent` most frequent values of each
+   * entity and dimension asked about (what explanations cite as usual): one query, whose
+   * answer is bounded by the batch, never by how many values an entity has.
+   */
+  async seenFor(
+    keys: readonly SeenKey[],
+    mostFrequent: number,
     manager?: EntityManager,
-  ): Promise<Array<SeenValue & EntityKey & { dimension: BaselineDimension; value: string }>> {
+  ): Promise<Array<SeenValue & SeenKey>> {
     const rows: Array<{
       entity_type: EntityType;
       entity_id: string;
@@ -303,10 +371,30 @@ export class BaselinesRepository {
       last_seen: Date;
       count: string;
     }> = await (manager ?? this.dataSource).query(
-      `SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
-       FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
-       JOIN baseline_seen_values s ON s.entity_type = k.entity_type AND s.entity_id = k.entity_id`,
-      [keys.map((key) => key.entityType), keys.map((key) => key.entityId)],
+      `WITH k AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+           AS k(entity_type, entity_id, dimension, value)
+       )
+       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+       FROM k JOIN baseline_seen_values s ON s.entity_type = k.entity_type
+         AND s.entity_id = k.entity_id AND s.dimension = k.dimension AND s.value = k.value
+       UNION
+       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+       FROM (SELECT DISTINCT entity_type, entity_id, dimension FROM k) d
+       CROSS JOIN LATERAL (
+         SELECT * FROM baseline_seen_values s
+         WHERE s.entity_type = d.entity_type AND s.entity_id = d.entity_id
+           AND s.dimension = d.dimension
+         ORDER BY s.count DESC, s.value
+         LIMIT $5
+       ) s`,
+      [
+        keys.map((key) => key.entityType),
+        keys.map((key) => key.entityId),
+        keys.map((key) => key.dimension),
+        keys.map((key) => key.value),
+        mostFrequent,
+      ],
     );
     return rows.map((row) => ({
       entityType: row.entity_type,

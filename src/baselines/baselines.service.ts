@@ -6,6 +6,7 @@ import {
   DAY_MS,
   type EntityKey,
   floorToHour,
+  type SeenKey,
   HOURLY_RETENTION_DAYS,
 } from './baseline-aggregate';
 import {
@@ -37,6 +38,8 @@ import {
 
 /** Seen values shown per dimension in one actor's answer (the most frequent first). */
 export const SEEN_VALUES_SHOWN = 200;
+/** The most frequent values loaded for detection besides those a batch asks about (explanations cite them). */
+export const SEEN_VALUES_CITED = 20;
 
 export class InvalidCursorError extends Error {
   constructor() {
@@ -86,11 +89,14 @@ export class BaselinesService {
 
   /**
    * The baselines of a batch's entities as they are now (call before applyBatch): one query
-   * per table. Pass the detection transaction's manager to read inside it.
+   * per table. Of the seen values, only those asked about (`seenKeysOf` the batch) and the
+   * most frequent of each entity and dimension asked about are loaded. Pass the detection
+   * transaction's manager to read inside it.
    */
   async loadSnapshot(
     entities: Array<{ entityType: EntityType; entityId: string }>,
     hourlySince: Date,
+    seenKeys: readonly SeenKey[],
     manager?: EntityManager,
   ): Promise<BaselineSnapshot> {
     const keys = uniqueKeys(entities);
@@ -98,9 +104,13 @@ export class BaselinesService {
     const profiles = await this.repository.profilesOf(keys, manager);
     if (profiles.length === 0) return snapshotOf([]);
     const known = profiles.map(({ entityType, entityId }) => ({ entityType, entityId }));
+    const knownKeys = new Set(known.map(keyOf));
+    const asked = seenKeys.filter((key) => knownKeys.has(keyOf(key)));
     const [hourly, seen] = await Promise.all([
       this.repository.hourlyOf(known, hourlySince, manager),
-      this.repository.seenOf(known, manager),
+      asked.length > 0
+        ? this.repository.seenFor(asked, SEEN_VALUES_CITED, manager)
+        : Promise.resolve([]),
     ]);
 
     const byKey = new Map<string, EntityBaseline>();
@@ -150,7 +160,11 @@ export class BaselinesService {
     now: Date = new Date(),
   ): Promise<void> {
     if (events.length === 0) return;
-    await this.repository.applyAggregate(manager, aggregateBatch(events, now));
+    await this.repository.applyAggregate(
+      manager,
+      aggregateBatch(events, now),
+      this.options.seenValuesPerDimension,
+    );
   }
 
   /**

@@ -1,16 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EntityType } from '../baselines/baseline-snapshot';
+import { seenKeysOf } from '../baselines/baseline-aggregate';
+import type { BaselineDimension, EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
+import { MetricsService } from '../health/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../rules/engine/detect-event';
 import { hourlyDaysOf } from '../rules/engine/routine';
+import type { NewValueParams, Rule } from '../rules/engine/rule-definition';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
 import { byEventTime, toDetectEvent } from './detect-event.mapper';
 import { loadHistories } from './history-loader';
+import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
 /** The longest hourly history a rate rule may learn from (what the baselines keep). */
@@ -37,13 +41,20 @@ export class DetectionService {
     private readonly rules: RulesService,
     private readonly baselines: BaselinesService,
     private readonly alerts: AlertsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async processBatch(batchId: string): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const batch = await this.events.lockBatch(manager, batchId);
       if (!batch || batch.detected) {
-        return { events: 0, alerts: [] as string[], changeIds: [] as string[], skipped: true };
+        return {
+          events: 0,
+          alerts: [] as string[],
+          changeIds: [] as string[],
+          skipped: true,
+          failures: [] as RuleFailure[],
+        };
       }
 
       const rows = await this.events.findForDetection(manager, batch.eventIds);
@@ -56,47 +67,95 @@ export class DetectionService {
       const baselines = await this.baselines.loadSnapshot(
         entitiesOf(judged),
         new Date(first - Math.min(hourlyDays, HOURLY_DAYS) * DAY_MS),
+        seenKeysOf(judged, seenDimensionsOf(rules)),
       );
-      const batchRules = rules.filter((rule) => rule.kind !== 'heartbeat');
+      const isolation = new RuleIsolation();
+      const needs = rules
+        .filter((rule) => rule.kind !== 'heartbeat')
+        .map((rule) => ({
+          rule,
+          need: isolation.attempt(rule, () => checkNeeds(historyNeed(rule, judged, lists))),
+        }));
+      const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
       const histories = await loadHistories(
         manager,
         this.events,
-        batchRules.map((rule) => historyNeed(rule, judged, lists)),
+        needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
         judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
       );
       const byId = new Map(judged.map((event) => [event.id, event]));
-      const findings = batchRules.flatMap((rule, i) =>
-        evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }).map(
-          (candidate) => {
-            const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
-            return {
-              candidate,
-              rule,
-              batchId,
-              ingestedAt: evidence.reduce(
-                (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
-                evidence[0]?.ingestedAt ?? now,
-              ),
-              // Named after its actor only when the alert is grouped by that actor (not by IP).
-              actorLabel:
-                candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
-                  ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
-                  : null,
-            };
-          },
-        ),
-      );
-      const { alertIds, changeIds } = await this.alerts.record(manager, findings, now);
+      const findings = batchRules.flatMap((rule, i) => {
+        const judgedByRule = isolation.attempt(rule, () =>
+          evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
+        );
+        if (!judgedByRule.ok) return [];
+        return judgedByRule.value.map((candidate) => {
+          const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
+          return {
+            candidate,
+            rule,
+            batchId,
+            ingestedAt: evidence.reduce(
+              (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
+              evidence[0]?.ingestedAt ?? now,
+            ),
+            // Named after its actor only when the alert is grouped by that actor (not by IP).
+            actorLabel:
+              candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
+                ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
+                : null,
+          };
+        });
+      });
+      const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
       await this.baselines.applyBatch(manager, judged);
       await this.events.markBatchDetected(manager, batchId);
-      return { events: judged.length, alerts: alertIds, changeIds, skipped: false };
+      return {
+        events: judged.length,
+        alerts: alertIds,
+        changeIds,
+        skipped: false,
+        failures: isolation.failures,
+      };
     });
     await this.alerts.routeChanges(outcome.changeIds);
+    await this.noteFailures(batchId, outcome.failures);
     if (outcome.alerts.length) {
       this.logger.log(`Batch ${batchId}: ${outcome.alerts.length} new alert(s)`);
     }
     return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
   }
+
+  /** The batch is done: its failed rules show the error, count it, and the log names them. */
+  private async noteFailures(batchId: string, failures: readonly RuleFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    const at = new Date();
+    for (const { rule } of failures) this.metrics.countRuleFailure(rule.id);
+    this.logger.warn(
+      `Batch ${batchId}: ${failures.length} rule(s) failed and were skipped: ${failures
+        .map(({ rule }) => rule.id)
+        .join(', ')}`,
+    );
+    try {
+      await this.rules.recordFailures(
+        failures.map(({ rule, error }) => ({ ruleId: rule.id, error, at })),
+      );
+    } catch (error) {
+      // The batch is detected already; losing the note must not make it run again.
+      this.logger.warn(`Could not record rule failures: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The seen values rules read: those of new_value rules' entity and field. */
+function seenDimensionsOf(rules: readonly Rule[]) {
+  const wanted = new Map<string, { entityType: EntityType; dimension: BaselineDimension }>();
+  for (const rule of rules) {
+    if (rule.kind !== 'new_value') continue;
+    const { entity, field } = rule.params as NewValueParams;
+    wanted.set(`${entity}:${field}`, { entityType: entity, dimension: field });
+  }
+  return [...wanted.values()];
 }
 
 /** The baselines a batch touches: its users, Connect tokens and Connect servers. */

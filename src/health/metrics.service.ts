@@ -81,6 +81,12 @@ export class MetricsService implements OnModuleInit {
     labelNames: ['source', 'state'] as const,
     registers: [this.registry],
   });
+  /** Batches a rule failed to judge (the other rules judged them), per rule id. */
+  readonly ruleFailures = this.counter(
+    'rule_failures_total',
+    'Batches a rule failed to judge; the other rules judged them',
+    ['rule'],
+  );
   /** Seconds behind, per source; set by a collector at scrape time. */
   readonly sourceLag = new Gauge({
     name: `${METRIC_PREFIX}source_lag_seconds`,
@@ -130,6 +136,10 @@ export class MetricsService implements OnModuleInit {
 
   countPollError(source: string): void {
     this.pollErrors.inc({ source });
+  }
+
+  countRuleFailure(ruleId: string): void {
+    this.ruleFailures.inc({ rule: ruleId });
   }
 
   setSourceLag(source: string, seconds: number): void {

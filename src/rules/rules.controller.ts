@@ -13,6 +13,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger'
 import type { ApiPrincipal } from '../auth/api-principal';
 import { Principal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
+import { apiValidationPipe } from '../common/validation.pipe';
 import { RuleTestService, RuleTestResult } from './rule-test.service';
 import { RuleDto, RuleTestDto, RuleTestRangeDto, RuleTestResultDto, toRuleDto } from './rules.dto';
 import { toRule } from './rules.repository';
@@ -77,10 +78,21 @@ export class RulesController {
   @Post('test')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiBody({ type: RuleTestDto })
   @ApiOkResponse({ type: RuleTestResultDto })
-  async testUnsaved(@Body() body: RuleTestDto): Promise<RuleTestResult> {
-    const definition = await this.rules.validate(body.rule);
-    return this.tester.run(definition, new Date(body.from), new Date(body.to));
+  async testUnsaved(@Body() body: unknown): Promise<RuleTestResult> {
+    // The rule validator reads the rule first: it refuses one nested too deep before anything
+    // recurses into it (the generic validation pipe would, and overflow the stack).
+    const { rule, ...range } =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as RuleTestDto)
+        : {};
+    const definition = await this.rules.validate(rule);
+    const { from, to } = (await apiValidationPipe().transform(range, {
+      type: 'body',
+      metatype: RuleTestRangeDto,
+    })) as RuleTestRangeDto;
+    return this.tester.run(definition, new Date(from), new Date(to));
   }
 
   @Post(':id/test')

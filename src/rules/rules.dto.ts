@@ -9,8 +9,14 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { RuleDefinition } from './engine/rule-definition';
+import { LIST_LIMITS } from './engine/rule-limits';
 import type { ListEntity } from './list.entity';
 import type { RuleEntity } from './rule.entity';
+
+export class RuleErrorDto {
+  @ApiProperty() message!: string;
+  @ApiProperty() at!: string;
+}
 
 export class RuleDto {
   @ApiProperty() id!: string;
@@ -47,6 +53,14 @@ export class RuleDto {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty() runbook!: string;
   @ApiProperty({ type: [String] }) channels!: string[];
+  @ApiProperty({
+    nullable: true,
+    type: RuleErrorDto,
+    description: 'The last error the rule raised judging a batch, until its next edit',
+  })
+  lastError!: RuleErrorDto | null;
+  @ApiProperty({ description: 'Batches the rule failed to judge (the others rules judged them)' })
+  failureCount!: number;
 }
 
 export const toRuleDto = (rule: RuleEntity): RuleDto => ({
@@ -56,6 +70,11 @@ export const toRuleDto = (rule: RuleEntity): RuleDto => ({
   templateId: rule.templateId,
   createdAt: rule.createdAt.toISOString(),
   updatedAt: rule.updatedAt.toISOString(),
+  lastError:
+    rule.lastError !== null && rule.lastErrorAt !== null
+      ? { message: rule.lastError, at: rule.lastErrorAt.toISOString() }
+      : null,
+  failureCount: Number(rule.failureCount),
 });
 
 const definitionFields = (definition: RuleDefinition) => ({
@@ -67,9 +86,9 @@ const definitionFields = (definition: RuleDefinition) => ({
 export class PutListDto {
   @ApiProperty({ type: [String], description: 'Values, or CIDRs for lists of networks' })
   @IsArray()
-  @ArrayMaxSize(100_000)
+  @ArrayMaxSize(LIST_LIMITS.maxItems)
   @IsString({ each: true })
-  @MaxLength(512, { each: true })
+  @MaxLength(LIST_LIMITS.maxItemLength, { each: true })
   items!: string[];
 
   @ApiPropertyOptional()

@@ -57,7 +57,8 @@ export class RulesRepository {
     return this.dataSource.transaction(async (manager) => {
       const rows: Array<{ version: number }> = await manager.query(
         `WITH updated AS (
-           UPDATE rules SET definition = $3, version = version + 1, updated_at = now()
+           UPDATE rules SET definition = $3, version = version + 1, updated_at = now(),
+             last_error = NULL, last_error_at = NULL
            WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version)
          SELECT version FROM updated`,
         [id, expectedVersion, definition],
@@ -69,6 +70,22 @@ export class RulesRepository {
       );
       return manager.getRepository(RuleEntity).findOneByOrFail({ id });
     });
+  }
+
+  /** Notes that each rule failed to judge a batch (one statement; rules deleted since are skipped). */
+  async recordFailures(failures: ReadonlyArray<{ ruleId: string; error: string; at: Date }>) {
+    if (failures.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE rules r SET last_error = f.error, last_error_at = f.at,
+         failure_count = r.failure_count + 1
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS f(id, error, at)
+       WHERE r.id = f.id`,
+      [
+        failures.map((failure) => failure.ruleId),
+        failures.map((failure) => failure.error),
+        failures.map((failure) => failure.at.toISOString()),
+      ],
+    );
   }
 
   async softDelete(id: string): Promise<boolean> {

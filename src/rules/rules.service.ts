@@ -6,8 +6,10 @@ import {
 } from '@nestjs/common';
 import type { ListSnapshot } from './engine/evaluation';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
+import { LIST_LIMITS } from './engine/rule-limits';
 import { validateRuleDefinition } from './engine/validate-rule';
 import { ListEntity } from './list.entity';
+import { describeRuleError } from './rule-error';
 import { RuleEntity } from './rule.entity';
 import { RulesRepository, toRule } from './rules.repository';
 import { TemplateInstallerService } from './template-installer.service';
@@ -44,7 +46,12 @@ export class RulesService {
   /** Merges the given properties (and `params` one level deep), validates, bumps the version. */
   async update(id: string, patch: unknown, by: string): Promise<RuleEntity> {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-      throw new BadRequestException('body: expected an object with the properties to change');
+      const reason = 'expected an object with the properties to change';
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: `body: ${reason}`,
+        details: [{ field: 'body', reason }],
+      });
     }
     const current = await this.get(id);
     const changes = patch as Partial<RuleDefinition>;
@@ -101,6 +108,13 @@ export class RulesService {
     return this.cache;
   }
 
+  /** Shows on each rule that it failed to judge a batch (the other rules judged it). */
+  async recordFailures(failures: ReadonlyArray<{ ruleId: string; error: unknown; at: Date }>) {
+    await this.repository.recordFailures(
+      failures.map(({ ruleId, error, at }) => ({ ruleId, error: describeRuleError(error), at })),
+    );
+  }
+
   listAll(): Promise<ListEntity[]> {
     return this.repository.findLists();
   }
@@ -112,6 +126,15 @@ export class RulesService {
   }
 
   async putList(name: string, items: string[], description: string, by: string) {
+    const wildcards = items.filter((item) => item.includes('*')).length;
+    if (wildcards > LIST_LIMITS.maxWildcardItems) {
+      const reason = `at most ${LIST_LIMITS.maxWildcardItems} items may hold a * wildcard (found ${wildcards})`;
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: `items: ${reason}`,
+        details: [{ field: 'items', reason }],
+      });
+    }
     const list = await this.repository.putList(name, items, description, by);
     this.cache = null;
     return list;

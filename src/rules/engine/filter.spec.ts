@@ -147,3 +147,31 @@ describe('compileAllowLists', () => {
     expect(compileAllowLists([], lists)(ev({ ip: '10.1.1.1' }))).toBe(false);
   });
 });
+
+describe('patterns against text an attacker chooses', () => {
+  const agent = `${'a'.repeat(40)}!`;
+
+  it('runs a catastrophic regex filter on a Connect user agent in linear time', () => {
+    const odd: Filter = { field: 'userAgent', op: 'regex', value: '^(\\w+\\s?)+$' };
+    expect(matches(odd, { userAgent: agent })).toBe(false);
+    expect(matches(odd, { userAgent: 'op connect sdk' })).toBe(true);
+    expect(matches(odd, { userAgent: `${'a'.repeat(10_000)}!` })).toBe(true);
+  });
+
+  it('throws when a stored pattern is one RE2 refuses, so that only its rule fails', () => {
+    expect(() =>
+      compileFilter({ field: 'userAgent', op: 'regex', value: 'a(?=b)' }, lists),
+    ).toThrow(/filter regex on userAgent: bad regular expression/);
+  });
+
+  it('matches allow-list wildcards without backtracking', () => {
+    const allow = compileAllowLists(
+      [{ field: 'userAgent', list: '@agents' }],
+      new Map([['@agents', ['*a*a*a*b', 'svc-*']]]),
+    );
+    expect(allow(ev({ userAgent: 'a'.repeat(500) }))).toBe(false);
+    expect(allow(ev({ userAgent: 'a'.repeat(10_000) }))).toBe(false);
+    expect(allow(ev({ userAgent: 'xaxaxab' }))).toBe(true);
+    expect(allow(ev({ userAgent: 'SVC-backup' }))).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import type { DetectEvent, EventField } from './detect-event';
 import type { ListSnapshot } from './evaluation';
 import { CidrSet, parseCidr, parseIp } from './ip';
 import type { AllowList, Filter } from './rule-definition';
+import { compileSafeRegex, compileWildcard, type TextMatcher } from './safe-pattern';
 
 /** A compiled filter: list references resolved and regular expressions built once. */
 export type EventPredicate = (event: DetectEvent) => boolean;
@@ -30,30 +31,25 @@ export type ValueMatcher = (value: FieldValue) => boolean;
 
 export function compileListMatcher(items: readonly string[]): ValueMatcher {
   const exact = new Set<string>();
-  const globs: string[] = [];
+  const wildcards: TextMatcher[] = [];
   const cidrs = new CidrSet();
   for (const item of items) {
     exact.add(item);
     if (item.includes('*')) {
-      globs.push(item.split('*').map(escapeRegExp).join('.*'));
+      wildcards.push(compileWildcard(item));
       continue;
     }
     const cidr = parseCidr(item);
     if (cidr.ok) cidrs.add(cidr.cidr);
   }
-  const glob = globs.length > 0 ? new RegExp(`^(?:${globs.join('|')})$`, 'i') : null;
   if (exact.size === 0) return () => false;
   return (value) => {
     if (value === null) return false;
     const text = typeof value === 'number' ? String(value) : value;
     if (exact.has(text)) return true;
-    if (glob?.test(text)) return true;
+    for (const matches of wildcards) if (matches(text)) return true;
     return cidrs.size > 0 && cidrs.contains(text);
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function listItems(lists: ListSnapshot, name: string): readonly string[] {
@@ -103,10 +99,13 @@ export function compileFilter(filter: Filter | undefined, lists: ListSnapshot): 
       return (e) => matcher(readField(e, field));
     }
     case 'regex': {
-      const re = new RegExp(filter.value, filter.flags ?? '');
+      const re = compileSafeRegex(filter.value, filter.flags);
+      // Validation refuses such a pattern; one stored before a limit was lowered fails its rule.
+      if (!re.ok) throw new Error(`filter regex on ${field}: ${re.reason}`);
+      const test = re.test;
       return (e) => {
         const value = readField(e, field);
-        return value !== null && re.test(typeof value === 'number' ? String(value) : value);
+        return value !== null && test(typeof value === 'number' ? String(value) : value);
       };
     }
     case 'cidr': {

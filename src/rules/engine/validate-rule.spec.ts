@@ -216,7 +216,9 @@ describe('validateRuleDefinition: refusals', () => {
   it('says why a regular expression is bad', () => {
     expect(
       errorsOf({ ...threshold, filter: { field: 'actorEmail', op: 'regex', value: '(abc' } }),
-    ).toEqual([{ field: 'filter.value', reason: 'bad regular expression: Unterminated group' }]);
+    ).toEqual([
+      { field: 'filter.value', reason: 'bad regular expression: missing closing ): `(abc`' },
+    ]);
     expect(
       errorsOf({
         ...threshold,
@@ -486,5 +488,94 @@ describe('validateRuleDefinition: refusals', () => {
     expect(
       errorsOf({ name: 3, kind: 'threshold', streams: ['x'], params: { windowSeconds: 0 } }),
     ).toHaveLength(4);
+  });
+});
+
+describe('validateRuleDefinition: upper bounds', () => {
+  const nestedNot = (depth: number): unknown => {
+    let filter: unknown = { field: 'action', op: 'eq', value: 'export' };
+    for (let i = 0; i < depth; i++) filter = { not: filter };
+    return filter;
+  };
+
+  it.each([
+    ['params.windowSeconds', { params: { windowSeconds: 1e300, threshold: 5 } }],
+    ['params.windowSeconds', { params: { windowSeconds: 31 * 86_400, threshold: 5 } }],
+    ['params.threshold', { params: { windowSeconds: 600, threshold: 1e9 } }],
+    ['dedupSeconds', { dedupSeconds: Number.MAX_SAFE_INTEGER }],
+    ['suppressSeconds', { suppressSeconds: 1e12 }],
+    ['repeatIntervalSeconds', { repeatIntervalSeconds: 1e12 }],
+    ['escalations[0].countGte', { escalations: [{ countGte: 1e12, severity: 'high' }] }],
+    ['name', { name: 'x'.repeat(201) }],
+    ['tags[0]', { tags: ['t'.repeat(201)] }],
+    ['tags', { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }],
+    ['filter.value', { filter: { field: 'action', op: 'eq', value: 'e'.repeat(1001) } }],
+    [
+      'filter.value',
+      { filter: { field: 'ip', op: 'in', value: Array.from({ length: 1001 }, String) } },
+    ],
+  ])('refuses %s out of range', (field, change) => {
+    expect(errorsOf({ ...threshold, ...change }).map((error) => error.field)).toContain(field);
+  });
+
+  it('bounds every numeric parameter of every kind', () => {
+    const cases: Array<[unknown, string]> = [
+      [{ kind: 'new_value', params: { field: 'country', learningDays: 1e6 } }, 'learningDays'],
+      [
+        { kind: 'new_value', params: { field: 'country', forgetAfterDays: 1e6 } },
+        'forgetAfterDays',
+      ],
+      [{ kind: 'rate_anomaly', params: { minCount: 1e12 } }, 'minCount'],
+      [{ kind: 'rate_anomaly', params: { minRatio: 1e12 } }, 'minRatio'],
+      [{ kind: 'geo_velocity', params: { maxSpeedKmh: 1e12 } }, 'maxSpeedKmh'],
+      [{ kind: 'geo_velocity', params: { minDistanceKm: 1e12 } }, 'minDistanceKm'],
+      [{ kind: 'geo_velocity', params: { minGapMinutes: 1e12 } }, 'minGapMinutes'],
+      [{ kind: 'heartbeat', params: { maxSilenceSeconds: 1e12 } }, 'maxSilenceSeconds'],
+    ];
+    for (const [change, param] of cases) {
+      expect(errorsOf({ ...threshold, ...(change as object) })).toEqual([
+        { field: `params.${param}`, reason: expect.stringMatching(/^must be at most /) },
+      ]);
+    }
+  });
+
+  it('refuses filters nested too deep, or with too many conditions, without recursing far', () => {
+    expect(errorsOf({ ...threshold, filter: nestedNot(20_000) })).toEqual([
+      { field: 'filter', reason: 'nested more than 64 levels deep' },
+    ]);
+    expect(errorsOf({ ...threshold, filter: nestedNot(20) })[0]).toEqual({
+      field: `filter${'.not'.repeat(16)}`,
+      reason: 'filters may be nested at most 16 levels deep',
+    });
+    expect(accepted({ ...threshold, filter: nestedNot(15) }).filter).toEqual(nestedNot(15));
+    const many = { any: Array.from({ length: 300 }, () => ({ field: 'action', op: 'exists' })) };
+    expect(errorsOf({ ...threshold, filter: many })[0]).toEqual({
+      field: 'filter.any',
+      reason: 'must hold at most 256 items',
+    });
+    const spread = {
+      all: Array.from({ length: 20 }, () => ({
+        any: Array.from({ length: 20 }, () => ({ field: 'action', op: 'exists' })),
+      })),
+    };
+    expect(errorsOf({ ...threshold, filter: spread })).toContainEqual({
+      field: 'filter.all[12].any[2]',
+      reason: "a rule's filters may hold at most 256 conditions and groups in all",
+    });
+  });
+
+  it('refuses a regular expression RE2 cannot run, or one too large', () => {
+    const regex = (value: string) => ({
+      ...threshold,
+      filter: { field: 'userAgent', op: 'regex', value },
+    });
+    expect(errorsOf(regex('(a)\\1'))[0].reason).toContain('backreferences are not supported');
+    expect(errorsOf(regex('a(?=b)'))[0].reason).toContain('lookarounds');
+    expect(errorsOf(regex('x'.repeat(1001)))).toEqual([
+      { field: 'filter.value', reason: 'must be at most 1000 characters' },
+    ]);
+    expect(errorsOf(regex('((a|b|c|d){100}){9}'))[0].reason).toMatch(/too large/);
+    // The pattern of the report is fine for RE2: it runs in linear time.
+    expect(accepted(regex('^(\\w+\\s?)+$')).filter).toMatchObject({ op: 'regex' });
   });
 });

@@ -7,6 +7,7 @@ import { STREAMS, type Stream } from '../../events/normalize/normalized-event';
 import { EVENT_FIELDS, type EventField } from './detect-event';
 import { isListReference } from './filter';
 import { parseCidr } from './ip';
+import { LIMITS } from './rule-limits';
 import {
   FILTER_OPS,
   RULE_KINDS,
@@ -21,6 +22,7 @@ import {
   type RuleParamsByKind,
   type SequenceStage,
 } from './rule-definition';
+import { compileSafeRegex } from './safe-pattern';
 
 export interface RuleValidationError {
   /** Path of the offending property: `params.windowSeconds`, `filter.all[1].field`. */
@@ -36,7 +38,7 @@ type Obj = Record<string, unknown>;
 /** Fields that hold numbers; every other field holds text. */
 const NUMERIC_FIELDS: ReadonlySet<EventField> = new Set<EventField>(['latitude', 'longitude']);
 const REGEX_FLAGS = /^(?!.*(.).*\1)[imsu]*$/;
-const MAX_TEXT = 10_000;
+const { maxText: MAX_TEXT, maxValueText: MAX_VALUE_TEXT } = LIMITS;
 
 const TOP_KEYS = [
   'name',
@@ -94,6 +96,8 @@ const item = (path: string, index: number): string => `${path}[${index}]`;
 /** Reads and checks one rule definition, collecting every error with its path. */
 class Checker {
   readonly errors: RuleValidationError[] = [];
+  /** Filter nodes read so far, over every filter of the rule. */
+  private filterNodes = 0;
 
   constructor(private readonly knownLists: ReadonlySet<string>) {}
 
@@ -104,7 +108,10 @@ class Checker {
 
   noUnknown(obj: Obj, allowed: readonly string[], path: string): void {
     for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key)) this.fail(at(path, key), 'unknown property');
+      if (allowed.includes(key)) continue;
+      // A blank key would name no field: the object holding it is named instead.
+      if (key.trim() === '') this.fail(path || 'rule', `unknown property ${quote(key)}`);
+      else this.fail(at(path, key), 'unknown property');
     }
   }
 
@@ -112,7 +119,7 @@ class Checker {
     obj: Obj,
     key: string,
     path: string,
-    opts: { required?: boolean; nonEmpty?: boolean } = {},
+    opts: { required?: boolean; nonEmpty?: boolean; max?: number } = {},
   ): string | null {
     const value = obj[key];
     const field = at(path, key);
@@ -122,7 +129,8 @@ class Checker {
     if ((opts.nonEmpty || opts.required) && value.trim() === '') {
       return this.fail(field, 'must not be empty');
     }
-    if (value.length > MAX_TEXT) return this.fail(field, `must be at most ${MAX_TEXT} characters`);
+    const max = opts.max ?? MAX_TEXT;
+    if (value.length > max) return this.fail(field, `must be at most ${max} characters`);
     return value;
   }
 
@@ -203,11 +211,18 @@ class Checker {
     return value as EventField;
   }
 
-  array(obj: Obj, key: string, path: string, required = false): unknown[] | null {
+  array(
+    obj: Obj,
+    key: string,
+    path: string,
+    required = false,
+    maxItems: number = LIMITS.maxArrayItems,
+  ): unknown[] | null {
     const value = obj[key];
     const field = at(path, key);
     if (value === undefined) return required ? this.fail(field, 'is required') : null;
     if (!Array.isArray(value)) return this.fail(field, `must be an array, not ${typeName(value)}`);
+    if (value.length > maxItems) return this.fail(field, `must hold at most ${maxItems} items`);
     return value as unknown[];
   }
 
@@ -218,6 +233,8 @@ class Checker {
     values.forEach((value, i) => {
       if (typeof value !== 'string' || value.trim() === '') {
         this.fail(item(at(path, key), i), `must be a non-empty string, not ${typeName(value)}`);
+      } else if (value.length > LIMITS.maxNameText) {
+        this.fail(item(at(path, key), i), `must be at most ${LIMITS.maxNameText} characters`);
       } else {
         out.push(value);
       }
@@ -259,7 +276,16 @@ class Checker {
     return value;
   }
 
-  filter(value: unknown, path: string): Filter | null {
+  filter(value: unknown, path: string, depth = 1): Filter | null {
+    if (depth > LIMITS.maxFilterDepth) {
+      return this.fail(path, `filters may be nested at most ${LIMITS.maxFilterDepth} levels deep`);
+    }
+    if (++this.filterNodes > LIMITS.maxFilterNodes) {
+      return this.fail(
+        path,
+        `a rule's filters may hold at most ${LIMITS.maxFilterNodes} conditions and groups in all`,
+      );
+    }
     if (!isObject(value)) {
       return this.fail(
         path,
@@ -278,20 +304,21 @@ class Checker {
     const form = forms[0];
     if (form === 'all' || form === 'any') {
       this.noUnknown(value, [form], path);
-      const parts = this.array(value, form, path, true);
+      const parts = this.array(value, form, path, true, LIMITS.maxFilterNodes);
       if (parts === null) return null;
       if (parts.length === 0) return this.fail(at(path, form), 'must hold at least one filter');
       const out: Filter[] = [];
       for (let i = 0; i < parts.length; i++) {
-        const f = this.filter(parts[i], item(at(path, form), i));
+        const f = this.filter(parts[i], item(at(path, form), i), depth + 1);
         if (f !== null) out.push(f);
+        if (this.filterNodes > LIMITS.maxFilterNodes) return null;
       }
       if (out.length !== parts.length) return null;
       return form === 'all' ? { all: out } : { any: out };
     }
     if (form === 'not') {
       this.noUnknown(value, ['not'], path);
-      const inner = this.filter(value.not, at(path, 'not'));
+      const inner = this.filter(value.not, at(path, 'not'), depth + 1);
       return inner === null ? null : { not: inner };
     }
     return this.condition(value, path);
@@ -313,6 +340,11 @@ class Checker {
     const scalarOk = (x: unknown): boolean =>
       numeric ? typeof x === 'number' && Number.isFinite(x) : typeof x === 'string';
     const scalarWhat = numeric ? 'a number' : 'a string';
+    const tooLong = (x: unknown, p: string): boolean => {
+      if (typeof x !== 'string' || x.length <= MAX_VALUE_TEXT) return false;
+      this.fail(p, `must be at most ${MAX_VALUE_TEXT} characters`);
+      return true;
+    };
     switch (op) {
       case 'eq':
       case 'neq': {
@@ -323,6 +355,7 @@ class Checker {
             `must be ${scalarWhat} or null (${field} holds ${numeric ? 'numbers' : 'text'}), not ${typeName(v)}`,
           );
         }
+        if (tooLong(v, valuePath)) return null;
         return this.done(errorsBefore, { field, op, value: v as string | number | null });
       }
       case 'in': {
@@ -338,13 +371,16 @@ class Checker {
           );
         }
         if (v.length === 0) return this.fail(valuePath, 'must hold at least one value');
+        if (v.length > LIMITS.maxFilterValues) {
+          return this.fail(valuePath, `must hold at most ${LIMITS.maxFilterValues} values`);
+        }
         const values: Array<string | number> = [];
         (v as unknown[]).forEach((x, i) => {
           if (isListReference(x)) {
             if (this.listReference(x, item(valuePath, i)) !== null) values.push(x);
           } else if (!scalarOk(x)) {
             this.fail(item(valuePath, i), `must be ${scalarWhat}, not ${typeName(x)}`);
-          } else {
+          } else if (!tooLong(x, item(valuePath, i))) {
             values.push(x as string | number);
           }
         });
@@ -360,13 +396,8 @@ class Checker {
             `bad regular expression flags ${quote(flags)} (allowed: i, m, s, u, each once)`,
           );
         }
-        try {
-          new RegExp(v, flags ?? '');
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          const why = message.slice(message.lastIndexOf(': ') + 2) || message;
-          return this.fail(valuePath, `bad regular expression: ${why}`);
-        }
+        const compiled = compileSafeRegex(v, flags ?? '');
+        if (!compiled.ok) return this.fail(valuePath, compiled.reason);
         return this.done(
           errorsBefore,
           flags === undefined ? { field, op, value: v } : { field, op, value: v, flags },
@@ -383,6 +414,9 @@ class Checker {
           );
         }
         if (items.length === 0) return this.fail(valuePath, 'must hold at least one CIDR');
+        if (items.length > LIMITS.maxFilterValues) {
+          return this.fail(valuePath, `must hold at most ${LIMITS.maxFilterValues} CIDRs`);
+        }
         const out: string[] = [];
         (items as unknown[]).forEach((x, i) => {
           const p = typeof v === 'string' ? valuePath : item(valuePath, i);
@@ -437,8 +471,17 @@ function checkParams(
     case 'match':
       return ok({ params: {} });
     case 'threshold': {
-      const windowSeconds = c.number(obj, 'windowSeconds', path, { required: true, above: 0 });
-      const threshold = c.number(obj, 'threshold', path, { required: true, integer: true, min: 1 });
+      const windowSeconds = c.number(obj, 'windowSeconds', path, {
+        required: true,
+        above: 0,
+        max: LIMITS.maxWindowSeconds,
+      });
+      const threshold = c.number(obj, 'threshold', path, {
+        required: true,
+        integer: true,
+        min: 1,
+        max: LIMITS.maxCount,
+      });
       const distinctField =
         obj.distinctField === undefined
           ? null
@@ -463,8 +506,10 @@ function checkParams(
           `'${field}' is not remembered for ${entity} baselines (remembered: ${DIMENSIONS_BY_ENTITY[entity].join(', ')})`,
         );
       }
-      const learningDays = c.number(obj, 'learningDays', path, { min: 0 }) ?? 14;
-      const forgetAfterDays = c.number(obj, 'forgetAfterDays', path, { above: 0 }) ?? 90;
+      const learningDays =
+        c.number(obj, 'learningDays', path, { min: 0, max: LIMITS.maxDays }) ?? 14;
+      const forgetAfterDays =
+        c.number(obj, 'forgetAfterDays', path, { above: 0, max: LIMITS.maxDays }) ?? 90;
       const newForHours =
         c.number(obj, 'newForHours', path, {
           min: 0,
@@ -492,8 +537,9 @@ function checkParams(
     case 'rate_anomaly': {
       const entity = c.oneOf(obj, 'entity', path, ENTITY_TYPES, 'entity') ?? 'user';
       const pValue = c.number(obj, 'pValue', path, { above: 0, below: 1 }) ?? 1e-6;
-      const minCount = c.number(obj, 'minCount', path, { integer: true, min: 1 }) ?? 10;
-      const minRatio = c.number(obj, 'minRatio', path, { min: 0 }) ?? 4;
+      const minCount =
+        c.number(obj, 'minCount', path, { integer: true, min: 1, max: LIMITS.maxCount }) ?? 10;
+      const minRatio = c.number(obj, 'minRatio', path, { min: 0, max: LIMITS.maxCount }) ?? 4;
       const baselineDays =
         c.number(obj, 'baselineDays', path, {
           min: 1,
@@ -503,13 +549,20 @@ function checkParams(
       return ok({ params: { entity, pValue, minCount, minRatio, baselineDays } });
     }
     case 'geo_velocity': {
-      const maxSpeedKmh = c.number(obj, 'maxSpeedKmh', path, { above: 0 }) ?? 900;
-      const minDistanceKm = c.number(obj, 'minDistanceKm', path, { min: 0 }) ?? 500;
-      const minGapMinutes = c.number(obj, 'minGapMinutes', path, { min: 0 }) ?? 5;
+      const maxSpeedKmh =
+        c.number(obj, 'maxSpeedKmh', path, { above: 0, max: LIMITS.maxSpeedKmh }) ?? 900;
+      const minDistanceKm =
+        c.number(obj, 'minDistanceKm', path, { min: 0, max: LIMITS.maxDistanceKm }) ?? 500;
+      const minGapMinutes =
+        c.number(obj, 'minGapMinutes', path, { min: 0, max: LIMITS.maxGapMinutes }) ?? 5;
       return ok({ params: { maxSpeedKmh, minDistanceKm, minGapMinutes } });
     }
     case 'sequence': {
-      const withinSeconds = c.number(obj, 'withinSeconds', path, { required: true, above: 0 });
+      const withinSeconds = c.number(obj, 'withinSeconds', path, {
+        required: true,
+        above: 0,
+        max: LIMITS.maxSequenceSeconds,
+      });
       const mode = c.oneOf(obj, 'mode', path, ['forward', 'retro'] as const, 'mode') ?? 'forward';
       const rawStages = c.array(obj, 'stages', path, true);
       const stages: SequenceStage[] = [];
@@ -542,6 +595,7 @@ function checkParams(
       const maxSilenceSeconds = c.number(obj, 'maxSilenceSeconds', path, {
         required: true,
         above: 0,
+        max: LIMITS.maxWindowSeconds,
       });
       if (maxSilenceSeconds === null) return null;
       return ok({ params: { sources, maxSilenceSeconds } });
@@ -591,7 +645,7 @@ function checkStage(
     path,
   );
   const before = c.errors.length;
-  const name = c.string(raw, 'name', path, { required: true });
+  const name = c.string(raw, 'name', path, { required: true, max: LIMITS.maxNameText });
   const streams = c.streams(raw, 'streams', path, true);
   if (streams && ruleStreams) {
     streams.forEach((s, i) => {
@@ -636,8 +690,21 @@ export function validateRuleDefinition(
       errors: [{ field: 'rule', reason: `must be an object, not ${typeName(input)}` }],
     };
   }
+  // Checked before anything recurses into it: 20,000 nested `not`s must not overflow the stack.
+  const tooDeep = firstTooDeep(input, LIMITS.maxJsonDepth);
+  if (tooDeep !== null) {
+    return {
+      ok: false,
+      errors: [
+        {
+          field: tooDeep.trim() === '' ? 'rule' : tooDeep,
+          reason: `nested more than ${LIMITS.maxJsonDepth} levels deep`,
+        },
+      ],
+    };
+  }
   c.noUnknown(input, TOP_KEYS, '');
-  const name = c.string(input, 'name', '', { required: true });
+  const name = c.string(input, 'name', '', { required: true, max: LIMITS.maxNameText });
   const kind = c.oneOf(input, 'kind', '', RULE_KINDS, 'kind', true);
   const description = c.string(input, 'description', '') ?? '';
   const enabled = c.boolean(input, 'enabled', '') ?? true;
@@ -670,7 +737,11 @@ export function validateRuleDefinition(
     c.noUnknown(raw, ['filter', 'countGte', 'severity'], path);
     const escSeverity = c.oneOf(raw, 'severity', path, SEVERITIES, 'severity', true);
     const escFilter = raw.filter === undefined ? null : c.filter(raw.filter, at(path, 'filter'));
-    const countGte = c.number(raw, 'countGte', path, { integer: true, min: 1 });
+    const countGte = c.number(raw, 'countGte', path, {
+      integer: true,
+      min: 1,
+      max: LIMITS.maxCount,
+    });
     if (raw.filter === undefined && raw.countGte === undefined) {
       c.fail(path, 'must state a filter or countGte');
       return;
@@ -682,8 +753,15 @@ export function validateRuleDefinition(
     escalations.push(esc);
   });
 
-  const dedupSeconds = c.number(input, 'dedupSeconds', '', { integer: true, min: 0 }) ?? 3600;
-  const suppressSeconds = c.number(input, 'suppressSeconds', '', { integer: true, min: 0 }) ?? 0;
+  const dedupSeconds =
+    c.number(input, 'dedupSeconds', '', { integer: true, min: 0, max: LIMITS.maxWindowSeconds }) ??
+    3600;
+  const suppressSeconds =
+    c.number(input, 'suppressSeconds', '', {
+      integer: true,
+      min: 0,
+      max: LIMITS.maxWindowSeconds,
+    }) ?? 0;
 
   const allowLists: AllowList[] = [];
   (c.array(input, 'allowLists', '') ?? []).forEach((raw, i) => {
@@ -711,7 +789,11 @@ export function validateRuleDefinition(
   const repeatIntervalSeconds =
     input.repeatIntervalSeconds === null
       ? null
-      : (c.number(input, 'repeatIntervalSeconds', '', { integer: true, above: 0 }) ?? undefined);
+      : (c.number(input, 'repeatIntervalSeconds', '', {
+          integer: true,
+          above: 0,
+          max: LIMITS.maxWindowSeconds,
+        }) ?? undefined);
 
   const checked = kind === null ? null : checkParams(c, kind, input.params, givenStreams);
 
@@ -740,4 +822,21 @@ export function validateRuleDefinition(
   if (filter !== null) rule.filter = filter;
   if (repeatIntervalSeconds !== undefined) rule.repeatIntervalSeconds = repeatIntervalSeconds;
   return { ok: true, rule };
+}
+
+/** The top-level property under which `input` nests deeper than `max` levels, if any. */
+function firstTooDeep(input: Obj, max: number): string | null {
+  for (const [key, value] of Object.entries(input)) {
+    // Iterative: the depth being measured may be far beyond what recursion survives.
+    const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 2 }];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (typeof next.value !== 'object' || next.value === null) continue;
+      if (next.depth > max) return key;
+      for (const child of Object.values(next.value)) {
+        stack.push({ value: child, depth: next.depth + 1 });
+      }
+    }
+  }
+  return null;
 }

@@ -1,10 +1,11 @@
-import { aggregateBatch } from '../../baselines/baseline-aggregate';
+import { aggregateBatch, evictLeastRecent } from '../../baselines/baseline-aggregate';
 import type {
   BaselineSnapshot,
   EntityBaseline,
   EntityType,
   SeenValue,
 } from '../../baselines/baseline-snapshot';
+import { DEFAULT_BASELINES_OPTIONS } from '../../baselines/baselines.options';
 import type { DetectEvent } from '../engine/detect-event';
 
 /**
@@ -15,6 +16,11 @@ import type { DetectEvent } from '../engine/detect-event';
 export class InMemoryBaselines implements BaselineSnapshot {
   private readonly entities = new Map<string, EntityBaseline>();
   private readonly days = new Map<string, Set<string>>();
+
+  /** Values kept per entity and dimension, as the database keeps them. */
+  constructor(
+    private readonly seenPerDimension = DEFAULT_BASELINES_OPTIONS.seenValuesPerDimension,
+  ) {}
 
   get(entityType: EntityType, entityId: string): EntityBaseline | undefined {
     return this.entities.get(`${entityType}:${entityId}`);
@@ -53,11 +59,13 @@ export class InMemoryBaselines implements BaselineSnapshot {
       const at = row.hourStart.getTime();
       hours.set(at, (hours.get(at) ?? 0) + row.count);
     }
+    const grown = new Set<Map<string, SeenValue>>();
     for (const row of aggregate.seen) {
       const baseline = this.entities.get(`${row.entityType}:${row.entityId}`)!;
       const values = baseline.seen.get(row.dimension) ?? new Map<string, SeenValue>();
       baseline.seen.set(row.dimension, values);
       const known = values.get(row.value);
+      if (!known) grown.add(values);
       values.set(
         row.value,
         known
@@ -69,6 +77,7 @@ export class InMemoryBaselines implements BaselineSnapshot {
           : { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count },
       );
     }
+    for (const values of grown) evictLeastRecent(values, this.seenPerDimension);
   }
 
   private entity(entityType: EntityType, entityId: string, at: Date): EntityBaseline {
