@@ -1,5 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertConsoleBuilt, launchChromium, screenshot, SCREENSHOT_DIR } from './support/browser';
+import {
+  assertConsoleBuilt,
+  browserUnavailable,
+  launchChromium,
+  screenshot,
+  SCREENSHOT_DIR,
+} from './support/browser';
 import { generateScenario } from './support/scenario/generate-scenario';
 import type { Scenario } from './support/scenario/types';
 import { startTestApp, TestApp } from './support/test-app';
@@ -22,7 +28,11 @@ interface IncidentSummary {
  * The built console in headless Chromium against the real service: a generated tenant is
  * pushed through POST /api/v1/events, detection opens incidents, and people work them.
  */
-describe('web console', () => {
+const skipReason = browserUnavailable();
+if (skipReason !== null) console.warn(`web console tests skipped: ${skipReason}`);
+const describeInBrowser = skipReason === null ? describe : describe.skip;
+
+describeInBrowser('web console', () => {
   let scenario: Scenario;
   let t: TestApp;
   let base: string;

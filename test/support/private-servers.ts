@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -37,6 +37,14 @@ export class PrivateRedis {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Why no private Redis can run here (no redis-server on the PATH), or null when one can. */
+  static unavailable(): string | null {
+    const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return probe.error === undefined && probe.status === 0
+      ? null
+      : 'no redis-server on this machine';
   }
 
   async start(): Promise<void> {
