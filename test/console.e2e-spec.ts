@@ -166,14 +166,18 @@ describeInBrowser('web console', () => {
       .expect(200);
     await admin.getByLabel('Status').selectOption('resolved');
     await admin.getByRole('button', { name: 'Apply' }).click();
+    // The unfiltered list shows the target too (now resolved): wait for the filtered one.
+    const statuses = () =>
+      admin.locator('[data-testid=incidents] [data-testid=status]').allTextContents();
+    await waitFor('only resolved incidents listed', async () => {
+      const shown = await statuses();
+      return shown.length > 0 && shown.every((status) => status === 'resolved');
+    });
     await admin
       .locator('[data-testid=incidents] tbody tr', { hasText: target.title })
       .first()
       .waitFor();
-    const statuses = await admin
-      .locator('[data-testid=incidents] [data-testid=status]')
-      .allTextContents();
-    expect(new Set(statuses)).toEqual(new Set(['resolved']));
+    expect(new Set(await statuses())).toEqual(new Set(['resolved']));
     // Reopened elsewhere: the filtered list drops it without a reload.
     await t
       .http()

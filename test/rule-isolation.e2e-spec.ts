@@ -156,8 +156,11 @@ describe('detection with a failing or hostile rule', () => {
       [brokenRegex, /regex.*Perl syntax/],
       [endlessWindow, /not a valid time range/],
     ] as const) {
-      const rule = (await t.http().get(`/api/v1/rules/${id}`).set(as()).expect(200))
-        .body as RuleBody;
+      const readRule = async () =>
+        (await t.http().get(`/api/v1/rules/${id}`).set(as()).expect(200)).body as RuleBody;
+      // The failure is noted just after the batch commits.
+      await waitFor('the rule failure recorded', async () => (await readRule()).failureCount > 0);
+      const rule = await readRule();
       expect(rule.failureCount).toBeGreaterThanOrEqual(1);
       expect(rule.lastError?.message).toMatch(expected);
       expect(Date.parse(rule.lastError?.at ?? '')).toBeGreaterThan(now - 60_000);

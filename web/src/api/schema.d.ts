@@ -483,11 +483,14 @@ export interface components {
         };
         HealthChecksDto: {
             database: components["schemas"]["CheckResultDto"];
-            redis: components["schemas"]["CheckResultDto"];
+            /** @description Only with the Redis queue backend */
+            redis?: components["schemas"]["CheckResultDto"];
         };
         HealthReportDto: {
             /** @enum {string} */
             status: "ok" | "error";
+            /** @enum {string} */
+            queueBackend: "redis" | "postgres";
             checks: components["schemas"]["HealthChecksDto"];
         };
         ApiKeyResponseDto: {
@@ -603,6 +606,10 @@ export interface components {
             /** @description Seconds between now and the newest event */
             lagSeconds: number | null;
         };
+        RuleErrorDto: {
+            message: string;
+            at: string;
+        };
         RuleDto: {
             id: string;
             version: number;
@@ -634,6 +641,10 @@ export interface components {
             tags: string[];
             runbook: string;
             channels: string[];
+            /** @description The last error the rule raised judging a batch, until its next edit */
+            lastError: components["schemas"]["RuleErrorDto"] | null;
+            /** @description Batches the rule failed to judge (the others rules judged them) */
+            failureCount: number;
         };
         RuleTestDto: {
             /** @description Start of the event-time range (ISO) */
@@ -705,6 +716,39 @@ export interface components {
             items: string[];
             description?: string;
         };
+        FixtureExpectationDto: {
+            /** @description Alerts the rule raises on these events (0 for a negative case) */
+            alerts: number;
+            /** @enum {string} */
+            severity?: "info" | "low" | "medium" | "high" | "critical";
+            /** @description Fingerprints of the alerts raised */
+            fingerprints?: string[];
+            /** @description Words the explanation contains */
+            explains?: string[];
+        };
+        TemplateFixtureDto: {
+            /** @description What the case shows */
+            name: string;
+            /** @description Events stored before: the history the baselines learn from */
+            before?: Record<string, never>[];
+            /** @description Baselines given as data (first event, seen values, hourly counts) */
+            baselines?: Record<string, never>[];
+            /** @description The events judged: normalized fields and their time (`at`) */
+            events: Record<string, never>[];
+            lists?: {
+                [key: string]: unknown[];
+            };
+            sources?: Record<string, never>[];
+            /** @description When the case is judged (ISO time) */
+            now?: string;
+            expect: components["schemas"]["FixtureExpectationDto"];
+        };
+        TemplateFixturesDto: {
+            /** @description What the template catches */
+            positive: components["schemas"]["TemplateFixtureDto"][];
+            /** @description What it deliberately ignores */
+            negative: components["schemas"]["TemplateFixtureDto"][];
+        };
         RuleTemplateDto: {
             templateId: string;
             /** @description Lists to fill before enabling it */
@@ -712,6 +756,8 @@ export interface components {
             definition: {
                 [key: string]: unknown;
             };
+            /** @description Worked examples, run by the test suite through the real evaluators */
+            fixtures: components["schemas"]["TemplateFixturesDto"];
         };
         MaturityDto: {
             /**
@@ -888,6 +934,12 @@ export interface components {
             items: components["schemas"]["IncidentSummaryDto"][];
             nextCursor: string | null;
         };
+        FieldIssueDto: {
+            /** @example location.latitude */
+            field: string;
+            /** @example out of range [-90, 90] */
+            reason: string;
+        };
         EvidenceEventDto: {
             id: string;
             stream: string;
@@ -896,6 +948,8 @@ export interface components {
             fields: {
                 [key: string]: unknown;
             };
+            /** @description Fields dropped, shortened or made safe when the event was stored, and why */
+            issues: components["schemas"]["FieldIssueDto"][];
         };
         AlertDto: {
             id: string;
@@ -914,7 +968,10 @@ export interface components {
         TimelineEntryDto: {
             id: string;
             kind: string;
+            /** @description Who: an API key name, slack:<user> */
             by: string | null;
+            /** @description The API key that acted */
+            byKeyId: string | null;
             note: string | null;
             at: string;
             notified: boolean;
@@ -981,7 +1038,10 @@ export interface components {
             startsAt: string;
             endsAt: string;
             comment: string;
+            /** @description Name of the API key that created it */
             createdBy: string;
+            /** @description Id of that API key */
+            createdByKeyId: string | null;
             createdAt: string;
             active: boolean;
         };
@@ -1061,7 +1121,11 @@ export interface components {
         ChannelTestResultDto: {
             ok: boolean;
             providerRef?: string;
-            error?: string;
+            /**
+             * @description What kind of failure (never the peer's own message)
+             * @enum {string}
+             */
+            error?: "refused_destination" | "timeout" | "connection_failed" | "auth_failed" | "rate_limited" | "http_4xx" | "http_5xx" | "rejected" | "failed";
         };
         DeliveryDto: {
             id: string;

@@ -3,7 +3,15 @@ import type { Schemas } from '../../api/types';
 export type Definition = Record<string, unknown>;
 
 /** The parts of a rule answer that are not its definition. */
-const NOT_DEFINITION = ['id', 'version', 'templateId', 'createdAt', 'updatedAt'];
+const NOT_DEFINITION = [
+  'id',
+  'version',
+  'templateId',
+  'createdAt',
+  'updatedAt',
+  'lastError',
+  'failureCount',
+];
 
 export function definitionOf(rule: Schemas['RuleDto']): Definition {
   return Object.fromEntries(Object.entries(rule).filter(([key]) => !NOT_DEFINITION.includes(key)));
