@@ -82,9 +82,10 @@ describe('a poisoned page does not block its stream', () => {
       );
       expect(await count('rejected_events', sourceId)).toBe(rejected);
       expect(await source(sourceId)).toMatchObject({ lastError: null });
-      expect(api.requests.filter((r) => r.path === '/api/v2/itemusages').length).toBeGreaterThan(
-        page.length / 4,
-      );
+      // Four objects a request: every page was asked for, past each poisoned one.
+      expect(
+        api.requests.filter((r) => r.path === '/api/v2/itemusages').length,
+      ).toBeGreaterThanOrEqual(page.length / 4);
 
       // The cursor moved past the poison: what comes next is read.
       clock.advance(60_000);

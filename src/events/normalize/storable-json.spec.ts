@@ -26,7 +26,7 @@ const anyJson = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     anyText,
-    fc.double(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }), // JSON has neither
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 6 }),
