@@ -4,7 +4,7 @@ import { seenKeysOf } from '../src/baselines/baseline-aggregate';
 import { DEFAULT_BASELINES_OPTIONS } from '../src/baselines/baselines.options';
 import { BaselinesRepository } from '../src/baselines/baselines.repository';
 import { BaselinesService, SEEN_VALUES_CITED } from '../src/baselines/baselines.service';
-import type { DetectEvent } from '../src/rules/engine/detect-event';
+import type { DetectEvent } from '../src/events/detect-event';
 import { opId } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -352,7 +352,7 @@ describeInBrowser('web console', () => {
   it('forgets the key on sign-out', async () => {
     await admin.getByRole('button', { name: 'Sign out' }).click();
     await admin.getByLabel('API key').waitFor();
-    const stored = await admin.evaluate(() => JSON.stringify(sessionStorage));
+    const stored = await admin.evaluate('JSON.stringify(sessionStorage)');
     expect(stored).not.toContain(t.adminKey);
     await admin.goto(`${base}/incidents`);
     await admin.getByLabel('API key').waitFor();

@@ -1,4 +1,4 @@
-import type { DetectEvent } from '../rules/engine/detect-event';
+import type { DetectEvent } from '../events/detect-event';
 import {
   type BaselineDimension,
   DIMENSIONS_BY_ENTITY,

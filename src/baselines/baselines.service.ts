@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DetectEvent } from '../rules/engine/detect-event';
+import type { DetectEvent } from '../events/detect-event';
 import {
   aggregateBatch,
   DAY_MS,

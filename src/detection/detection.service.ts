@@ -7,12 +7,12 @@ import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../health/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
-import type { DetectEvent } from '../rules/engine/detect-event';
+import type { DetectEvent } from '../events/detect-event';
 import { hourlyDaysOf } from '../rules/engine/routine';
 import type { NewValueParams, Rule } from '../rules/engine/rule-definition';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
-import { byEventTime, toDetectEvent } from './detect-event.mapper';
+import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
 import { loadHistories } from './history-loader';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { EventsService } from '../events/events.service';
-import type { DetectEvent } from '../rules/engine/detect-event';
+import type { DetectEvent } from '../events/detect-event';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
-import { byEventTime, toDetectEvent } from './detect-event.mapper';
+import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
 
 const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { IncidentStatus } from '../notifications/channels/channel';
+import type { IncidentStatus } from './incident-status';
 import { AlertsService } from './alerts.service';
 import { CHANGE_OF, LifecycleAction, transition } from './incident-transitions';
 

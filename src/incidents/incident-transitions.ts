@@ -1,4 +1,4 @@
-import type { IncidentStatus } from '../notifications/channels/channel';
+import type { IncidentStatus } from './incident-status';
 
 export type LifecycleAction = 'acknowledge' | 'resolve' | 'reopen' | 'snooze';
 

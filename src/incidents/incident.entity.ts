@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { IncidentStatus } from '../notifications/channels/channel';
+import type { IncidentStatus } from './incident-status';
 import type { Severity } from '../rules/engine/rule-definition';
 
 @Entity('incidents')

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { toDetectEvent } from '../detection/detect-event.mapper';
+import { toDetectEvent } from '../events/detect-event.mapper';
 import type { EventRow } from '../events/events.repository';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 import type {

@@ -2,12 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Rule } from '../rules/engine/rule-definition';
-import type {
-  DeliveryThread,
-  IncidentChangeKind,
-  IncidentMessage,
-  IncidentStatus,
-} from './channels/channel';
+import type { IncidentChangeKind, IncidentStatus } from '../incidents/incident-status';
+import type { DeliveryThread, IncidentMessage } from './channels/channel';
 
 export interface DeliveryRow {
   id: string;

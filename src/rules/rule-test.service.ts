@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { toDetectEvent } from '../detection/detect-event.mapper';
+import { toDetectEvent } from '../events/detect-event.mapper';
 import { EventsService } from '../events/events.service';
-import type { DetectEvent } from './engine/detect-event';
+import type { DetectEvent } from '../events/detect-event';
 import type { AlertCandidate } from './engine/evaluation';
 import { answersNeed, evaluateRule, historyNeed } from './engine/evaluate';
 import type { Rule, RuleDefinition } from './engine/rule-definition';

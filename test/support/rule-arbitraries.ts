@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { STREAMS } from '../../src/events/normalize/normalized-event';
 import { BASELINE_DIMENSIONS, ENTITY_TYPES } from '../../src/baselines/baseline-snapshot';
-import { EVENT_FIELDS } from '../../src/rules/engine/detect-event';
+import { EVENT_FIELDS } from '../../src/events/detect-event';
 import { FILTER_OPS, RULE_KINDS, SEVERITIES } from '../../src/rules/engine/rule-definition';
 
 /** Values of any JSON type, sizes and magnitudes included. */

@@ -1,20 +1,7 @@
+import type { IncidentChangeKind, IncidentStatus } from '../../incidents/incident-status';
 import type { Severity } from '../../rules/engine/rule-definition';
 
 export type ChannelType = 'slack' | 'email' | 'webhook';
-
-/** What changed on an incident; one delivery per (change, channel). */
-export type IncidentChangeKind =
-  | 'opened'
-  | 'updated' // more alerts joined
-  | 'acknowledged'
-  | 'resolved'
-  | 'reopened'
-  | 'snoozed'
-  | 'unsnoozed' // a snooze ran out: triggered again
-  | 'reminder' // still triggered and unacknowledged after the repeat interval
-  | 'test'; // POST /api/v1/channels/:id/test
-
-export type IncidentStatus = 'triggered' | 'acknowledged' | 'snoozed' | 'resolved';
 
 /** Everything a channel needs to tell people about an incident change. No secrets inside. */
 export interface IncidentMessage {

@@ -1,5 +1,6 @@
 import type { Severity } from '../../rules/engine/rule-definition';
-import type { IncidentMessage, IncidentStatus } from './channel';
+import type { IncidentStatus } from '../../incidents/incident-status';
+import type { IncidentMessage } from './channel';
 
 /** Wording shared by the channels, so Slack, email and webhooks describe a change alike. */
 

@@ -2,14 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type ChannelSendResult,
   type DeliveryThread,
-  type IncidentChangeKind,
   type IncidentMessage,
-  type IncidentStatus,
   type NotificationChannel,
   PermanentDeliveryError,
   RetryableDeliveryError,
   type WebhookChannelConfig,
 } from './channel';
+import type { IncidentChangeKind, IncidentStatus } from '../../incidents/incident-status';
 import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
 import { guardedRequest } from '../destinations/guarded-request';
 import { errorDetails, findErrorWithCode, networkErrorClass } from './error-details';

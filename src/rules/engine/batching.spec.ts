@@ -4,7 +4,7 @@
  * batch seeing the history stored up to and including it, and the baselines from before it),
  * and they match a brute-force reading of each kind's definition.
  */
-import type { DetectEvent } from './detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 import { compareIds } from './event-order';
 import { haversineKm } from './evaluators/geo-velocity';
 import type { Rule } from './rule-definition';

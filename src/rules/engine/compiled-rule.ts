@@ -1,4 +1,4 @@
-import type { DetectEvent, EventField } from './detect-event';
+import type { DetectEvent, EventField } from '../../events/detect-event';
 import type { AlertCandidate, ListSnapshot } from './evaluation';
 import { compileAllowLists, compileFilter, readField, type EventPredicate } from './filter';
 import { SEVERITIES, type Filter, type Rule, type Severity } from './rule-definition';

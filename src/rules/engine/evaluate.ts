@@ -1,4 +1,4 @@
-import type { DetectEvent } from './detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from './evaluation';
 import { evaluateGeoVelocity, geoVelocityHistoryNeed } from './evaluators/geo-velocity';
 import { heartbeatHistoryNeed } from './evaluators/heartbeat';

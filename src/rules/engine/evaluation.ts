@@ -1,6 +1,6 @@
 import type { BaselineSnapshot } from '../../baselines/baseline-snapshot';
 import type { Stream } from '../../events/normalize/normalized-event';
-import type { DetectEvent, EventField } from './detect-event';
+import type { DetectEvent, EventField } from '../../events/detect-event';
 import type { Rule, Severity } from './rule-definition';
 
 /** Named lists as they are now: name (with `@`) → items. */

@@ -1,4 +1,4 @@
-import type { DetectEvent } from './detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 
 /**
  * Event ids are `events.id` bigints as decimal strings: longer is larger, then lexicographic.

@@ -1,4 +1,4 @@
-import type { DetectEvent } from './detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 
 /** Helpers that turn figures into the one-sentence explanations alerts carry. */
 

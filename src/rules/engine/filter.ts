@@ -1,4 +1,4 @@
-import type { DetectEvent, EventField } from './detect-event';
+import type { DetectEvent, EventField } from '../../events/detect-event';
 import type { ListSnapshot } from './evaluation';
 import { CidrSet, parseCidr, parseIp } from './ip';
 import type { AllowList, Filter } from './rule-definition';

@@ -1,6 +1,6 @@
 import type { Stream } from '../../events/normalize/normalized-event';
 import type { EntityType, BaselineDimension } from '../../baselines/baseline-snapshot';
-import type { EventField } from './detect-event';
+import type { EventField } from '../../events/detect-event';
 
 export const RULE_KINDS = [
   'match',

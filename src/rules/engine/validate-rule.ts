@@ -4,7 +4,7 @@ import {
   ENTITY_TYPES,
 } from '../../baselines/baseline-snapshot';
 import { STREAMS, type Stream } from '../../events/normalize/normalized-event';
-import { EVENT_FIELDS, type EventField } from './detect-event';
+import { EVENT_FIELDS, type EventField } from '../../events/detect-event';
 import { isListReference } from './filter';
 import { parseCidr } from './ip';
 import { LIMITS } from './rule-limits';

@@ -4,7 +4,7 @@ import { InMemoryBaselines } from './in-memory-baselines';
 const request = (minute: number, userAgent: string) => ({
   at: Date.parse('2026-10-01T09:00:00Z') + minute * 60_000,
   stream: 'connect_activity' as const,
-  actorType: 'connect_token',
+  actorType: 'connect_token' as const,
   actorId: 'jti-1',
   action: 'READ',
   result: 'SUCCESS',

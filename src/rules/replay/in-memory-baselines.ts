@@ -6,7 +6,7 @@ import type {
   SeenValue,
 } from '../../baselines/baseline-snapshot';
 import { DEFAULT_BASELINES_OPTIONS } from '../../baselines/baselines.options';
-import type { DetectEvent } from '../engine/detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 
 /**
  * Baselines learned in memory while a rule test replays stored events, so that each event

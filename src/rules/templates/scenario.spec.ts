@@ -8,7 +8,7 @@ import { generateScenario } from '../../../test/support/scenario';
 import type { Scenario, TimedEvent } from '../../../test/support/scenario/types';
 import { normalizeEvent } from '../../events/normalize/normalize-event';
 import type { Stream } from '../../events/normalize/normalized-event';
-import type { DetectEvent } from '../engine/detect-event';
+import type { DetectEvent } from '../../events/detect-event';
 import { evaluate, historyNeed } from '../engine/evaluate';
 import type { AlertCandidate, HistoryNeed, ListSnapshot } from '../engine/evaluation';
 import { compareIds } from '../engine/event-order';

@@ -1,5 +1,5 @@
 import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
 import { compareIds, compareTimed, insertionIndex, uniqueById, type Timed } from '../event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../explain';

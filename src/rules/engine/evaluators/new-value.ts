@@ -5,8 +5,8 @@ import {
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../compiled-rule';
-import type { DetectEvent } from '../detect-event';
-import type { EventField } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
+import type { EventField } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
 import { splitArrivals } from '../event-order';
 import { actionWord, formatApproxDuration, formatNumber, pluralize, who } from '../explain';

@@ -1,5 +1,5 @@
 import { snapshotOf, type EntityBaseline } from '../../../baselines/baseline-snapshot';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';

@@ -6,7 +6,7 @@ import {
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../compiled-rule';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
 import { compareIds, uniqueById } from '../event-order';
 import { formatNumber, formatProbability, plural, pluralize, who } from '../explain';

@@ -1,5 +1,5 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed, selectHistory } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule, SequenceParams } from '../rule-definition';

@@ -1,5 +1,5 @@
 import { compileCounting, compileRule, makeAlert } from '../compiled-rule';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
 import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../event-order';
 import { describeEvent, formatApproxDuration, formatDuration, who } from '../explain';

@@ -1,5 +1,5 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { AlertCandidate, ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';

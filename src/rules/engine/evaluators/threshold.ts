@@ -1,5 +1,5 @@
 import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
-import type { DetectEvent, EventField } from '../detect-event';
+import type { DetectEvent, EventField } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
 import {
   compareTimed,

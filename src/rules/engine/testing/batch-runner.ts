@@ -1,6 +1,6 @@
 import type { EntityBaseline } from '../../../baselines/baseline-snapshot';
 import { InMemoryBaselines } from '../../replay/in-memory-baselines';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed, selectHistory } from '../evaluate';
 import type { AlertCandidate, ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '../../../events/normalize/normalized-event';
-import type { DetectEvent } from '../detect-event';
+import type { DetectEvent } from '../../../events/detect-event';
 
 /**
  * Builders for detection tests and template fixtures: a DetectEvent from the few fields a

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../../events/normalize/normalized-event';
+import type { NormalizedEvent } from './normalize/normalized-event';
 
 /** A stored event as detection sees it: the normalized fields plus its storage id. */
 export interface DetectEvent extends NormalizedEvent {

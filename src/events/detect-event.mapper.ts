@@ -1,5 +1,5 @@
-import type { EventRow } from '../events/events.repository';
-import type { DetectEvent } from '../rules/engine/detect-event';
+import type { EventRow } from './events.repository';
+import type { DetectEvent } from './detect-event';
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
