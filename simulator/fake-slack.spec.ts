@@ -6,7 +6,7 @@ import {
   WebAPIRateLimitedError,
   WebClient,
 } from '@slack/web-api';
-import { verifySlackRequest } from '../../src/notifications/slack-signature';
+import { verifySlackRequest } from '../src/notifications/slack-signature';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from './fake-slack';
 
 function client(fake: FakeSlackApi, token = FAKE_SLACK_TOKEN): WebClient {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { signSlackRequest } from '../../src/notifications/slack-signature';
+import { signSlackRequest } from '../src/notifications/slack-signature';
 import {
   FakeHttpServer,
   FaultQueue,
