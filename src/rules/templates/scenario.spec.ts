@@ -4,7 +4,7 @@
  * the order the APIs serve it (late item usages included) and judged in batches as the
  * detection worker would. Each attack must trip the template its label names.
  */
-import { generateScenario } from '../../../test/support/scenario';
+import { generateScenario } from '../../../simulator/scenario';
 import type { Scenario, TimedEvent } from '../../../simulator/scenario/types';
 import { normalizeEvent } from '../../events/normalize/normalize-event';
 import type { Stream } from '../../events/normalize/normalized-event';
