@@ -14,11 +14,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { FakeConnectServer } from '../test/support/fake-connect';
-import { FakeEventsApi } from '../test/support/fake-events-api';
-import { evenFaults } from '../test/support/fake-http';
-import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
-import { SimClock } from '../test/support/sim-clock';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { evenFaults } from '../simulator/fake-http';
+import { generateScenario, scenarioCounts } from '../simulator/scenario/generate-scenario';
+import { SimClock } from '../simulator/sim-clock';
 
 const DAY_MS = 86_400_000;
 const ADMIN_KEY = 'vw_bench_admin_key_000000000000000';
