@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { IncidentChangeKind } from './incident-status';
-import {
-  type ChangeToRoute,
-  type IncidentChangeView,
-  IncidentsQueryRepository,
-} from './incidents-query.repository';
+import type { ChangeToRoute, IncidentChangeView } from './incident-change';
+import { IncidentsQueryRepository } from './incidents-query.repository';
 import { IncidentsRepository } from './incidents.repository';
 
 /** Incident changes as notifications see them: what to route, what to tell, what is routed. */

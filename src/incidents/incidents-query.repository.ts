@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Severity } from '../rules/engine/rule-definition';
+import type { ChangeToRoute, IncidentChangeView } from './incident-change';
 import type { IncidentChangeKind, IncidentStatus } from './incident-status';
 
 /** A row of incidents, alerts or incident_changes as PostgreSQL returns it (snake_case). */
@@ -17,35 +18,6 @@ export interface IncidentFilter {
   /** Keyset: only incidents with a lower id. */
   beforeId?: string;
   limit: number;
-}
-
-/** What routing a change needs. */
-export interface ChangeToRoute {
-  changeId: string;
-  incidentId: string;
-  severity: Severity;
-  ruleId: string;
-}
-
-/** An incident change with its incident, as a notification tells it. */
-export interface IncidentChangeView {
-  changeId: string;
-  kind: IncidentChangeKind;
-  by: string | null;
-  note: string | null;
-  incidentId: string;
-  status: IncidentStatus;
-  severity: Severity;
-  title: string;
-  ruleId: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  alertCount: number;
-  firstAlertAt: Date;
-  lastAlertAt: Date;
-  snoozedUntil: Date | null;
-  /** The explanation of the incident's latest alert ('' when it has none). */
-  explanation: string;
 }
 
 /** Owns the reads of incidents, incident_changes and alerts: the API's and notifications'. */
@@ -84,8 +56,8 @@ export class IncidentsQueryRepository {
   /** The incident's latest alerts, newest first. */
   latestAlerts(incidentId: string, limit: number): Promise<Row[]> {
     return this.dataSource.query(
-      `SELECT * FROM alerts WHERE incident_id = $1 ORDER BY id DESC LIMIT ${limit}`,
-      [incidentId],
+      `SELECT * FROM alerts WHERE incident_id = $1 ORDER BY id DESC LIMIT $2`,
+      [incidentId, limit],
     );
   }
 

@@ -1,4 +1,4 @@
-import type { IncidentChangeView } from '../incidents/incidents-query.repository';
+import type { IncidentChangeView } from '../incidents/incident-change';
 import type { Rule } from '../rules/engine/rule-definition';
 import type { IncidentMessage } from './channels/channel';
 
