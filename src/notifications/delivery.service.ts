@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
-import { ChannelRegistry } from './channels/channel-registry';
-import { PermanentDeliveryError, RetryableDeliveryError } from './channels/channel';
 import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { RulesService } from '../rules/rules.service';
-import type { IncidentMessage } from './channels/channel';
+import { ChannelRegistry } from './channels/channel-registry';
+import {
+  type IncidentMessage,
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+} from './channels/channel';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { toIncidentMessage } from './incident-message';

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { IncidentChangesService } from '../incidents/incident-changes.service';
 import {
   DELIVER_JOB,
   DELIVER_JOB_OPTIONS,
@@ -8,7 +9,6 @@ import {
   deliverJobId,
   NOTIFY_QUEUE,
 } from '../queue/queue.contract';
-import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { RulesService } from '../rules/rules.service';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';

@@ -4,9 +4,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { runPeriodically } from '../common/periodic';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
+import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { clearLostJob } from '../queue/lost-job';
 import { deliverJobId, NOTIFY_QUEUE } from '../queue/queue.contract';
-import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DispatchService } from './dispatch.service';
 
