@@ -18,6 +18,7 @@ import { DestinationGuard } from './destinations/destination-guard';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
 import { DispatchService } from './dispatch.service';
 import { NotificationsController } from './notifications.controller';
@@ -44,6 +45,7 @@ export class NotificationsModule {
         DeliveriesRepository,
         DispatchService,
         DeliveryService,
+        DeliveryLogService,
         NotificationsRedis,
         {
           // One answer to "may this address be reached?" for validation and for sending.
