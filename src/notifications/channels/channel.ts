@@ -98,7 +98,7 @@ export interface SendContext {
 }
 
 /** A channel's settings and secrets, in one object schema; secret fields wrapped in `secret()`. */
-export type ChannelSettingsSchema = z.ZodObject;
+export type ChannelSettingsSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /**
  * A way to reach people. `settings` validates what an admin configures (secrets included,
