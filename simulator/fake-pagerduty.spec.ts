@@ -22,7 +22,7 @@ describe('FakePagerDuty', () => {
     return {
       status: answer.status,
       headers: answer.headers,
-      body: (await answer.json()) as unknown,
+      body: await answer.json(),
     };
   };
   const trigger = (dedupKey?: string) => ({
