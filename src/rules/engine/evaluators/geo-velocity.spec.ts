@@ -3,8 +3,8 @@ import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
-import { detectEvent, type EventSpec } from '../testing/detect-events';
-import { testRule } from '../testing/rules';
+import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 import { geoSpanMs, haversineKm } from './geo-velocity';
 
 const T0 = Date.parse('2025-03-25T14:00:00Z');

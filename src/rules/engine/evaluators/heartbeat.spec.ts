@@ -1,4 +1,4 @@
-import { testRule } from '../testing/rules';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 import { evaluateHeartbeat } from './heartbeat';
 
 const rule = testRule({

@@ -1,8 +1,8 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
 import { evaluate, historyNeed } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
-import { detectEvents } from '../testing/detect-events';
-import { testRule } from '../testing/rules';
+import { detectEvents } from '../../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 
 const NO_LISTS: ListSnapshot = new Map();
 const rule = testRule({

@@ -3,10 +3,10 @@ import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
-import { entityBaseline } from '../testing/baselines';
-import { runInBatches } from '../testing/batch-runner';
-import { detectEvent, type EventSpec } from '../testing/detect-events';
-import { testRule } from '../testing/rules';
+import { entityBaseline } from '../../../../test/support/rule-engine/baselines';
+import { runInBatches } from '../../../../test/support/rule-engine/batch-runner';
+import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 
 const T0 = Date.parse('2025-03-25T14:00:00Z');
 const DAY = 86_400_000;

@@ -3,10 +3,10 @@ import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
-import { entityBaseline, hourlyRows } from '../testing/baselines';
-import { runInBatches } from '../testing/batch-runner';
-import { detectEvent, type EventSpec } from '../testing/detect-events';
-import { testRule } from '../testing/rules';
+import { entityBaseline, hourlyRows } from '../../../../test/support/rule-engine/baselines';
+import { runInBatches } from '../../../../test/support/rule-engine/batch-runner';
+import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -3,8 +3,8 @@ import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed, selectHistory } from '../evaluate';
 import type { ListSnapshot } from '../evaluation';
 import type { Rule, SequenceParams } from '../rule-definition';
-import { detectEvent, type EventSpec } from '../testing/detect-events';
-import { testRule } from '../testing/rules';
+import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 
 const T0 = Date.parse('2025-03-10T09:00:00Z');
 const DAY = 86_400_000;

@@ -3,10 +3,10 @@ import type { DetectEvent } from '../../../events/detect-event';
 import { evaluate, historyNeed } from '../evaluate';
 import type { AlertCandidate, ListSnapshot } from '../evaluation';
 import type { Rule } from '../rule-definition';
-import { detectEvent, type EventSpec } from '../testing/detect-events';
-import { runInBatches } from '../testing/batch-runner';
-import { entityBaseline } from '../testing/baselines';
-import { testRule } from '../testing/rules';
+import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
+import { runInBatches } from '../../../../test/support/rule-engine/batch-runner';
+import { entityBaseline } from '../../../../test/support/rule-engine/baselines';
+import { testRule } from '../../../../test/support/rule-engine/rules';
 
 const T0 = Date.parse('2025-03-25T14:00:00Z');
 const MIN = 60_000;

@@ -1,6 +1,6 @@
-import type { ListSnapshot } from '../evaluation';
-import type { Rule } from '../rule-definition';
-import { validateRuleDefinition } from '../validate-rule';
+import type { ListSnapshot } from '../../../src/rules/engine/evaluation';
+import type { Rule } from '../../../src/rules/engine/rule-definition';
+import { validateRuleDefinition } from '../../../src/rules/engine/validate-rule';
 
 /** A stored rule from a definition as authored (validated, defaults filled). */
 export function testRule(

@@ -1,9 +1,9 @@
-import type { EntityBaseline } from '../../../baselines/baseline-snapshot';
-import { InMemoryBaselines } from '../../replay/in-memory-baselines';
-import type { DetectEvent } from '../../../events/detect-event';
-import { evaluate, historyNeed, selectHistory } from '../evaluate';
-import type { AlertCandidate, ListSnapshot } from '../evaluation';
-import type { Rule } from '../rule-definition';
+import type { EntityBaseline } from '../../../src/baselines/baseline-snapshot';
+import { InMemoryBaselines } from '../../../src/rules/replay/in-memory-baselines';
+import type { DetectEvent } from '../../../src/events/detect-event';
+import { evaluate, historyNeed, selectHistory } from '../../../src/rules/engine/evaluate';
+import type { AlertCandidate, ListSnapshot } from '../../../src/rules/engine/evaluation';
+import type { Rule } from '../../../src/rules/engine/rule-definition';
 
 export interface BatchRun {
   alerts: AlertCandidate[];

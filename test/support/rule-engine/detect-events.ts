@@ -1,14 +1,10 @@
-import type { NormalizedEvent } from '../../../events/normalize/normalized-event';
-import type { DetectEvent } from '../../../events/detect-event';
+import type { NormalizedEvent } from '../../../src/events/normalize/normalized-event';
+import type { DetectEvent } from '../../../src/events/detect-event';
+import type { EventSpec } from '../../../src/rules/templates/fixture-data';
 
-/**
- * Builders for detection tests and template fixtures: a DetectEvent from the few fields a
- * case cares about, every other field null.
- */
-export type EventSpec = Partial<Omit<DetectEvent, 'eventTime' | 'ingestedAt' | 'raw'>> & {
-  /** Event time: ISO text or epoch ms. */
-  at: string | number;
-};
+export type { EventSpec } from '../../../src/rules/templates/fixture-data';
+
+/** A DetectEvent from its data form (tests, template fixtures): unnamed fields are null. */
 
 export function detectEvent(spec: EventSpec, id: string): DetectEvent {
   const { at, ...fields } = spec;

@@ -1,10 +1,14 @@
-import { evaluateHeartbeat } from '../engine/evaluate';
-import type { AlertCandidate, ListSnapshot } from '../engine/evaluation';
-import type { Rule } from '../engine/rule-definition';
-import { entityBaseline } from '../engine/testing/baselines';
-import { runInBatches } from '../engine/testing/batch-runner';
-import { detectEvents } from '../engine/testing/detect-events';
-import { listReferences, type BuiltInTemplate, type FixtureCase } from './built-in-template';
+import { evaluateHeartbeat } from '../../../src/rules/engine/evaluate';
+import type { AlertCandidate, ListSnapshot } from '../../../src/rules/engine/evaluation';
+import type { Rule } from '../../../src/rules/engine/rule-definition';
+import { entityBaseline } from './baselines';
+import { runInBatches } from './batch-runner';
+import { detectEvents } from './detect-events';
+import {
+  listReferences,
+  type BuiltInTemplate,
+  type FixtureCase,
+} from '../../../src/rules/templates/built-in-template';
 
 export interface FixtureRun {
   /** The events judged in one batch. */
