@@ -10,6 +10,7 @@ import {
 } from 'class-validator';
 import type { RuleDefinition } from './engine/rule-definition';
 import { LIST_LIMITS } from './engine/rule-limits';
+import { RULE_KINDS } from './kinds/registry';
 import type { ListEntity } from './list.entity';
 import type { RuleEntity } from './rule.entity';
 
@@ -27,18 +28,7 @@ export class RuleDto {
   @ApiProperty() updatedAt!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({
-    enum: [
-      'match',
-      'threshold',
-      'new_value',
-      'rate_anomaly',
-      'geo_velocity',
-      'sequence',
-      'heartbeat',
-    ],
-  })
-  kind!: string;
+  @ApiProperty({ enum: RULE_KINDS }) kind!: string;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ enum: ['active', 'shadow'] }) mode!: string;
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;

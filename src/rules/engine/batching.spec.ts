@@ -6,7 +6,7 @@
  */
 import type { DetectEvent } from '../../events/detect-event';
 import { compareIds } from './event-order';
-import { haversineKm } from './evaluators/geo-velocity';
+import { haversineKm } from '../kinds/geo-velocity/geo-velocity.evaluator';
 import type { Rule } from './rule-definition';
 import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';
 import {

@@ -1,4 +1,4 @@
-import { evaluateHeartbeat } from '../../../src/rules/engine/evaluate';
+import { evaluateSources, judgesSources } from '../../../src/rules/engine/evaluate';
 import type { AlertCandidate, ListSnapshot } from '../../../src/rules/engine/evaluation';
 import type { Rule } from '../../../src/rules/engine/rule-definition';
 import { entityBaseline } from './baselines';
@@ -33,7 +33,7 @@ export function runFixture(template: BuiltInTemplate, fixture: FixtureCase): Fix
     ...[...listReferences(template.definition)].map((name): [string, string[]] => [name, []]),
     ...Object.entries(fixture.lists ?? {}),
   ]);
-  if (rule.kind === 'heartbeat') {
+  if (judgesSources(rule)) {
     const now = new Date(fixture.now ?? Date.now());
     const sources = (fixture.sources ?? []).map((s) => ({
       id: s.id,
@@ -41,7 +41,7 @@ export function runFixture(template: BuiltInTemplate, fixture: FixtureCase): Fix
       lastSuccessAt: s.lastSuccessAt === null ? null : new Date(s.lastSuccessAt),
       createdAt: new Date(s.createdAt),
     }));
-    const alerts = evaluateHeartbeat(rule, sources, now);
+    const alerts = evaluateSources(rule, sources, now);
     return { alerts, oneByOne: alerts };
   }
   const before = detectEvents(fixture.before ?? []);

@@ -1,14 +1,7 @@
-import type { AlertCandidate, HistoryNeed } from '../evaluation';
-import { formatDuration, formatTime } from '../explain';
-import type { HeartbeatParams, Rule } from '../rule-definition';
-
-export interface HeartbeatSource {
-  id: string;
-  /** The source's state (`idle`, `polling`, `backoff`, `failing`, `down`, `disabled`). */
-  state: string;
-  lastSuccessAt: Date | null;
-  createdAt: Date;
-}
+import type { AlertCandidate, SourceHealth } from '../../engine/evaluation';
+import { formatDuration, formatTime } from '../../engine/explain';
+import type { Rule } from '../../engine/rule-definition';
+import type { HeartbeatParams } from './heartbeat.params';
 
 /** States in which a source is not expected to poll: never reported as silent. */
 const NOT_POLLING = new Set(['disabled']);
@@ -21,7 +14,7 @@ const NOT_POLLING = new Set(['disabled']);
  */
 export function evaluateHeartbeat(
   rule: Rule,
-  sources: ReadonlyArray<HeartbeatSource>,
+  sources: readonly SourceHealth[],
   now: Date,
 ): AlertCandidate[] {
   const params = rule.params as HeartbeatParams;
@@ -59,8 +52,4 @@ export function evaluateHeartbeat(
     });
   }
   return out;
-}
-
-export function heartbeatHistoryNeed(): HistoryNeed[] {
-  return [];
 }

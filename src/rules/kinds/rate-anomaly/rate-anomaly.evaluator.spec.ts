@@ -1,8 +1,8 @@
 import { snapshotOf, type EntityBaseline } from '../../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../../../events/detect-event';
-import { evaluate, historyNeed } from '../evaluate';
-import type { ListSnapshot } from '../evaluation';
-import type { Rule } from '../rule-definition';
+import { evaluate, historyNeed } from '../../engine/evaluate';
+import type { ListSnapshot } from '../../engine/evaluation';
+import type { Rule } from '../../engine/rule-definition';
 import { entityBaseline, hourlyRows } from '../../../../test/support/rule-engine/baselines';
 import { runInBatches } from '../../../../test/support/rule-engine/batch-runner';
 import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';

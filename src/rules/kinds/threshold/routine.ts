@@ -1,5 +1,4 @@
-import { formatNumber, plural } from './explain';
-import type { Rule } from './rule-definition';
+import { formatNumber, plural } from '../../engine/explain';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -74,15 +73,4 @@ export function describeRoutine(routine: Routine): string {
     `bursts of about ${formatNumber(routine.usualBurst, 0)} an hour on ${routine.burstDays} of ` +
     `${plural(routine.days, 'day')}, in the hours from ${hours} UTC`
   );
-}
-
-/** Days of hourly counts a rule reads from the baselines (0: none). */
-export function hourlyDaysOf(rule: Pick<Rule, 'kind' | 'params'>): number {
-  if (rule.kind === 'rate_anomaly') return (rule.params as { baselineDays: number }).baselineDays;
-  if (rule.kind === 'threshold') {
-    const routine = (rule.params as { routine?: { baselineDays: number } }).routine;
-    // The routine learns from whole days before the event's day.
-    return routine ? routine.baselineDays + 1 : 0;
-  }
-  return 0;
 }

@@ -1,10 +1,22 @@
-import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
+import { compileRule, makeAlert, type CompiledRule } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareIds, compareTimed, insertionIndex, uniqueById, type Timed } from '../event-order';
-import { describePlace, formatNumber, formatDuration, who } from '../explain';
-import { readField } from '../filter';
-import type { GeoVelocityParams, Rule } from '../rule-definition';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+} from '../../engine/evaluation';
+import {
+  compareIds,
+  compareTimed,
+  insertionIndex,
+  uniqueById,
+  type Timed,
+} from '../../engine/event-order';
+import { describePlace, formatNumber, formatDuration, who } from '../../engine/explain';
+import { readField } from '../../engine/filter';
+import type { Rule } from '../../engine/rule-definition';
+import type { GeoVelocityParams } from './geo-velocity.params';
 
 const EARTH_RADIUS_KM = 6371.0088;
 /** Half the Earth's circumference: no two places are further apart. */

@@ -1,4 +1,4 @@
-import { describeRoutine, hourlyDaysOf, inRoutineHours, learnRoutine } from './routine';
+import { describeRoutine, inRoutineHours, learnRoutine } from './routine';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,18 +39,5 @@ describe('learnRoutine', () => {
     expect(inRoutineHours(routine, Date.parse('2025-03-05T03:59:00Z'))).toBe(true);
     expect(inRoutineHours(routine, Date.parse('2025-03-05T23:10:00Z'))).toBe(true);
     expect(inRoutineHours(routine, Date.parse('2025-03-05T14:00:00Z'))).toBe(false);
-  });
-
-  it('tells how many days of hourly counts a rule reads', () => {
-    expect(hourlyDaysOf({ kind: 'rate_anomaly', params: { baselineDays: 28 } as never })).toBe(28);
-    expect(
-      hourlyDaysOf({
-        kind: 'threshold',
-        params: { windowSeconds: 60, threshold: 5, routine: { baselineDays: 14 } } as never,
-      }),
-    ).toBe(15);
-    expect(hourlyDaysOf({ kind: 'threshold', params: { windowSeconds: 60, threshold: 5 } })).toBe(
-      0,
-    );
   });
 });

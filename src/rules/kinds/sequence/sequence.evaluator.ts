@@ -1,10 +1,16 @@
-import { compileCounting, compileRule, makeAlert } from '../compiled-rule';
+import { compileCounting, compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../event-order';
-import { describeEvent, formatApproxDuration, formatDuration, who } from '../explain';
-import { readField, type EventPredicate } from '../filter';
-import type { Rule, SequenceParams, SequenceStage } from '../rule-definition';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+} from '../../engine/evaluation';
+import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../../engine/event-order';
+import { describeEvent, formatApproxDuration, formatDuration, who } from '../../engine/explain';
+import { readField, type EventPredicate } from '../../engine/filter';
+import type { Rule } from '../../engine/rule-definition';
+import type { SequenceParams, SequenceStage } from './sequence.params';
 
 interface Stage {
   def: SequenceStage;

@@ -1,6 +1,6 @@
-import { compileRule, makeAlert } from '../compiled-rule';
-import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
-import { describeEvent } from '../explain';
+import { compileRule, makeAlert } from '../../engine/compiled-rule';
+import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../../engine/evaluation';
+import { describeEvent } from '../../engine/explain';
 
 /** match: one alert per counting event of the batch; fingerprint = the event id. */
 export function evaluateMatch(input: EvaluationInput): AlertCandidate[] {

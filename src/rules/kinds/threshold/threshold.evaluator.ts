@@ -1,6 +1,12 @@
-import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
+import { compileRule, makeAlert, type CompiledRule } from '../../engine/compiled-rule';
 import type { DetectEvent, EventField } from '../../../events/detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+} from '../../engine/evaluation';
 import {
   compareTimed,
   firstAfter,
@@ -8,17 +14,17 @@ import {
   insertionIndex,
   splitArrivals,
   type Timed,
-} from '../event-order';
+} from '../../engine/event-order';
 import { entityOf, hourlyActionOf } from '../../../baselines/baseline-snapshot';
-import { describeEvents, formatDuration, formatTime, who } from '../explain';
-import { readField } from '../filter';
-import type { Rule, ThresholdParams } from '../rule-definition';
-import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from '../routine';
+import { describeEvents, formatDuration, formatTime, who } from '../../engine/explain';
+import { readField } from '../../engine/filter';
+import type { Rule } from '../../engine/rule-definition';
+import type { ThresholdParams } from './threshold.params';
+import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from './routine';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** The baseline keeps (and counts) hourly buckets this far back from now. */
-const HOURLY_RETENTION_DAYS = 90;
 
 /** The threshold that applies to one crossing, and the routine that set it. */
 interface Judged {

@@ -1,5 +1,5 @@
 import { testRule } from '../../../../test/support/rule-engine/rules';
-import { evaluateHeartbeat } from './heartbeat';
+import { evaluateHeartbeat } from './heartbeat.evaluator';
 
 const rule = testRule({
   name: 'Stream silent',

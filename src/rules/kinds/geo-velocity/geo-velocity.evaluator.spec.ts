@@ -1,11 +1,11 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../../../events/detect-event';
-import { evaluate, historyNeed } from '../evaluate';
-import type { ListSnapshot } from '../evaluation';
-import type { Rule } from '../rule-definition';
+import { evaluate, historyNeed } from '../../engine/evaluate';
+import type { ListSnapshot } from '../../engine/evaluation';
+import type { Rule } from '../../engine/rule-definition';
 import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
 import { testRule } from '../../../../test/support/rule-engine/rules';
-import { geoSpanMs, haversineKm } from './geo-velocity';
+import { geoSpanMs, haversineKm } from './geo-velocity.evaluator';
 
 const T0 = Date.parse('2025-03-25T14:00:00Z');
 const MIN = 60_000;

@@ -1,4 +1,4 @@
-import { CidrSet, formatIpv4, formatIpv6, parseCidr, parseIp } from './ip';
+import { CidrSet, formatIpv4, formatIpv6, parseCidr, parseIp } from '../../engine/ip';
 
 /**
  * The networks an address belongs to, for rules that judge networks as well as hosts: a

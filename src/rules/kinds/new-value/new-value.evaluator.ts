@@ -4,15 +4,27 @@ import {
   type BaselineDimension,
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
-import { compileRule, makeAlert } from '../compiled-rule';
+import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type { EventField } from '../../../events/detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { splitArrivals } from '../event-order';
-import { actionWord, formatApproxDuration, formatNumber, pluralize, who } from '../explain';
-import { readField } from '../filter';
-import { isPrivateIp, networkOf } from '../ip-network';
-import type { NetworkParams, NewValueParams, Rule } from '../rule-definition';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+} from '../../engine/evaluation';
+import { splitArrivals } from '../../engine/event-order';
+import {
+  actionWord,
+  formatApproxDuration,
+  formatNumber,
+  pluralize,
+  who,
+} from '../../engine/explain';
+import { readField } from '../../engine/filter';
+import { isPrivateIp, networkOf } from './ip-network';
+import type { Rule } from '../../engine/rule-definition';
+import type { NetworkParams, NewValueParams } from './new-value.params';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

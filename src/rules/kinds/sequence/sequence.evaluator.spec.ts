@@ -1,8 +1,9 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../../../events/detect-event';
-import { evaluate, historyNeed, selectHistory } from '../evaluate';
-import type { ListSnapshot } from '../evaluation';
-import type { Rule, SequenceParams } from '../rule-definition';
+import { evaluate, historyNeed, selectHistory } from '../../engine/evaluate';
+import type { ListSnapshot } from '../../engine/evaluation';
+import type { Rule } from '../../engine/rule-definition';
+import type { SequenceParams } from './sequence.params';
 import { detectEvent, type EventSpec } from '../../../../test/support/rule-engine/detect-events';
 import { testRule } from '../../../../test/support/rule-engine/rules';
 

@@ -1,3 +1,4 @@
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
 import { mean, median, medianAbsoluteDeviation, standardDeviation } from 'simple-statistics';
 import {
   entityOf,
@@ -5,19 +6,18 @@ import {
   SIGNIN_ACTION_PREFIX,
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
-import { compileRule, makeAlert } from '../compiled-rule';
+import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
-import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
-import { compareIds, uniqueById } from '../event-order';
-import { formatNumber, formatProbability, plural, pluralize, who } from '../explain';
+import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../../engine/evaluation';
+import { compareIds, uniqueById } from '../../engine/event-order';
+import { formatNumber, formatProbability, plural, pluralize, who } from '../../engine/explain';
 import { hourOfWeek } from '../../../baselines/baseline-statistics';
-import { poissonUpperTailLog } from '../poisson';
-import type { RateAnomalyParams } from '../rule-definition';
+import { poissonUpperTailLog } from './poisson';
+import type { RateAnomalyParams } from './rate-anomaly.params';
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
 /** The baseline keeps (and counts) hourly buckets this far back from now. */
-const HOURLY_RETENTION_DAYS = 90;
 
 /** The baseline's hourly counts of one action, sorted, with prefix sums for range totals. */
 interface HourIndex {

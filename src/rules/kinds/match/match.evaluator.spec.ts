@@ -1,6 +1,6 @@
 import { snapshotOf } from '../../../baselines/baseline-snapshot';
-import { evaluate, historyNeed } from '../evaluate';
-import type { ListSnapshot } from '../evaluation';
+import { evaluate, historyNeed } from '../../engine/evaluate';
+import type { ListSnapshot } from '../../engine/evaluation';
 import { detectEvents } from '../../../../test/support/rule-engine/detect-events';
 import { testRule } from '../../../../test/support/rule-engine/rules';
 
