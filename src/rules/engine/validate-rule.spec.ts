@@ -1,12 +1,10 @@
-import { accepted, errorsOf } from '../../../test/support/rule-engine/rule-validation';
+import {
+  accepted,
+  BULK_EXPORT_RULE,
+  errorsOf,
+} from '../../../test/support/rule-engine/rule-validation';
 
-const threshold = {
-  name: 'Bulk export',
-  kind: 'threshold',
-  streams: ['item_usage'],
-  filter: { field: 'action', op: 'eq', value: 'export' },
-  params: { windowSeconds: 600, threshold: 20 },
-};
+const threshold = BULK_EXPORT_RULE;
 
 describe('validateRuleDefinition: defaults', () => {
   it('fills every omitted optional property', () => {

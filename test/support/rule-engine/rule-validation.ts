@@ -10,6 +10,15 @@ export const KNOWN_LISTS: ReadonlySet<string> = new Set([
   'privilegedVaults',
 ]);
 
+/** A valid threshold rule, for specs to change one property of. */
+export const BULK_EXPORT_RULE = {
+  name: 'Bulk export',
+  kind: 'threshold',
+  streams: ['item_usage'],
+  filter: { field: 'action', op: 'eq', value: 'export' },
+  params: { windowSeconds: 600, threshold: 20 },
+};
+
 /** The errors a refused rule is refused with (throws when it is accepted). */
 export function errorsOf(input: unknown): Array<{ field: string; reason: string }> {
   const result: RuleValidationResult = validateRuleDefinition(input, KNOWN_LISTS);

@@ -1,3 +1,4 @@
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
 import { EVENT_FIELDS, type EventField } from '../../../events/detect-event';
 import { STREAMS, type Stream } from '../../../events/normalize/normalized-event';
 import { isListReference } from '../filter';
@@ -61,5 +62,14 @@ export class RuleChecker extends Checker {
 
   filter(value: unknown, path: string): Filter | null {
     return this.filters.read(value, path);
+  }
+
+  /** Days of hourly baseline history to learn from: no more than the baselines keep. */
+  hourlyDays(obj: Obj, key: string, path: string): number | null {
+    return this.number(obj, key, path, {
+      min: 1,
+      max: HOURLY_RETENTION_DAYS,
+      what: `(baselines keep ${HOURLY_RETENTION_DAYS} days of hourly counts)`,
+    });
   }
 }

@@ -1,4 +1,3 @@
-import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
 import { ENTITY_TYPES, type EntityType } from '../../../baselines/baseline-snapshot';
 import { LIMITS } from '../../engine/rule-limits';
 import type { ParamsSchema } from '../kind-module';
@@ -22,12 +21,7 @@ export const rateAnomalyParamsSchema: ParamsSchema<RateAnomalyParams> = {
     const minCount =
       c.number(obj, 'minCount', path, { integer: true, min: 1, max: LIMITS.maxCount }) ?? 10;
     const minRatio = c.number(obj, 'minRatio', path, { min: 0, max: LIMITS.maxCount }) ?? 4;
-    const baselineDays =
-      c.number(obj, 'baselineDays', path, {
-        min: 1,
-        max: HOURLY_RETENTION_DAYS,
-        what: `(baselines keep ${HOURLY_RETENTION_DAYS} days of hourly counts)`,
-      }) ?? 28;
+    const baselineDays = c.hourlyDays(obj, 'baselineDays', path) ?? 28;
     return { entity, pValue, minCount, minRatio, baselineDays };
   },
 };

@@ -1,12 +1,6 @@
-import { errorsOf } from '../../../../test/support/rule-engine/rule-validation';
+import { BULK_EXPORT_RULE, errorsOf } from '../../../../test/support/rule-engine/rule-validation';
 
-const threshold = {
-  name: 'Bulk export',
-  kind: 'threshold',
-  streams: ['item_usage'],
-  filter: { field: 'action', op: 'eq', value: 'export' },
-  params: { windowSeconds: 600, threshold: 20 },
-};
+const threshold = BULK_EXPORT_RULE;
 
 describe('threshold params', () => {
   it('refuses a window of 0 or below, and a missing threshold', () => {

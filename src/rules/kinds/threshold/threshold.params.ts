@@ -64,12 +64,7 @@ function readRoutine(c: RuleChecker, raw: unknown, params: string): RoutineParam
   c.noUnknown(raw, ['entity', 'baselineDays', 'minDays', 'factor'], path);
   const before = c.errors.length;
   const entity = c.oneOf(raw, 'entity', path, ENTITY_TYPES, 'entity') ?? 'connect_token';
-  const baselineDays =
-    c.number(raw, 'baselineDays', path, {
-      min: 1,
-      max: HOURLY_RETENTION_DAYS,
-      what: `(baselines keep ${HOURLY_RETENTION_DAYS} days of hourly counts)`,
-    }) ?? 28;
+  const baselineDays = c.hourlyDays(raw, 'baselineDays', path) ?? 28;
   const minDays =
     c.number(raw, 'minDays', path, { integer: true, min: 1, max: HOURLY_RETENTION_DAYS }) ?? 3;
   const factor = c.number(raw, 'factor', path, { min: 1, max: 100 }) ?? 2;
