@@ -1,11 +1,11 @@
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
-import { SmtpCatcher } from './support/smtp-catcher';
-import { generateScenario } from './support/scenario/generate-scenario';
-import { HEAVY_REVEALER } from './support/scenario/population';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
+import { SmtpCatcher } from '../simulator/smtp-catcher';
+import { generateScenario } from '../simulator/scenario/generate-scenario';
+import { HEAVY_REVEALER } from '../simulator/scenario/population';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

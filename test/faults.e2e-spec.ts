@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { PrivatePostgres, PrivateRedis } from './support/private-servers';
-import { generateScenario } from './support/scenario/generate-scenario';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
-import { SmtpCatcher } from './support/smtp-catcher';
+import { generateScenario } from '../simulator/scenario/generate-scenario';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
+import { SmtpCatcher } from '../simulator/smtp-catcher';
 import { auditEvent, opId } from './support/factories';
 import {
   applyTestEnv,

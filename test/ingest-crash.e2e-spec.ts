@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
 import { connectRequest, itemUsage, signInAttempt } from './support/factories';
-import type { ApiRequest } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import type { ApiRequest } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import {
   applyTestEnv,
   dropTestContext,

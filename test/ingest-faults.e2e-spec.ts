@@ -1,9 +1,9 @@
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { evenFaults } from './support/fake-http';
-import { generateScenario } from './support/scenario/generate-scenario';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { evenFaults } from '../simulator/fake-http';
+import { generateScenario } from '../simulator/scenario/generate-scenario';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

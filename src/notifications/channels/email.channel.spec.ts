@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { SmtpCatcher } from '../../../test/support/smtp-catcher';
+import { SmtpCatcher } from '../../../simulator/smtp-catcher';
 import {
   type EmailChannelConfig,
   type IncidentMessage,

@@ -1,4 +1,4 @@
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../../../test/support/fake-slack';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../../../simulator/fake-slack';
 import type { PostSlotGate, SlotReservation } from '../slack-rate-gate';
 import {
   type IncidentMessage,
