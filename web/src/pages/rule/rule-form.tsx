@@ -1,16 +1,18 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { SEVERITIES } from '../../api/types';
+import { SEVERITIES, type RuleKind } from '../../api/types';
 import type { Definition } from './rule-definition';
 
-const KINDS = [
-  'match',
-  'threshold',
-  'new_value',
-  'rate_anomaly',
-  'geo_velocity',
-  'sequence',
-  'heartbeat',
-];
+/** Every kind the API documents: one left out is a type error once the API types are regenerated. */
+const KIND_OPTIONS: Record<RuleKind, true> = {
+  match: true,
+  threshold: true,
+  new_value: true,
+  rate_anomaly: true,
+  geo_velocity: true,
+  sequence: true,
+  heartbeat: true,
+};
+const KINDS = Object.keys(KIND_OPTIONS);
 
 interface Props {
   definition: Definition;
