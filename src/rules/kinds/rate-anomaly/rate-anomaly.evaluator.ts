@@ -17,8 +17,6 @@ import type { RateAnomalyParams } from './rate-anomaly.params';
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
-/** The baseline keeps (and counts) hourly buckets this far back from now. */
-
 /** The baseline's hourly counts of one action, sorted, with prefix sums for range totals. */
 interface HourIndex {
   hours: number[];

@@ -24,8 +24,6 @@ import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from './r
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** The baseline keeps (and counts) hourly buckets this far back from now. */
-
 /** The threshold that applies to one crossing, and the routine that set it. */
 interface Judged {
   threshold: number;
