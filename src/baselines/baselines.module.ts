@@ -6,7 +6,9 @@ import {
   BaselinesOptions,
   DEFAULT_BASELINES_OPTIONS,
 } from './baselines.options';
-import { BaselinesRepository } from './baselines.repository';
+import { BaselinesLearningRepository } from './baselines-learning.repository';
+import { BaselinesQueryRepository } from './baselines-query.repository';
+import { BaselinesRetentionRepository } from './baselines-retention.repository';
 import { BaselinesRetentionService } from './baselines-retention.service';
 import { BaselinesService } from './baselines.service';
 
@@ -24,7 +26,9 @@ export class BaselinesModule {
       controllers: duties.api ? [BaselinesController] : [],
       providers: [
         { provide: BASELINES_OPTIONS, useValue: { ...DEFAULT_BASELINES_OPTIONS, ...options } },
-        BaselinesRepository,
+        BaselinesLearningRepository,
+        BaselinesQueryRepository,
+        BaselinesRetentionRepository,
         BaselinesService,
         ...(duties.worker ? [BaselinesRetentionService] : []),
       ],

@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Duties } from '../config/duties';
-import { EventEntity } from './event.entity';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -14,7 +12,6 @@ export class EventsModule {
     return {
       module: EventsModule,
       global: true,
-      imports: [TypeOrmModule.forFeature([EventEntity])],
       controllers: duties.api ? [EventsController] : [],
       providers: [
         EventsRepository,

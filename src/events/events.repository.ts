@@ -242,6 +242,15 @@ export class EventsRepository {
     ]);
   }
 
+  /** Events shown as evidence: what detection reads, and the fields lost on the way in. */
+  async findEvidence(ids: string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT ${DETECTION_COLUMNS}, issues FROM events WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
   /** Which of these external ids of a stream are stored already. */
   async knownExternalIds(stream: Stream, externalIds: string[]): Promise<Set<string>> {
     if (externalIds.length === 0) return new Set();

@@ -2,12 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Duties } from '../config/duties';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { IncidentChangesService } from './incident-changes.service';
 import { IncidentGroupingService } from './incident-grouping.service';
 import { IncidentLifecycleService } from './incident-lifecycle.service';
 import { IncidentTimersService } from './incident-timers.service';
 import { IncidentsController } from './incidents.controller';
+import { IncidentsQueryRepository } from './incidents-query.repository';
 import { IncidentsQueryService } from './incidents-query.service';
+import { IncidentsRepository } from './incidents.repository';
 import { SilencesController } from './silences.controller';
+import { SilencesRepository } from './silences.repository';
 import { SilencesService } from './silences.service';
 
 /** Alerts, the incidents they form, their lifecycle and timers, and silences. */
@@ -20,14 +24,23 @@ export class IncidentsModule {
       controllers: duties.api ? [IncidentsController, SilencesController] : [],
       providers: [
         AlertsRepository,
+        IncidentsRepository,
+        IncidentsQueryRepository,
+        SilencesRepository,
         AlertsService,
+        IncidentChangesService,
         IncidentGroupingService,
         IncidentLifecycleService,
         IncidentsQueryService,
         SilencesService,
         ...(duties.worker ? [IncidentTimersService] : []),
       ],
-      exports: [AlertsService, IncidentLifecycleService, IncidentsQueryService],
+      exports: [
+        AlertsService,
+        IncidentChangesService,
+        IncidentLifecycleService,
+        IncidentsQueryService,
+      ],
     };
   }
 }
