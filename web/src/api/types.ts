@@ -4,7 +4,6 @@ import type { components } from './schema';
 export type Schemas = components['schemas'];
 export type Severity = Schemas['IncidentSummaryDto']['severity'];
 export type Role = Schemas['CallerDto']['role'];
-export type RuleKind = Schemas['RuleDto']['kind'];
 
 export const SEVERITIES: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 const ROLE_ORDER: Role[] = ['viewer', 'responder', 'admin'];

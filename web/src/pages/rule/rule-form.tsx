@@ -1,18 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { SEVERITIES, type RuleKind } from '../../api/types';
+import { api, unwrap } from '../../api/client';
+import { SEVERITIES } from '../../api/types';
+import { useApi } from '../../api/use-api';
 import type { Definition } from './rule-definition';
-
-/** Every kind the API documents: one left out is a type error once the API types are regenerated. */
-const KIND_OPTIONS: Record<RuleKind, true> = {
-  match: true,
-  threshold: true,
-  new_value: true,
-  rate_anomaly: true,
-  geo_velocity: true,
-  sequence: true,
-  heartbeat: true,
-};
-const KINDS = Object.keys(KIND_OPTIONS);
 
 interface Props {
   definition: Definition;
@@ -26,6 +16,10 @@ export function RuleForm({ definition, onChange, problems }: Props) {
   const text = (key: string) => (typeof definition[key] === 'string' ? definition[key] : '');
   const list = (key: string) =>
     Array.isArray(definition[key]) ? (definition[key] as unknown[]).join(', ') : '';
+  // The kinds come from the service: a new rule kind needs nothing here.
+  const kinds = useApi(() => unwrap(api.GET('/api/v1/rules/kinds')), 'rule-kinds');
+  const kindNames: string[] = kinds.data?.map((k) => k.kind) ?? [];
+  if (text('kind') && !kindNames.includes(text('kind'))) kindNames.unshift(text('kind'));
   const splitList = (value: string) =>
     value
       .split(',')
@@ -48,7 +42,7 @@ export function RuleForm({ definition, onChange, problems }: Props) {
       <div className="row">
         <Field name="kind" label="Kind" problems={problems}>
           <select id="f-kind" value={text('kind')} onChange={(e) => set('kind', e.target.value)}>
-            {KINDS.map((k) => (
+            {kindNames.map((k) => (
               <option key={k}>{k}</option>
             ))}
           </select>
