@@ -7,24 +7,25 @@
  * (batch committed → alert recorded) and the service's peak RSS, sampled over the run.
  *
  *   npm run bench -- --users 2000 --days 30 [--queue redis|postgres]
+ *   npm run bench -- --mode rest --users 2000 --days 90 --incidents 100000
  *
  * `--queue` picks the queue backend (default: redis when REDIS_URL is set, else postgres).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { FakeConnectServer } from '../simulator/fake-connect';
 import { FakeEventsApi } from '../simulator/fake-events-api';
 import { evenFaults } from '../simulator/fake-http';
 import { generateScenario, scenarioCounts } from '../simulator/scenario/generate-scenario';
 import type { Scenario, TimedEvent } from '../simulator/scenario/types';
 import { SimClock } from '../simulator/sim-clock';
-import { dataSourceOptions } from '../src/database/data-source.options';
 import { normalizeEvent } from '../src/events/normalize/normalize-event';
 import type { NormalizedEvent, Stream } from '../src/events/normalize/normalized-event';
+import { freshDatabase } from './bench/database';
+import { measureRest, type RestTenant, seedRestTenant } from './bench/rest-load';
+import { log, residentKb, sleep, waitUntilHealthy } from './bench/service';
 import { measureStorageLimit } from './bench/storage-limit';
 
 const DAY_MS = 86_400_000;
@@ -43,12 +44,23 @@ async function main(): Promise<void> {
       // Share of requests the fakes answer with a 429, a 500, a reset or a slow answer.
       faults: { type: 'string', default: '0' },
       queue: { type: 'string' },
+      // pipeline: the simulated tenant end to end; rest: REST latency over a seeded tenant.
+      mode: { type: 'string', default: 'pipeline' },
+      incidents: { type: 'string', default: '100000' },
     },
   });
   const queue = values.queue ? { QUEUE_BACKEND: values.queue } : {};
   const databaseUrl =
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vaultwatch_bench';
-  await resetDatabase(databaseUrl);
+  await freshDatabase(databaseUrl);
+  if (values.mode === 'rest') {
+    await restBench(databaseUrl, values.port, {
+      users: Number(values.users),
+      days: Number(values.days),
+      incidents: Number(values.incidents),
+    });
+    return;
+  }
 
   const clockStart = Date.parse('2026-11-01T00:00:00Z');
   const generated = Date.now();
@@ -86,7 +98,6 @@ async function main(): Promise<void> {
   const served = servedEvents(scenario, clock.nowMs());
   const total = served.length;
 
-  await migrate(databaseUrl);
   const limitDb = new Client({ connectionString: databaseUrl });
   await limitDb.connect();
   const storageLimit = await measureStorageLimit(limitDb, served);
@@ -191,6 +202,46 @@ async function main(): Promise<void> {
 
 type StreamKey = 'itemUsages' | 'signInAttempts' | 'auditEvents' | 'connectActivity';
 
+/**
+ * `--mode rest`: an API process over a seeded tenant (`--users`' baselines of `--days` days,
+ * `--incidents` incidents), then each endpoint under load: latency percentiles.
+ */
+async function restBench(databaseUrl: string, port: string, tenant: RestTenant): Promise<void> {
+  const service = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: port,
+      LOG_LEVEL: 'warn',
+      APP_ROLE: 'api',
+      ADMIN_API_KEY: ADMIN_KEY,
+    },
+  });
+  try {
+    await waitUntilHealthy(port);
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    await seedRestTenant(db, tenant);
+    await db.end();
+    // One client (what a person at the console sees), then ten at once.
+    const latencyMs: Record<string, unknown> = {};
+    for (const connections of [1, 10]) {
+      latencyMs[`${connections} connection(s)`] = await measureRest(
+        `http://127.0.0.1:${port}`,
+        ADMIN_KEY,
+        tenant,
+        10,
+        connections,
+      );
+    }
+    process.stdout.write(`${JSON.stringify({ ...tenant, latencyMs }, null, 2)}\n`);
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((resolve) => service.once('exit', resolve));
+  }
+}
+
 const STREAMS_SERVED: Array<[StreamKey, Stream, sourceId: string]> = [
   ['itemUsages', 'item_usage', 'events:item_usage'],
   ['signInAttempts', 'signin_attempt', 'events:signin_attempt'],
@@ -213,21 +264,6 @@ function servedEvents(
   );
 }
 
-/** The schema before anything else, so the storage limit is measured on the same tables. */
-async function migrate(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  target.pathname = '/postgres';
-  const admin = new Client({ connectionString: target.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-  await admin.end();
-  const dataSource = new DataSource(dataSourceOptions(url));
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-}
-
 async function measure(db: Client): Promise<{ stored: number; detected: number }> {
   const { rows } = await db.query<{ stored: string; detected: string }>(
     `SELECT (SELECT coalesce(sum(events_stored), 0) FROM sources) AS stored,
@@ -237,41 +273,7 @@ async function measure(db: Client): Promise<{ stored: number; detected: number }
   return { stored: Number(rows[0].stored), detected: Number(rows[0].detected) };
 }
 
-function residentKb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The service answers /health once its migrations ran and PostgreSQL and Redis are up. */
-async function waitUntilHealthy(port: string): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const healthy = await fetch(`http://127.0.0.1:${port}/health`)
-      .then((response) => response.ok)
-      .catch(() => false);
-    if (healthy) return;
-    await sleep(500);
-  }
-  throw new Error('the service did not become healthy');
-}
-
-async function resetDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  target.pathname = '/postgres';
-  const admin = new Client({ connectionString: target.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  await admin.end();
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number | null) => (value === null ? null : Math.round(value));
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 main().catch((error: unknown) => {
   console.error(error);
