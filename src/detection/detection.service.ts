@@ -5,7 +5,7 @@ import { seenKeysOf } from '../baselines/baseline-aggregate';
 import type { BaselineDimension, EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { hourlyDaysOf } from '../rules/engine/routine';
