@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { MetricsModule } from '../metrics/metrics.module';
+import { QueueModule } from '../queue/queue.module';
 import { EventEntity } from './event.entity';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
@@ -11,10 +13,9 @@ import { RejectedEventsRetentionService } from './rejected-events-retention.serv
 @Module({})
 export class EventsModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: EventsModule,
-      global: true,
-      imports: [TypeOrmModule.forFeature([EventEntity])],
+      imports: [TypeOrmModule.forFeature([EventEntity]), QueueModule, MetricsModule],
       controllers: duties.api ? [EventsController] : [],
       providers: [
         EventsRepository,
@@ -24,6 +25,6 @@ export class EventsModule {
         ...(duties.ingest || duties.api ? [RejectedEventsRetentionService] : []),
       ],
       exports: [EventsService],
-    };
+    });
   }
 }
