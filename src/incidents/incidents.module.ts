@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { QueueModule } from '../queue/queue.module';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { IncidentGroupingService } from './incident-grouping.service';
@@ -14,9 +15,9 @@ import { SilencesService } from './silences.service';
 @Module({})
 export class IncidentsModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: IncidentsModule,
-      global: true,
+      imports: [QueueModule],
       controllers: duties.api ? [IncidentsController, SilencesController] : [],
       providers: [
         AlertsRepository,
@@ -28,6 +29,6 @@ export class IncidentsModule {
         ...(duties.worker ? [IncidentTimersService] : []),
       ],
       exports: [AlertsService, IncidentLifecycleService, IncidentsQueryService],
-    };
+    });
   }
 }
