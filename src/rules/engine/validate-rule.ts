@@ -1,3 +1,4 @@
+import { DEFAULT_BASELINE_DAYS, HOURLY_RETENTION_DAYS } from '../../baselines/baseline-horizon';
 import {
   BASELINE_DIMENSIONS,
   DIMENSIONS_BY_ENTITY,
@@ -543,9 +544,9 @@ function checkParams(
       const baselineDays =
         c.number(obj, 'baselineDays', path, {
           min: 1,
-          max: 90,
-          what: '(baselines keep 90 days of hourly counts)',
-        }) ?? 28;
+          max: HOURLY_RETENTION_DAYS,
+          what: `(baselines keep ${HOURLY_RETENTION_DAYS} days of hourly counts)`,
+        }) ?? DEFAULT_BASELINE_DAYS;
       return ok({ params: { entity, pValue, minCount, minRatio, baselineDays } });
     }
     case 'geo_velocity': {
@@ -612,10 +613,11 @@ function checkRoutine(c: Checker, raw: unknown, params: string): RoutineParams |
   const baselineDays =
     c.number(raw, 'baselineDays', path, {
       min: 1,
-      max: 90,
-      what: '(baselines keep 90 days of hourly counts)',
-    }) ?? 28;
-  const minDays = c.number(raw, 'minDays', path, { integer: true, min: 1, max: 90 }) ?? 3;
+      max: HOURLY_RETENTION_DAYS,
+      what: `(baselines keep ${HOURLY_RETENTION_DAYS} days of hourly counts)`,
+    }) ?? DEFAULT_BASELINE_DAYS;
+  const minDays =
+    c.number(raw, 'minDays', path, { integer: true, min: 1, max: HOURLY_RETENTION_DAYS }) ?? 3;
   const factor = c.number(raw, 'factor', path, { min: 1, max: 100 }) ?? 2;
   if (minDays > baselineDays) c.fail(at(path, 'minDays'), 'must be at most baselineDays');
   return c.errors.length === before ? { entity, baselineDays, minDays, factor } : null;

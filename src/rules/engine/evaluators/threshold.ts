@@ -9,6 +9,7 @@ import {
   splitArrivals,
   type Timed,
 } from '../event-order';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { entityOf, hourlyActionOf } from '../../../baselines/baseline-snapshot';
 import { describeEvents, formatDuration, formatTime, who } from '../explain';
 import { readField } from '../filter';
@@ -17,8 +18,6 @@ import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from '../
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** The baseline keeps (and counts) hourly buckets this far back from now. */
-const HOURLY_RETENTION_DAYS = 90;
 
 /** The threshold that applies to one crossing, and the routine that set it. */
 interface Judged {
