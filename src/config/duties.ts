@@ -25,7 +25,8 @@ export function dutiesOf(role: AppRole): Readonly<Duties> {
   return DUTIES[role];
 }
 
-const built = new WeakMap<Duties, Map<DynamicModule['module'], DynamicModule>>();
+type ModulesByClass = Map<DynamicModule['module'], DynamicModule>;
+const built = new WeakMap<Duties, ModulesByClass>();
 
 /**
  * The same module object for the same feature and duties: a feature module's `register(duties)`
@@ -34,8 +35,9 @@ const built = new WeakMap<Duties, Map<DynamicModule['module'], DynamicModule>>()
  * object, or Nest would build it, and its providers, once per importer.
  */
 export function sharedFor(duties: Duties, definition: DynamicModule): DynamicModule {
-  let modules = built.get(duties);
-  if (!modules) built.set(duties, (modules = new Map()));
+  const modules: ModulesByClass =
+    built.get(duties) ?? new Map<DynamicModule['module'], DynamicModule>();
+  built.set(duties, modules);
   const known = modules.get(definition.module);
   if (known) return known;
   modules.set(definition.module, definition);
