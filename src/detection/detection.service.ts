@@ -12,7 +12,8 @@ import { hourlyDaysOf } from '../rules/engine/routine';
 import type { NewValueParams, Rule } from '../rules/engine/rule-definition';
 import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
-import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
+import { toDetectEvent } from '../events/detect-event.mapper';
+import { byEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 

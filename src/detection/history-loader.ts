@@ -3,7 +3,8 @@ import type { EventsService } from '../events/events.service';
 import type { DetectEvent } from '../events/detect-event';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
-import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
+import { toDetectEvent } from '../events/detect-event.mapper';
+import { byEventTime } from '../events/event-order';
 
 const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -41,7 +41,3 @@ export function toDetectEvent(row: EventRow): DetectEvent {
     raw: {},
   };
 }
-
-/** Event time, then id: the order every evaluator expects. */
-export const byEventTime = (a: DetectEvent, b: DetectEvent): number =>
-  a.eventTime.getTime() - b.eventTime.getTime() || Number(a.id) - Number(b.id);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { EVENT_ORDER_SQL } from './event-order';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
@@ -262,8 +263,8 @@ export class EventsRepository {
     return this.dataSource.query(
       `SELECT ${DETECTION_COLUMNS} FROM events
        WHERE event_time >= $1 AND event_time <= $2
-         AND ($3::timestamptz IS NULL OR (event_time, id) > ($3::timestamptz, $4::bigint))
-       ORDER BY event_time, id LIMIT $5`,
+         AND ($3::timestamptz IS NULL OR (${EVENT_ORDER_SQL}) > ($3::timestamptz, $4::bigint))
+       ORDER BY ${EVENT_ORDER_SQL} LIMIT $5`,
       [from, to, after?.time ?? null, after?.id ?? null, limit],
     );
   }

@@ -5,7 +5,7 @@
  * and they match a brute-force reading of each kind's definition.
  */
 import type { DetectEvent } from '../../events/detect-event';
-import { compareIds } from './event-order';
+import { compareIds } from '../../events/event-order';
 import { haversineKm } from './evaluators/geo-velocity';
 import type { Rule } from './rule-definition';
 import { randomCuts, runInBatches } from './testing/batch-runner';

@@ -1,4 +1,5 @@
 import type { DetectEvent } from '../../events/detect-event';
+import { byEventTime } from '../../events/event-order';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from './evaluation';
 import { evaluateGeoVelocity, geoVelocityHistoryNeed } from './evaluators/geo-velocity';
 import { heartbeatHistoryNeed } from './evaluators/heartbeat';
@@ -7,7 +8,6 @@ import { evaluateNewValue, newValueHistoryNeed } from './evaluators/new-value';
 import { evaluateRateAnomaly, rateAnomalyHistoryNeed } from './evaluators/rate-anomaly';
 import { evaluateSequence, sequenceHistoryNeed } from './evaluators/sequence';
 import { evaluateThreshold, thresholdHistoryNeed } from './evaluators/threshold';
-import { compareIds } from './event-order';
 import type { Rule } from './rule-definition';
 
 export { evaluateHeartbeat, type HeartbeatSource } from './evaluators/heartbeat';
@@ -116,7 +116,5 @@ export function selectHistory(
     seen.add(e.id);
     out.push(e);
   }
-  return out.sort(
-    (a, b) => a.eventTime.getTime() - b.eventTime.getTime() || compareIds(a.id, b.id),
-  );
+  return out.sort(byEventTime);
 }

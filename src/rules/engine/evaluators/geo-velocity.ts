@@ -1,7 +1,8 @@
 import { compileRule, makeAlert, type CompiledRule } from '../compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from '../evaluation';
-import { compareIds, compareTimed, insertionIndex, uniqueById, type Timed } from '../event-order';
+import { compareIds } from '../../../events/event-order';
+import { compareTimed, insertionIndex, uniqueById, type Timed } from '../event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../explain';
 import { readField } from '../filter';
 import type { GeoVelocityParams, Rule } from '../rule-definition';

@@ -8,7 +8,8 @@ import {
 import { compileRule, makeAlert } from '../compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../evaluation';
-import { compareIds, uniqueById } from '../event-order';
+import { compareIds } from '../../../events/event-order';
+import { uniqueById } from '../event-order';
 import { formatNumber, formatProbability, plural, pluralize, who } from '../explain';
 import { hourOfWeek } from '../../../baselines/baseline-statistics';
 import { poissonUpperTailLog } from '../poisson';
