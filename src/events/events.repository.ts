@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
@@ -25,42 +26,8 @@ export interface InsertedEvents {
 }
 
 // Columns written per event, in the order of jsonb_to_recordset's record definition.
-const COLUMNS: Array<[column: string, type: string, pick: (e: NormalizedEvent) => unknown]> = [
-  ['stream', 'text', (e) => e.stream],
-  ['external_id', 'text', (e) => e.externalId],
-  ['event_time', 'timestamptz', (e) => e.eventTime.toISOString()],
-  ['actor_type', 'text', (e) => e.actorType],
-  ['actor_id', 'text', (e) => e.actorId],
-  ['actor_email', 'text', (e) => e.actorEmail],
-  ['actor_name', 'text', (e) => e.actorName],
-  ['connect_server_id', 'text', (e) => e.connectServerId],
-  ['action', 'text', (e) => e.action],
-  ['result', 'text', (e) => e.result],
-  ['result_detail', 'text', (e) => e.resultDetail],
-  ['object_type', 'text', (e) => e.objectType],
-  ['object_id', 'text', (e) => e.objectId],
-  ['aux_id', 'text', (e) => e.auxId],
-  ['vault_id', 'text', (e) => e.vaultId],
-  ['item_id', 'text', (e) => e.itemId],
-  ['session_id', 'text', (e) => e.sessionId],
-  ['ip', 'text', (e) => e.ip],
-  ['country', 'text', (e) => e.country],
-  ['region', 'text', (e) => e.region],
-  ['city', 'text', (e) => e.city],
-  ['latitude', 'double precision', (e) => e.latitude],
-  ['longitude', 'double precision', (e) => e.longitude],
-  ['client_app', 'text', (e) => e.clientApp],
-  ['client_version', 'text', (e) => e.clientVersion],
-  ['platform', 'text', (e) => e.platform],
-  ['os', 'text', (e) => e.os],
-  ['user_agent', 'text', (e) => e.userAgent],
-  ['account_id', 'text', (e) => e.accountId],
-  ['raw', 'jsonb', (e) => e.raw],
-  ['issues', 'jsonb', (e) => e.issues ?? null],
-];
-
-const COLUMN_LIST = COLUMNS.map(([column]) => column).join(', ');
-const RECORD_TYPE = COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
+const RECORD_TYPE = EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ');
 const INSERT_EVENTS = `
   INSERT INTO events (source_id, ${COLUMN_LIST})
   SELECT $1, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
@@ -78,7 +45,12 @@ const INSERT_REJECTIONS = `
   ON CONFLICT DO NOTHING`;
 
 const toRecord = (event: NormalizedEvent) =>
-  Object.fromEntries(COLUMNS.map(([column, , pick]) => [column, pick(event)]));
+  Object.fromEntries(
+    EVENT_COLUMNS.map(({ column, field }) => {
+      const value = event[field];
+      return [column, value instanceof Date ? value.toISOString() : (value ?? null)];
+    }),
+  );
 
 /**
  * Runs one statement under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
@@ -243,6 +215,15 @@ export class EventsRepository {
     ]);
   }
 
+  /** Events shown as an alert's evidence: what detection read, and the field issues. */
+  async findEvidence(ids: string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT ${EVIDENCE_COLUMNS} FROM events WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
   /** Which of these external ids of a stream are stored already. */
   async knownExternalIds(stream: Stream, externalIds: string[]): Promise<Set<string>> {
     if (externalIds.length === 0) return new Set();
@@ -331,12 +312,9 @@ export class EventsRepository {
   }
 }
 
-const DETECTION_COLUMNS = [
-  'id',
-  'ingested_at',
-  ...COLUMNS.map(([column]) => column).filter((column) => column !== 'raw' && column !== 'issues'),
-].join(', ');
-const HISTORY_COLUMNS = new Set(COLUMNS.map(([column, type]) => (type === 'text' ? column : '')));
+const HISTORY_COLUMNS = new Set(
+  EVENT_COLUMNS.filter(({ type }) => type === 'text').map(({ column }) => column),
+);
 
 export interface HistoryQuery {
   column: string;

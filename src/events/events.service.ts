@@ -134,6 +134,10 @@ export class EventsService {
     return this.repository.findForDetection(manager, ids);
   }
 
+  findEvidence(ids: string[]): Promise<EventRow[]> {
+    return this.repository.findEvidence(ids);
+  }
+
   scanForDetection(from: Date, to: Date, after: { time: Date; id: string } | null, limit: number) {
     return this.repository.scanForDetection(from, to, after, limit);
   }
