@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import type { EventRow } from '../events/events.repository';
+import { EventsService } from '../events/events.service';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 import type {
   AlertDto,
@@ -25,7 +26,10 @@ const str = (value: unknown) =>
 /** Reads incidents for the API: newest first, keyset-paginated, with their evidence. */
 @Injectable()
 export class IncidentsQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventsService,
+  ) {}
 
   async list(query: ListIncidentsQueryDto): Promise<IncidentPageDto> {
     const limit = query.limit ?? 50;
@@ -83,16 +87,7 @@ export class IncidentsQueryService {
         ),
       ),
     ];
-    const events: EventRow[] = evidenceIds.length
-      ? await this.dataSource.query(
-          `SELECT id, stream, external_id, event_time, ingested_at, actor_type, actor_id, actor_email,
-             actor_name, connect_server_id, action, result, result_detail, object_type, object_id,
-             aux_id, vault_id, item_id, session_id, ip, country, region, city, latitude, longitude,
-             client_app, client_version, platform, os, user_agent, account_id, issues
-           FROM events WHERE id = ANY($1::bigint[])`,
-          [evidenceIds],
-        )
-      : [];
+    const events = await this.events.findEvidence(evidenceIds);
     const eventsById = new Map(events.map((row) => [row.id, row]));
     const timeline: Row[] = await this.dataSource.query(
       `SELECT * FROM incident_changes WHERE incident_id = $1 ORDER BY id`,

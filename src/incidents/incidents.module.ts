@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Duties, sharedFor } from '../config/duties';
+import { EventsModule } from '../events/events.module';
 import { QueueModule } from '../queue/queue.module';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
@@ -17,7 +18,7 @@ export class IncidentsModule {
   static register(duties: Duties): DynamicModule {
     return sharedFor(duties, {
       module: IncidentsModule,
-      imports: [QueueModule],
+      imports: [EventsModule.register(duties), QueueModule],
       controllers: duties.api ? [IncidentsController, SilencesController] : [],
       providers: [
         AlertsRepository,
