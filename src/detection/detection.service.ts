@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { seenKeysOf } from '../baselines/baseline-aggregate';
 import type { BaselineDimension, EntityType } from '../baselines/baseline-snapshot';
+import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -18,8 +19,6 @@ import { loadHistories } from './history-loader';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
-/** The longest hourly history a rate rule may learn from (what the baselines keep). */
-const HOURLY_DAYS = 90;
 
 export interface DetectionOutcome {
   events: number;
@@ -67,7 +66,7 @@ export class DetectionService {
       const hourlyDays = Math.max(0, ...rules.map(hourlyDaysOf));
       const baselines = await this.baselines.loadSnapshot(
         entitiesOf(judged),
-        new Date(first - Math.min(hourlyDays, HOURLY_DAYS) * DAY_MS),
+        new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
         seenKeysOf(judged, seenDimensionsOf(rules)),
       );
       const isolation = new RuleIsolation();

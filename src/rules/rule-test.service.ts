@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { EventsService } from '../events/events.service';
 import type { DetectEvent } from '../events/detect-event';
@@ -121,7 +122,8 @@ function warmupDays(definition: RuleDefinition): number {
     case 'new_value':
       return Math.min(90, Math.max(params.learningDays ?? 0, params.forgetAfterDays ?? 0));
     default:
-      return Math.min(91, hourlyDaysOf(definition));
+      // A routine reads whole days: one more than the hourly counts kept.
+      return Math.min(HOURLY_RETENTION_DAYS + 1, hourlyDaysOf(definition));
   }
 }
 
