@@ -22,8 +22,8 @@ export function toDetectEvent(row: EventRow): DetectEvent {
     id: row.id,
     stream: row.stream,
     externalId: String(row.external_id),
-    eventTime: row.event_time as Date,
-    ingestedAt: row.ingested_at as Date,
+    eventTime: row.event_time,
+    ingestedAt: row.ingested_at,
     raw: {},
   };
   for (const { field, column, type } of NULLABLE_COLUMNS) {
