@@ -7,7 +7,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
-COPY test/support ./test/support
+COPY simulator ./simulator
 COPY web ./web
 RUN npm run build && npm prune --omit=dev
 

@@ -1,5 +1,5 @@
 /**
- * Unit specs live beside the code; integration and e2e specs in test/.
+ * Unit specs live beside the code (src/, simulator/); integration and e2e specs in test/.
  * NestJS 12 ships ES modules only: Jest compiles them to CommonJS like our own sources.
  */
 module.exports = {
@@ -7,6 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: [
     '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/simulator/**/*.spec.ts',
     '<rootDir>/test/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
   ],

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: a large simulated tenant pushed through the real pipeline — fake Events
  * API and Connect server → ingest → PostgreSQL → detect (every default rule) → alerts — with
- * vaultwatch running as its own process (APP_ROLE=all), as in production. Prints end-to-end
- * events/s, alert latency percentiles (batch committed → alert recorded) and the service's
- * peak RSS, sampled over the run.
+ * vaultwatch running as its own process (APP_ROLE=all), as in production. First measures the
+ * storage limit of the same database (COPY of the same events, see bench/storage-limit.ts),
+ * then prints end-to-end events/s and its ratio to that limit, alert latency percentiles
+ * (batch committed → alert recorded) and the service's peak RSS, sampled over the run.
  *
  *   npm run bench -- --users 2000 --days 30 [--queue redis|postgres]
  *
@@ -14,11 +15,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { FakeConnectServer } from '../test/support/fake-connect';
-import { FakeEventsApi } from '../test/support/fake-events-api';
-import { evenFaults } from '../test/support/fake-http';
-import { generateScenario, scenarioCounts } from '../test/support/scenario/generate-scenario';
-import { SimClock } from '../test/support/sim-clock';
+import { DataSource } from 'typeorm';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { evenFaults } from '../simulator/fake-http';
+import { generateScenario, scenarioCounts } from '../simulator/scenario/generate-scenario';
+import type { Scenario, TimedEvent } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
+import { dataSourceOptions } from '../src/database/data-source.options';
+import { normalizeEvent } from '../src/events/normalize/normalize-event';
+import type { NormalizedEvent, Stream } from '../src/events/normalize/normalized-event';
+import { measureStorageLimit } from './bench/storage-limit';
 
 const DAY_MS = 86_400_000;
 const ADMIN_KEY = 'vw_bench_admin_key_000000000000000';
@@ -76,14 +83,15 @@ async function main(): Promise<void> {
   connect.loadScenario(scenario, { serverId: server.id });
   await connect.start();
   // Item usages that sync after the frozen clock are not served: the rest is the workload.
-  const total = [
-    scenario.itemUsages,
-    scenario.signInAttempts,
-    scenario.auditEvents,
-    scenario.connectActivity,
-  ]
-    .flat()
-    .filter((event) => event.availableAt <= clock.nowMs()).length;
+  const served = servedEvents(scenario, clock.nowMs());
+  const total = served.length;
+
+  await migrate(databaseUrl);
+  const limitDb = new Client({ connectionString: databaseUrl });
+  await limitDb.connect();
+  const storageLimit = await measureStorageLimit(limitDb, served);
+  await limitDb.end();
+  log(`storage limit: COPY of ${total} events at ${storageLimit.eventsPerSecond} events/s`);
 
   const started = Date.now();
   const profile = values['cpu-prof-dir']
@@ -170,6 +178,8 @@ async function main(): Promise<void> {
     users: scenario.users.length,
     seconds: Number(elapsed.toFixed(1)),
     eventsPerSecond: Math.round(processed / elapsed),
+    storageLimit,
+    ratioToStorageLimit: Number((processed / elapsed / storageLimit.eventsPerSecond).toFixed(3)),
     alerts: Number(l.alerts),
     alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
     peakRssMb: peak(rss),
@@ -177,6 +187,45 @@ async function main(): Promise<void> {
     alertsByRule: Object.fromEntries(rules.rows.map((row) => [row.name, Number(row.n)])),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+type StreamKey = 'itemUsages' | 'signInAttempts' | 'auditEvents' | 'connectActivity';
+
+const STREAMS_SERVED: Array<[StreamKey, Stream, sourceId: string]> = [
+  ['itemUsages', 'item_usage', 'events:item_usage'],
+  ['signInAttempts', 'signin_attempt', 'events:signin_attempt'],
+  ['auditEvents', 'audit_event', 'events:audit_event'],
+  ['connectActivity', 'connect_activity', 'connect:activity'],
+];
+
+/** The events the fakes serve by `nowMs`, normalized as the service stores them. */
+function servedEvents(
+  scenario: Scenario,
+  nowMs: number,
+): Array<{ sourceId: string; event: NormalizedEvent }> {
+  return STREAMS_SERVED.flatMap(([key, stream, sourceId]) =>
+    (scenario[key] as ReadonlyArray<TimedEvent<unknown>>)
+      .filter((timed) => timed.availableAt <= nowMs)
+      .flatMap((timed) => {
+        const result = normalizeEvent(stream, timed.raw);
+        return result.ok ? [{ sourceId, event: result.event }] : [];
+      }),
+  );
+}
+
+/** The schema before anything else, so the storage limit is measured on the same tables. */
+async function migrate(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  await admin.end();
+  const dataSource = new DataSource(dataSourceOptions(url));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
 }
 
 async function measure(db: Client): Promise<{ stored: number; detected: number }> {

@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 import type { BaselineDetailDto, BaselinePageDto } from '../src/baselines/baselines.dto';
 import { seenKeysOf } from '../src/baselines/baseline-aggregate';
 import { DEFAULT_BASELINES_OPTIONS } from '../src/baselines/baselines.options';
-import { BaselinesRepository } from '../src/baselines/baselines.repository';
+import { BaselinesLearningRepository } from '../src/baselines/baselines-learning.repository';
+import { BaselinesQueryRepository } from '../src/baselines/baselines-query.repository';
+import { BaselinesRetentionRepository } from '../src/baselines/baselines-retention.repository';
 import { BaselinesService, SEEN_VALUES_CITED } from '../src/baselines/baselines.service';
 import type { DetectEvent } from '../src/events/detect-event';
 import { opId } from './support/factories';
@@ -605,10 +607,12 @@ describe('Baselines (e2e)', () => {
 
   it('keeps at most the cap of values per token and dimension, evicting the least recently seen', async () => {
     const cap = 50;
-    const capped = new BaselinesService(t.app.get(BaselinesRepository), {
-      ...DEFAULT_BASELINES_OPTIONS,
-      seenValuesPerDimension: cap,
-    });
+    const capped = new BaselinesService(
+      t.app.get(BaselinesLearningRepository),
+      t.app.get(BaselinesQueryRepository),
+      t.app.get(BaselinesRetentionRepository),
+      { ...DEFAULT_BASELINES_OPTIONS, seenValuesPerDimension: cap },
+    );
     const jti = opId('rotating-jti', 1).toLowerCase();
     const start = THIS_HOUR - 10 * HOUR;
     // An attacker rotates user agents and IPs through one token: 400 distinct of each, in

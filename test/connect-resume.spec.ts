@@ -4,10 +4,10 @@ import { ConnectPoller } from '../src/sources/connect.poller';
 import type { PollRun } from '../src/sources/poll-loop';
 import { SourceError } from '../src/sources/source-errors';
 import { SourcesRepository } from '../src/sources/sources.repository';
-import { FakeConnectServer } from './support/fake-connect';
+import { FakeConnectServer } from '../simulator/fake-connect';
 import { connectRequest } from './support/factories';
-import type { ApiRequest } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import type { ApiRequest } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');

@@ -6,8 +6,8 @@ import {
   screenshot,
   SCREENSHOT_DIR,
 } from './support/browser';
-import { generateScenario } from './support/scenario/generate-scenario';
-import type { Scenario } from './support/scenario/types';
+import { generateScenario } from '../simulator/scenario/generate-scenario';
+import type { Scenario } from '../simulator/scenario/types';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

@@ -1,12 +1,13 @@
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
-import { SmtpCatcher } from './support/smtp-catcher';
-import { generateScenario } from './support/scenario/generate-scenario';
-import { HEAVY_REVEALER } from './support/scenario/population';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
+import { SmtpCatcher } from '../simulator/smtp-catcher';
+import { generateScenario, servedCount } from '../simulator/scenario/generate-scenario';
+import { HEAVY_REVEALER } from '../simulator/scenario/population';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
+import { pollingEnv } from './support/polling-env';
 import { waitFor } from './support/wait-for';
 
 const DAY_MS = 86_400_000;
@@ -66,24 +67,10 @@ describe('detection on a generated tenant', () => {
       SMTP_URL: smtp.url,
       ALERT_EMAIL_FROM: 'vaultwatch@example.com',
       ALERT_EMAIL_TO: 'soc@example.com',
-      OP_EVENTS_API_TOKEN: eventsApi.createToken(),
-      OP_EVENTS_API_URL: eventsApi.url,
-      OP_EVENTS_START_TIME: new Date(END - 23 * DAY_MS).toISOString(),
-      OP_EVENTS_POLL_INTERVAL: '0.5',
-      OP_EVENTS_MAX_REQUESTS_PER_MINUTE: '6000',
-      OP_CONNECT_URL: connect.url,
-      OP_CONNECT_TOKEN: connect.createToken(),
-      OP_CONNECT_POLL_INTERVAL: '0.5',
+      ...pollingEnv(eventsApi, connect, END - 23 * DAY_MS),
     });
     // Item usages that sync later than the frozen clock are not served yet.
-    const total = [
-      scenario.itemUsages,
-      scenario.signInAttempts,
-      scenario.auditEvents,
-      scenario.connectActivity,
-    ]
-      .flat()
-      .filter((event) => event.availableAt <= clockAt).length;
+    const total = servedCount(scenario, clockAt);
     await waitFor(
       'every event stored and detected',
       async () => {

@@ -1,16 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { PrivatePostgres, PrivateRedis } from './support/private-servers';
-import { generateScenario } from './support/scenario/generate-scenario';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
-import { SmtpCatcher } from './support/smtp-catcher';
+import { generateScenario, servedCount } from '../simulator/scenario/generate-scenario';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
+import { SmtpCatcher } from '../simulator/smtp-catcher';
 import { auditEvent, opId } from './support/factories';
 import {
   applyTestEnv,
@@ -20,9 +17,10 @@ import {
   TestApp,
   TestContext,
 } from './support/test-app';
+import { ServiceProcesses } from './support/service-processes';
+import { pollingEnv } from './support/polling-env';
 import { waitFor } from './support/wait-for';
 
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const DAY_MS = 86_400_000;
 const END = Date.parse('2026-11-20T00:00:00Z');
 const CLOCK_AT = END + 3_600_000;
@@ -41,8 +39,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   const postgres = new PrivatePostgres();
   const slack = new FakeSlackApi();
   const smtp = new SmtpCatcher();
-  const logs: string[] = [];
-  const running = new Set<ChildProcess>();
+  const services = new ServiceProcesses();
   let scenario: Scenario;
   let eventsApi: FakeEventsApi | undefined;
   let connect: FakeConnectServer | undefined;
@@ -51,7 +48,6 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   const redisSkipped = PrivateRedis.unavailable();
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('Run `npm run build` first: this test runs dist/');
     scenario = generateScenario({
       seed: 23,
       users: 10,
@@ -90,8 +86,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
   }, 120_000);
 
   afterAll(async () => {
-    // A test that timed out leaves its last service running.
-    await Promise.all([...running].map((child) => kill(child)));
+    await services.killAll();
     if (pgSkipped === null) postgres.stop();
     else await dropTestContext(context).catch(() => undefined);
     await redis.stop();
@@ -122,46 +117,15 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       SMTP_URL: smtp.url,
       ALERT_EMAIL_FROM: 'vaultwatch@example.com',
       ALERT_EMAIL_TO: 'soc@example.com',
-      OP_EVENTS_API_TOKEN: eventsApi!.createToken(),
-      OP_EVENTS_API_URL: eventsApi!.url,
-      OP_EVENTS_START_TIME: new Date(END - 17 * DAY_MS).toISOString(),
-      OP_EVENTS_POLL_INTERVAL: '0.5',
-      OP_EVENTS_MAX_REQUESTS_PER_MINUTE: '6000',
-      OP_CONNECT_URL: connect!.url,
-      OP_CONNECT_TOKEN: connect!.createToken(),
-      OP_CONNECT_POLL_INTERVAL: '0.5',
+      ...pollingEnv(eventsApi!, connect!, END - 17 * DAY_MS),
     });
-    const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    return child;
+    return services.start();
   };
-
-  const kill = (child: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        resolve();
-        return;
-      }
-      child.once('exit', () => {
-        resolve();
-      });
-      child.kill('SIGKILL');
-    });
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('stores, detects and notifies everything once', async () => {
-    const total = [
-      scenario.itemUsages,
-      scenario.signInAttempts,
-      scenario.auditEvents,
-      scenario.connectActivity,
-    ]
-      .flat()
-      .filter((event) => event.availableAt <= CLOCK_AT).length;
+    const total = servedCount(scenario, CLOCK_AT);
     const moments: string[] = [];
 
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -181,7 +145,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       const interrupted =
         (round === 2 && redisSkipped === null) || (round === 4 && pgSkipped === null);
       await sleep(interrupted ? lifeMs / 2 : lifeMs);
-      await kill(child);
+      await services.kill(child);
       moments.push(`round ${round}: SIGKILL after ${lifeMs} ms`);
     }
     // Redis loses every key once more with the service down: queued jobs are all gone.
@@ -203,10 +167,10 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
         480_000,
       );
     } catch (error) {
-      console.error(`${moments.join('\n')}\n${logs.join('').slice(-4000)}`);
+      console.error(`${moments.join('\n')}\n${services.logs().slice(-4000)}`);
       throw error;
     } finally {
-      await kill(last);
+      await services.kill(last);
     }
 
     // Every event once, each in exactly one detection batch.
@@ -270,7 +234,7 @@ describe('killed at any moment, Redis emptied, PostgreSQL restarted', () => {
       console.warn(
         `${roots.length - rootIds.size} root email(s) sent again with the same Message-ID`,
       );
-    expect(logs.join('')).not.toContain(FAKE_SLACK_TOKEN);
+    expect(services.logs()).not.toContain(FAKE_SLACK_TOKEN);
   }, 900_000);
 });
 

@@ -1,7 +1,7 @@
-import { FakeConnectServer } from './support/fake-connect';
+import { FakeConnectServer } from '../simulator/fake-connect';
 import { connectRequest } from './support/factories';
-import type { ApiRequest } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import type { ApiRequest } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

@@ -1,11 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
 import { connectRequest, itemUsage, signInAttempt } from './support/factories';
-import type { ApiRequest } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import type { ApiRequest } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import {
   applyTestEnv,
   dropTestContext,
@@ -13,9 +10,9 @@ import {
   startTestApp,
   TestApp,
 } from './support/test-app';
+import { ServiceProcesses } from './support/service-processes';
 import { waitFor } from './support/wait-for';
 
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const ITEM_USAGES = 12_000;
 const SIGN_INS = 3_000;
@@ -35,12 +32,10 @@ describe('ingestion killed at any moment', () => {
   const token = api.createToken({ features: ['itemusages', 'signinattempts'] });
   const connect = new FakeConnectServer({ clock, seed: 11 });
   const connectToken = connect.createToken();
-  const logs: string[] = [];
-  const running = new Set<ChildProcess>();
+  const services = new ServiceProcesses();
   let observer: TestApp | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('Run `npm run build` first: this test runs dist/');
     api.load(
       'itemusages',
       Array.from({ length: ITEM_USAGES }, (_, i) => ({
@@ -69,8 +64,7 @@ describe('ingestion killed at any moment', () => {
   });
 
   afterAll(async () => {
-    // A test that timed out leaves its last service running.
-    await Promise.all([...running].map((child) => kill(child)));
+    await services.killAll();
     await observer?.close();
     await api.stop();
     await connect.stop();
@@ -90,25 +84,8 @@ describe('ingestion killed at any moment', () => {
       OP_CONNECT_TOKEN: connectToken,
       OP_CONNECT_POLL_INTERVAL: '0.2',
     });
-    const child = spawn(process.execPath, [MAIN], { env: process.env, stdio: 'pipe' });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    return child;
+    return services.start();
   };
-
-  const kill = (child: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        resolve();
-        return;
-      }
-      child.once('exit', () => {
-        resolve();
-      });
-      child.kill('SIGKILL');
-    });
 
   it('stores every event exactly once across SIGKILLs and hands each to detection once', async () => {
     // The ingest processes enqueue under a prefix no worker reads: as if every enqueue were
@@ -124,13 +101,13 @@ describe('ingestion killed at any moment', () => {
     for (const target of [1500, 6000, 12_000, 19_000, 26_000, 33_000, 40_000]) {
       const child = startService(lostQueue);
       await waitFor(`${target} events stored`, async () => (await stored()) >= target, 120_000);
-      await kill(child);
+      await services.kill(child);
     }
     expect(await stored()).toBeLessThan(TOTAL);
 
     const last = startService(lostQueue);
     await waitFor('the whole backfill', async () => (await stored()) === TOTAL, 180_000);
-    await kill(last);
+    await services.kill(last);
 
     const [check] = await observer.sql<{
       distinct_ids: string;
@@ -154,8 +131,8 @@ describe('ingestion killed at any moment', () => {
       { id: 'events:item_usage', events_stored: String(ITEM_USAGES) },
       { id: 'events:signin_attempt', events_stored: String(SIGN_INS) },
     ]);
-    expect(logs.join('')).not.toContain(token);
-    expect(logs.join('')).not.toContain(connectToken);
+    expect(services.logs()).not.toContain(token);
+    expect(services.logs()).not.toContain(connectToken);
 
     // A worker on the real queue: the sweeper finds every batch that was never enqueued for it.
     await observer.close();

@@ -1,6 +1,6 @@
-import { FakeEventsApi } from './support/fake-events-api';
+import { FakeEventsApi } from '../simulator/fake-events-api';
 import { auditEvent, itemUsage, signInAttempt } from './support/factories';
-import { SimClock } from './support/sim-clock';
+import { SimClock } from '../simulator/sim-clock';
 import { dropTestContext, newTestContext, startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

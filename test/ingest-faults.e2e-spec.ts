@@ -1,10 +1,11 @@
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
-import { evenFaults } from './support/fake-http';
-import { generateScenario } from './support/scenario/generate-scenario';
-import type { Scenario } from './support/scenario/types';
-import { SimClock } from './support/sim-clock';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
+import { evenFaults } from '../simulator/fake-http';
+import { generateScenario, servedCount } from '../simulator/scenario/generate-scenario';
+import type { Scenario } from '../simulator/scenario/types';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
+import { pollingEnv } from './support/polling-env';
 import { waitFor } from './support/wait-for';
 
 const DAY_MS = 86_400_000;
@@ -65,24 +66,10 @@ describe('ingestion from servers that fail now and then', () => {
 
     t = await startTestApp({
       ALERT_HORIZON: '3650d',
-      OP_EVENTS_API_TOKEN: eventsApi.createToken(),
-      OP_EVENTS_API_URL: eventsApi.url,
-      OP_EVENTS_START_TIME: new Date(END - 23 * DAY_MS).toISOString(),
-      OP_EVENTS_POLL_INTERVAL: '0.5',
-      OP_EVENTS_MAX_REQUESTS_PER_MINUTE: '6000',
-      OP_CONNECT_URL: connect.url,
-      OP_CONNECT_TOKEN: connect.createToken(),
-      OP_CONNECT_POLL_INTERVAL: '0.5',
+      ...pollingEnv(eventsApi, connect, END - 23 * DAY_MS),
       OP_REQUEST_TIMEOUT: '1',
     });
-    served = [
-      scenario.itemUsages,
-      scenario.signInAttempts,
-      scenario.auditEvents,
-      scenario.connectActivity,
-    ]
-      .flat()
-      .filter((event) => event.availableAt <= clockAt).length;
+    served = servedCount(scenario, clockAt);
     await waitFor(
       'every event stored and detected',
       async () => {

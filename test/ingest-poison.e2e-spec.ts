@@ -1,9 +1,9 @@
-import { FakeConnectServer } from './support/fake-connect';
-import { FakeEventsApi } from './support/fake-events-api';
+import { FakeConnectServer } from '../simulator/fake-connect';
+import { FakeEventsApi } from '../simulator/fake-events-api';
 import { connectRequest, itemUsage } from './support/factories';
-import type { ApiRequest } from './support/scenario/types';
-import { POISON_KINDS, POISON_NAMES, unusable } from './support/poison';
-import { SimClock } from './support/sim-clock';
+import type { ApiRequest } from '../simulator/scenario/types';
+import { POISON_KINDS, POISON_NAMES, unusable } from '../simulator/poison';
+import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

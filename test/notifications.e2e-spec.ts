@@ -1,6 +1,6 @@
 import { auditEvent, opId } from './support/factories';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
-import { SmtpCatcher } from './support/smtp-catcher';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
+import { SmtpCatcher } from '../simulator/smtp-catcher';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

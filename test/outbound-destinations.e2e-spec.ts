@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { auditEvent, opId } from './support/factories';
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from './support/fake-slack';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

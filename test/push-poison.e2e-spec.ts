@@ -5,7 +5,7 @@ import { detectStream } from '../src/events/normalize/detect-stream';
 import { normalizeEvent } from '../src/events/normalize/normalize-event';
 import { RejectedEventsRetentionService } from '../src/events/rejected-events-retention.service';
 import { auditEvent, itemUsage, opId, signInAttempt } from './support/factories';
-import { POISON_KINDS, POISON_NAMES, unusable, type PoisonKind } from './support/poison';
+import { POISON_KINDS, POISON_NAMES, unusable, type PoisonKind } from '../simulator/poison';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 

@@ -33,7 +33,7 @@ import {
   ListBaselinesQueryDto,
 } from './baselines.dto';
 import { toBaselineDetailDto, toBaselinePageDto, toDeletedBaselineDto } from './baselines.mapper';
-import type { BaselineProfile } from './baselines.repository';
+import type { BaselineProfile } from './baselines-query.repository';
 import { BaselinesService, InvalidCursorError } from './baselines.service';
 
 const ACTOR_PARAM = {

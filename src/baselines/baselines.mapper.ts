@@ -7,7 +7,8 @@ import type {
   DeletedBaselineDto,
   MaturityDto,
 } from './baselines.dto';
-import type { BaselineProfile, DeletedBaseline } from './baselines.repository';
+import type { BaselineProfile } from './baselines-query.repository';
+import type { DeletedBaseline } from './baselines-retention.repository';
 import type { BaselineDetail, BaselinePage } from './baselines.service';
 
 const iso = (date: Date) => date.toISOString();

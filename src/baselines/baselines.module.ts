@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Duties, sharedFor } from '../config/duties';
 import { BaselinesController } from './baselines.controller';
 import { BASELINES_OPTIONS, DEFAULT_BASELINES_OPTIONS } from './baselines.options';
-import { BaselinesRepository } from './baselines.repository';
+import { BaselinesLearningRepository } from './baselines-learning.repository';
+import { BaselinesQueryRepository } from './baselines-query.repository';
+import { BaselinesRetentionRepository } from './baselines-retention.repository';
 import { BaselinesRetentionService } from './baselines-retention.service';
 import { BaselinesService } from './baselines.service';
 
@@ -18,7 +20,9 @@ export class BaselinesModule {
       controllers: duties.api ? [BaselinesController] : [],
       providers: [
         { provide: BASELINES_OPTIONS, useValue: DEFAULT_BASELINES_OPTIONS },
-        BaselinesRepository,
+        BaselinesLearningRepository,
+        BaselinesQueryRepository,
+        BaselinesRetentionRepository,
         BaselinesService,
         ...(duties.worker ? [BaselinesRetentionService] : []),
       ],

@@ -28,13 +28,17 @@ import {
 } from './baseline-statistics';
 import { decodeCursor, encodeCursor, type ListPosition } from './baselines-cursor';
 import { BASELINES_OPTIONS, type BaselinesOptions } from './baselines.options';
+import { BaselinesLearningRepository } from './baselines-learning.repository';
 import {
   type BaselineProfile,
-  BaselinesRepository,
-  type DeletedBaseline,
+  BaselinesQueryRepository,
   type ListedProfile,
   type SeenRow,
-} from './baselines.repository';
+} from './baselines-query.repository';
+import {
+  BaselinesRetentionRepository,
+  type DeletedBaseline,
+} from './baselines-retention.repository';
 
 /** Seen values shown per dimension in one actor's answer (the most frequent first). */
 export const SEEN_VALUES_SHOWN = 200;
@@ -83,7 +87,9 @@ export class BaselinesService {
   private readonly logger = new Logger(BaselinesService.name);
 
   constructor(
-    private readonly repository: BaselinesRepository,
+    private readonly learning: BaselinesLearningRepository,
+    private readonly query: BaselinesQueryRepository,
+    private readonly retention: BaselinesRetentionRepository,
     @Inject(BASELINES_OPTIONS) private readonly options: BaselinesOptions,
   ) {}
 
@@ -101,15 +107,15 @@ export class BaselinesService {
   ): Promise<BaselineSnapshot> {
     const keys = uniqueKeys(entities);
     if (keys.length === 0) return snapshotOf([]);
-    const profiles = await this.repository.profilesOf(keys, manager);
+    const profiles = await this.query.profilesOf(keys, manager);
     if (profiles.length === 0) return snapshotOf([]);
     const known = profiles.map(({ entityType, entityId }) => ({ entityType, entityId }));
     const knownKeys = new Set(known.map(keyOf));
     const asked = seenKeys.filter((key) => knownKeys.has(keyOf(key)));
     const [hourly, seen] = await Promise.all([
-      this.repository.hourlyOf(known, hourlySince, manager),
+      this.query.hourlyOf(known, hourlySince, manager),
       asked.length > 0
-        ? this.repository.seenFor(asked, SEEN_VALUES_CITED, manager)
+        ? this.query.seenFor(asked, SEEN_VALUES_CITED, manager)
         : Promise.resolve([]),
     ]);
 
@@ -160,7 +166,7 @@ export class BaselinesService {
     now: Date = new Date(),
   ): Promise<void> {
     if (events.length === 0) return;
-    await this.repository.applyAggregate(
+    await this.learning.applyAggregate(
       manager,
       aggregateBatch(events, now),
       this.options.seenValuesPerDimension,
@@ -174,7 +180,7 @@ export class BaselinesService {
   async forget(now: Date): Promise<ForgetResult> {
     const hourlyBefore = new Date(floorToHour(now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS));
     const seenBefore = new Date(now.getTime() - this.options.seenValueMaxAgeDays * DAY_MS);
-    const counts = await this.repository.forget(
+    const counts = await this.retention.forget(
       hourlyBefore,
       seenBefore,
       this.options.retentionChunk,
@@ -200,7 +206,7 @@ export class BaselinesService {
       after = position;
     }
     const prefix = query.actor?.trim();
-    const rows = await this.repository.list({
+    const rows = await this.query.list({
       prefix: prefix ? prefix : undefined,
       after,
       limit: query.limit + 1,
@@ -218,15 +224,15 @@ export class BaselinesService {
 
   /** Entities whose id is `actor` (any case), of `entityType` when given. */
   findActor(actor: string, entityType?: EntityType): Promise<BaselineProfile[]> {
-    return this.repository.findByActor(actor, entityType);
+    return this.query.findByActor(actor, entityType);
   }
 
   /** One entity's baseline: hour-of-week rates per action, seen values, maturity. */
   async describe(profile: BaselineProfile, now: Date = new Date()): Promise<BaselineDetail> {
     const window = rateWindow(profile.firstEventAt, profile.lastEventAt, now);
     const [hourly, seen] = await Promise.all([
-      this.repository.hourlyOf([profile], new Date(window.from), undefined, new Date(window.to)),
-      this.repository.seenValuesOf(profile, SEEN_VALUES_SHOWN),
+      this.query.hourlyOf([profile], new Date(window.from), undefined, new Date(window.to)),
+      this.query.seenValuesOf(profile, SEEN_VALUES_SHOWN),
     ]);
     const byDimension = new Map<BaselineDimension, SeenDimension>();
     for (const dimension of DIMENSIONS_BY_ENTITY[profile.entityType]) {
@@ -252,7 +258,7 @@ export class BaselinesService {
 
   /** Forgets everything learned about one entity. */
   async forgetEntity(key: EntityKey): Promise<DeletedBaseline> {
-    const deleted = await this.repository.deleteEntity(key);
+    const deleted = await this.retention.deleteEntity(key);
     this.logger.log(
       `Forgot baseline of ${key.entityType} ${key.entityId}: ${deleted.hourlyCounts} hourly count(s), ${deleted.seenValues} seen value(s)`,
     );

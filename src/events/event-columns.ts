@@ -7,7 +7,7 @@ type ColumnType = 'text' | 'timestamptz' | 'double precision' | 'jsonb';
  * The fields of an event that `events` stores, one column each (named in snake_case), in the
  * one list everything else derives from: the repository writes them in this order, detection
  * and incidents read them, the mapper turns rows back into events and rules name them
- * (EVENT_FIELDS). event.entity.ts describes the same table to TypeORM.
+ * (EVENT_FIELDS). The migrations create the table.
  */
 const STORED_FIELDS = [
   ['stream', 'text'],

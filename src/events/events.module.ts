@@ -1,9 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Duties, sharedFor } from '../config/duties';
 import { MetricsModule } from '../metrics/metrics.module';
 import { QueueModule } from '../queue/queue.module';
-import { EventEntity } from './event.entity';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -15,7 +13,7 @@ export class EventsModule {
   static register(duties: Duties): DynamicModule {
     return sharedFor(duties, {
       module: EventsModule,
-      imports: [TypeOrmModule.forFeature([EventEntity]), QueueModule, MetricsModule],
+      imports: [QueueModule, MetricsModule],
       controllers: duties.api ? [EventsController] : [],
       providers: [
         EventsRepository,

@@ -13,7 +13,7 @@ export interface RecordedAlert {
   fingerprint: string;
 }
 
-/** Owns the alerts table. An alert is recorded once per (rule, fingerprint). */
+/** Writes the alerts table. An alert is recorded once per (rule, fingerprint). */
 @Injectable()
 export class AlertsRepository {
   /** Returns the alerts that are new; re-recording the same finding is a no-op. */
@@ -51,5 +51,19 @@ export class AlertsRepository {
       ],
     );
     return rows.map((row) => ({ id: row.id, ruleId: row.rule_id, fingerprint: row.fingerprint }));
+  }
+
+  /** Files the alert into its incident, with why it reaches nobody (null when it may). */
+  async fileInto(
+    manager: EntityManager,
+    alertId: string,
+    incidentId: string,
+    mutedReason: string | null,
+  ): Promise<void> {
+    await manager.query(`UPDATE alerts SET incident_id = $1, muted_reason = $2 WHERE id = $3`, [
+      incidentId,
+      mutedReason,
+      alertId,
+    ]);
   }
 }

@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { alertingConfig, AlertingConfig } from '../config/app.config';
 import type { AlertCandidate } from '../rules/engine/evaluation';
-import { SEVERITIES, type Rule } from '../rules/engine/rule-definition';
+import type { Rule } from '../rules/engine/rule-definition';
+import { AlertsRepository } from './alerts.repository';
+import { IncidentsRepository } from './incidents.repository';
 import { silenceMatches, type SilenceMatchers } from './silence-matcher';
+import { SilencesRepository } from './silences.repository';
 
 /** Updates of an open incident reach people at most this often (Alertmanager's group_interval). */
 export const UPDATE_INTERVAL_MS = 5 * 60_000;
@@ -27,15 +30,16 @@ type MutedReason = 'shadow' | 'horizon' | 'silenced' | 'suppressed';
  */
 @Injectable()
 export class IncidentGroupingService {
-  constructor(@Inject(alertingConfig.KEY) private readonly config: AlertingConfig) {}
+  constructor(
+    @Inject(alertingConfig.KEY) private readonly config: AlertingConfig,
+    private readonly incidents: IncidentsRepository,
+    private readonly alerts: AlertsRepository,
+    private readonly silences: SilencesRepository,
+  ) {}
 
   async group(manager: EntityManager, alerts: NewAlert[], now: Date): Promise<string[]> {
     if (alerts.length === 0) return [];
-    const silences: Array<{ matchers: SilenceMatchers }> = await manager.query(
-      `SELECT matchers FROM silences
-       WHERE starts_at <= $1 AND ends_at > $1 AND expired_at IS NULL`,
-      [now],
-    );
+    const silences = await this.silences.matchersInForce(manager, now);
     const toRoute: string[] = [];
     // Sorted by key, so that concurrent workers lock incidents in the same order.
     const ordered = [...alerts].sort((a, b) => dedupKey(a).localeCompare(dedupKey(b)));
@@ -47,10 +51,7 @@ export class IncidentGroupingService {
     return toRoute;
   }
 
-  private mutedReason(
-    alert: NewAlert,
-    silences: Array<{ matchers: SilenceMatchers }>,
-  ): MutedReason | null {
+  private mutedReason(alert: NewAlert, silences: SilenceMatchers[]): MutedReason | null {
     const { candidate, rule } = alert;
     if (rule.mode === 'shadow') return 'shadow';
     if (alert.ingestedAt.getTime() - candidate.eventTime.getTime() > this.config.horizonMs) {
@@ -64,7 +65,7 @@ export class IncidentGroupingService {
       actorLabel: alert.actorLabel,
       tags: rule.tags,
     };
-    if (silences.some((silence) => silenceMatches(silence.matchers, target))) return 'silenced';
+    if (silences.some((matchers) => silenceMatches(matchers, target))) return 'silenced';
     return null;
   }
 
@@ -76,72 +77,38 @@ export class IncidentGroupingService {
     now: Date,
   ): Promise<string | null> {
     const { candidate, rule } = alert;
-    const [incident]: Array<{
-      id: string;
-      opened: boolean;
-      status: string;
-      last_notified_at: Date | null;
-      previous_notified_at: Date | null;
-    }> = await manager.query(
-      `INSERT INTO incidents (dedup_key, rule_id, group_key, actor_id, actor_label, title, severity,
-         alert_count, first_alert_at, last_alert_at, tags, previous_incident_id)
-       VALUES ($1, $2, $3, $4, $10, $5, $6, 1, $7, $7, $8,
-         (SELECT id FROM incidents WHERE dedup_key = $1 AND status = 'resolved' ORDER BY id DESC LIMIT 1))
-       ON CONFLICT (dedup_key) WHERE status <> 'resolved' DO UPDATE SET
-         alert_count = incidents.alert_count + 1,
-         last_alert_at = GREATEST(incidents.last_alert_at, excluded.last_alert_at),
-         first_alert_at = LEAST(incidents.first_alert_at, excluded.first_alert_at),
-         severity = CASE
-           WHEN array_position($9::text[], excluded.severity) > array_position($9::text[], incidents.severity)
-           THEN excluded.severity ELSE incidents.severity END,
-         actor_label = COALESCE(incidents.actor_label, excluded.actor_label),
-         updated_at = now()
-       RETURNING id, (xmax = 0) AS opened, status, last_notified_at,
-         (SELECT last_notified_at FROM incidents p WHERE p.id = incidents.previous_incident_id) AS previous_notified_at`,
-      [
-        dedupKey(alert),
-        rule.id,
-        candidate.groupKey,
-        candidate.actorId,
-        `${rule.name}: ${alert.actorLabel ?? candidate.groupKey}`,
-        candidate.severity,
-        candidate.eventTime,
-        rule.tags,
-        SEVERITIES,
-        alert.actorLabel,
-      ],
-    );
+    const incident = await this.incidents.fileAlert(manager, {
+      dedupKey: dedupKey(alert),
+      ruleId: rule.id,
+      groupKey: candidate.groupKey,
+      actorId: candidate.actorId,
+      actorLabel: alert.actorLabel,
+      title: `${rule.name}: ${alert.actorLabel ?? candidate.groupKey}`,
+      severity: candidate.severity,
+      eventTime: candidate.eventTime,
+      tags: rule.tags,
+    });
     const reason =
-      muted ?? (incident.opened ? suppressed(rule, incident.previous_notified_at, now) : null);
-    await manager.query(`UPDATE alerts SET incident_id = $1, muted_reason = $2 WHERE id = $3`, [
-      incident.id,
-      reason,
-      alert.alertId,
-    ]);
+      muted ?? (incident.opened ? suppressed(rule, incident.previousNotifiedAt, now) : null);
+    await this.alerts.fileInto(manager, alert.alertId, incident.id, reason);
 
     const notify =
       reason === null &&
       (incident.opened ||
         (incident.status !== 'snoozed' &&
-          (incident.last_notified_at === null ||
-            now.getTime() - incident.last_notified_at.getTime() >= UPDATE_INTERVAL_MS)));
-    const [change]: Array<{ id: string }> = await manager.query(
-      `INSERT INTO incident_changes (incident_id, kind, by, details, notify, muted_reason)
-       VALUES ($1, $2, 'vaultwatch', $3, $4, $5) RETURNING id`,
-      [
-        incident.id,
-        incident.opened ? 'opened' : 'updated',
-        { alertId: alert.alertId, explanation: candidate.explanation },
-        notify,
-        reason,
-      ],
-    );
+          (incident.lastNotifiedAt === null ||
+            now.getTime() - incident.lastNotifiedAt.getTime() >= UPDATE_INTERVAL_MS)));
+    const changeId = await this.incidents.recordChange(manager, {
+      incidentId: incident.id,
+      kind: incident.opened ? 'opened' : 'updated',
+      by: 'vaultwatch',
+      details: { alertId: alert.alertId, explanation: candidate.explanation },
+      notify,
+      mutedReason: reason,
+    });
     if (!notify) return null;
-    await manager.query(`UPDATE incidents SET last_notified_at = $2 WHERE id = $1`, [
-      incident.id,
-      now,
-    ]);
-    return change.id;
+    await this.incidents.markNotified(manager, incident.id, now);
+    return changeId;
   }
 }
 

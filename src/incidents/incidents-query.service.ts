@@ -1,10 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import type { EventRow } from '../events/events.repository';
 import { EventsService } from '../events/events.service';
-import { SEVERITIES } from '../rules/engine/rule-definition';
+import { SEVERITIES, type Rule } from '../rules/engine/rule-definition';
+import { RulesService } from '../rules/rules.service';
+import { IncidentsQueryRepository, type Row } from './incidents-query.repository';
 import type {
   AlertDto,
   EvidenceEventDto,
@@ -18,7 +18,6 @@ import type {
 const EVIDENCE_PER_ALERT = 100;
 const ALERTS_SHOWN = 200;
 
-type Row = Record<string, unknown>;
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
 const str = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : null;
@@ -27,59 +26,38 @@ const str = (value: unknown) =>
 @Injectable()
 export class IncidentsQueryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: IncidentsQueryRepository,
+    private readonly rules: RulesService,
     private readonly events: EventsService,
   ) {}
 
   async list(query: ListIncidentsQueryDto): Promise<IncidentPageDto> {
     const limit = query.limit ?? 50;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: (n: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(clause(`$${params.length}`));
-    };
-    if (query.status) add((p) => `i.status = ${p}`, query.status);
-    if (query.severity) {
-      add(
-        (p) => `i.severity = ANY(${p}::text[])`,
-        SEVERITIES.slice(SEVERITIES.indexOf(query.severity)),
-      );
-    }
-    if (query.actor) add((p) => `lower(i.actor_id) = lower(${p})`, query.actor);
-    if (query.rule) add((p) => `i.rule_id = ${p}`, query.rule);
-    if (query.since) add((p) => `i.created_at >= ${p}`, query.since);
-    // Ids grow with creation: the newest first is the highest id first, and keysets are exact.
-    if (query.cursor) add((p) => `i.id < ${p}::bigint`, decodeCursor(query.cursor));
-    params.push(limit + 1);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT i.*, r.definition->>'name' AS rule_name FROM incidents i JOIN rules r ON r.id = i.rule_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY i.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.repository.list({
+      status: query.status,
+      severities: query.severity ? SEVERITIES.slice(SEVERITIES.indexOf(query.severity)) : undefined,
+      actor: query.actor,
+      ruleId: query.rule,
+      since: query.since,
+      beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const rules = await this.rules.findByIds(page.map((row) => String(row.rule_id)));
     return {
-      items: page.map(toSummary),
+      items: page.map((row) => toSummary(row, rules.get(String(row.rule_id)))),
       nextCursor: rows.length > limit ? encodeCursor(String(last.id)) : null,
     };
   }
 
   async get(id: string): Promise<IncidentDetailDto> {
     if (!/^\d{1,18}$/.test(id)) throw new BadRequestException('id: must be an incident number');
-    const found: Row[] = await this.dataSource.query(
-      `SELECT i.*, r.definition->>'name' AS rule_name, r.definition->>'runbook' AS runbook,
-         r.version AS rule_version
-       FROM incidents i JOIN rules r ON r.id = i.rule_id WHERE i.id = $1`,
-      [id],
-    );
-    const incident = found.at(0);
+    const incident = await this.repository.find(id);
     if (!incident) throw new NotFoundException(`incident ${id} does not exist`);
-    const alerts: Row[] = await this.dataSource.query(
-      `SELECT * FROM alerts WHERE incident_id = $1 ORDER BY id DESC LIMIT ${ALERTS_SHOWN}`,
-      [id],
-    );
+    const ruleId = String(incident.rule_id);
+    const rule = (await this.rules.findByIds([ruleId])).get(ruleId);
+    const alerts = await this.repository.latestAlerts(id, ALERTS_SHOWN);
     const evidenceIds = [
       ...new Set(
         alerts.flatMap((alert) =>
@@ -89,28 +67,25 @@ export class IncidentsQueryService {
     ];
     const events = await this.events.findEvidence(evidenceIds);
     const eventsById = new Map(events.map((row) => [row.id, row]));
-    const timeline: Row[] = await this.dataSource.query(
-      `SELECT * FROM incident_changes WHERE incident_id = $1 ORDER BY id`,
-      [id],
-    );
+    const timeline = await this.repository.timeline(id);
     return {
-      ...toSummary(incident),
-      ruleVersion: Number(incident.rule_version),
-      runbook: str(incident.runbook) ?? '',
+      ...toSummary(incident, rule),
+      ruleVersion: Number(rule?.version),
+      runbook: rule?.runbook ?? '',
       alerts: alerts.map((alert) => toAlert(alert, eventsById)),
       timeline: timeline.map(toTimelineEntry),
     };
   }
 }
 
-function toSummary(row: Row): IncidentSummaryDto {
+function toSummary(row: Row, rule: Rule | undefined): IncidentSummaryDto {
   return {
     id: String(row.id),
     title: String(row.title),
     status: String(row.status),
     severity: String(row.severity),
     ruleId: String(row.rule_id),
-    ruleName: String(row.rule_name),
+    ruleName: String(rule?.name),
     groupKey: String(row.group_key),
     actorId: str(row.actor_id),
     actorLabel: str(row.actor_label),

@@ -1,26 +1,14 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { ApiPrincipal } from '../auth/api-principal';
 import type { CreateSilenceDto, SilenceDto } from './silences.dto';
+import { SilencesRepository, type SilenceRow } from './silences.repository';
 
 export const MAX_SILENCE_MS = 30 * 86_400_000;
-
-interface SilenceRow {
-  id: string;
-  matchers: SilenceDto['matchers'];
-  starts_at: Date;
-  ends_at: Date;
-  comment: string;
-  created_by: string;
-  created_by_key_id: string | null;
-  created_at: Date;
-}
 
 /** Silences mute notifications of matching alerts; the alerts are still recorded. */
 @Injectable()
 export class SilencesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: SilencesRepository) {}
 
   async create(input: CreateSilenceDto, by: ApiPrincipal): Promise<SilenceDto> {
     const now = Date.now();
@@ -35,29 +23,24 @@ export class SilencesService {
     if (input.endsAt.getTime() - now > MAX_SILENCE_MS) {
       throw new BadRequestException('endsAt: at most 30 days from now');
     }
-    const [row]: SilenceRow[] = await this.dataSource.query(
-      `INSERT INTO silences (matchers, starts_at, ends_at, comment, created_by, created_by_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [{ ...matchers }, startsAt, input.endsAt, input.comment, by.name, by.id],
-    );
+    const row = await this.repository.create({
+      matchers: { ...matchers },
+      startsAt,
+      endsAt: input.endsAt,
+      comment: input.comment,
+      createdBy: by.name,
+      createdByKeyId: by.id,
+    });
     return toDto(row);
   }
 
   async list(): Promise<SilenceDto[]> {
-    const rows: SilenceRow[] = await this.dataSource.query(
-      `SELECT * FROM silences WHERE expired_at IS NULL AND ends_at > now() ORDER BY ends_at`,
-    );
-    return rows.map(toDto);
+    return (await this.repository.findCurrent()).map(toDto);
   }
 
   async expire(id: string): Promise<void> {
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH expired AS (
-         UPDATE silences SET expired_at = now() WHERE id = $1 AND expired_at IS NULL RETURNING id)
-       SELECT id FROM expired`,
-      [id],
-    );
-    if (rows.length === 0) throw new NotFoundException(`silence ${id} does not exist or ended`);
+    if (!(await this.repository.expire(id)))
+      throw new NotFoundException(`silence ${id} does not exist or ended`);
   }
 }
 

@@ -1,13 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Severity } from '../rules/engine/rule-definition';
-import type { ChannelType } from './channels/channel';
 
 /** A place notifications go. Secrets live in `secrets` and never leave the service. */
 @Entity('channels')
 export class ChannelEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('text') name!: string;
-  @Column('text') type!: ChannelType;
+  /**
+   * Checked against the channel registry on write; a row written by a newer version may hold
+   * a type this one does not know, which delivery fails with its reason.
+   */
+  @Column('text') type!: string;
   @Column('jsonb') settings!: Record<string, unknown>;
   @Column('jsonb') secrets!: Record<string, string>;
   @Column('text') minSeverity!: Severity;

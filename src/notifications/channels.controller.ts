@@ -11,10 +11,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/require-role.decorator';
+import type { ChannelEntity } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
+import { ChannelRegistry } from './channels/channel-registry';
 import {
   ChannelDto,
   ChannelTestResultDto,
+  ChannelTypeDto,
   CreateChannelDto,
   toChannelDto,
   UpdateChannelDto,
@@ -29,24 +32,32 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly tester: ChannelTestService,
+    private readonly registry: ChannelRegistry,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: [ChannelDto] })
   async list(): Promise<ChannelDto[]> {
-    return (await this.channels.list()).map(toChannelDto);
+    return (await this.channels.list()).map((channel) => this.toDto(channel));
+  }
+
+  /** The channel types this version knows and the fields each takes. */
+  @Get('types')
+  @ApiOkResponse({ type: [ChannelTypeDto] })
+  types(): ChannelTypeDto[] {
+    return this.registry.types.map((type) => ({ type, fields: this.registry.fields(type) }));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ChannelDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ChannelDto> {
-    return toChannelDto(await this.channels.get(id));
+    return this.toDto(await this.channels.get(id));
   }
 
   @Post()
   @ApiOkResponse({ type: ChannelDto })
   async create(@Body() body: CreateChannelDto): Promise<ChannelDto> {
-    return toChannelDto(await this.channels.create(body));
+    return this.toDto(await this.channels.create(body));
   }
 
   @Patch(':id')
@@ -55,7 +66,7 @@ export class ChannelsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateChannelDto,
   ): Promise<ChannelDto> {
-    return toChannelDto(await this.channels.update(id, body));
+    return this.toDto(await this.channels.update(id, body));
   }
 
   @Delete(':id')
@@ -70,5 +81,9 @@ export class ChannelsController {
   @ApiOkResponse({ type: ChannelTestResultDto })
   test(@Param('id', ParseUUIDPipe) id: string): Promise<ChannelTestResultDto> {
     return this.tester.test(id);
+  }
+
+  private toDto(channel: ChannelEntity): ChannelDto {
+    return toChannelDto(channel, this.registry.secretFields(channel.type));
   }
 }

@@ -13,13 +13,9 @@ import {
 } from 'class-validator';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 import type { ChannelEntity } from './channel.entity';
-import {
-  type ChannelType,
-  DELIVERY_ERROR_CLASSES,
-  type DeliveryErrorClass,
-} from './channels/channel';
-
-const TYPES = ['slack', 'email', 'webhook'] as const;
+import { DELIVERY_ERROR_CLASSES, type DeliveryErrorClass } from './channels/channel';
+import { CHANNEL_TYPES, type ChannelType } from './channels/channel-registry';
+import type { ChannelField } from './channels/channel-settings';
 
 export class UpdateChannelDto {
   @ApiPropertyOptional()
@@ -32,7 +28,7 @@ export class UpdateChannelDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'slack: {channel, apiUrl?}; email: {from, to[]}; webhook: {url}',
+    description: 'The fields of the type that are not secret: see GET /api/v1/channels/types',
   })
   @IsOptional()
   @IsObject()
@@ -41,7 +37,8 @@ export class UpdateChannelDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Write-only. slack: {token}; email: {smtpUrl}; webhook: {secret}',
+    description:
+      'Write-only: the secret fields of the type (GET /api/v1/channels/types). Those not sent on update are kept, unless the destination changes.',
   })
   @IsOptional()
   @IsObject()
@@ -79,15 +76,15 @@ export class CreateChannelDto extends UpdateChannelDto {
   @MaxLength(100)
   declare name: string;
 
-  @ApiProperty({ enum: TYPES })
-  @IsIn(TYPES, { message: `type must be one of ${TYPES.join(', ')}` })
+  @ApiProperty({ enum: CHANNEL_TYPES })
+  @IsIn(CHANNEL_TYPES, { message: `type must be one of ${CHANNEL_TYPES.join(', ')}` })
   type!: ChannelType;
 }
 
 export class ChannelDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: TYPES }) type!: string;
+  @ApiProperty({ enum: CHANNEL_TYPES }) type!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings!: Record<string, unknown>;
   @ApiProperty({ type: [String], description: 'Which secrets are set (never their values)' })
   secretsSet!: string[];
@@ -100,11 +97,14 @@ export class ChannelDto {
   @ApiProperty() updatedAt!: string;
 }
 
-export const toChannelDto = (channel: ChannelEntity): ChannelDto => ({
+/** `secretFields` of the channel's type are never shown, even if a setting holds one. */
+export const toChannelDto = (channel: ChannelEntity, secretFields: string[]): ChannelDto => ({
   id: channel.id,
   name: channel.name,
   type: channel.type,
-  settings: channel.settings,
+  settings: Object.fromEntries(
+    Object.entries(channel.settings).filter(([name]) => !secretFields.includes(name)),
+  ),
   secretsSet: Object.keys(channel.secrets).sort(),
   minSeverity: channel.minSeverity,
   ruleIds: channel.ruleIds,
@@ -114,6 +114,18 @@ export const toChannelDto = (channel: ChannelEntity): ChannelDto => ({
   createdAt: channel.createdAt.toISOString(),
   updatedAt: channel.updatedAt.toISOString(),
 });
+
+export class ChannelFieldDto implements ChannelField {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Sent under secrets, write-only' }) secret!: boolean;
+  @ApiProperty() required!: boolean;
+  @ApiProperty({ description: 'A list of strings' }) list!: boolean;
+}
+
+export class ChannelTypeDto {
+  @ApiProperty({ enum: CHANNEL_TYPES }) type!: ChannelType;
+  @ApiProperty({ type: [ChannelFieldDto] }) fields!: ChannelFieldDto[];
+}
 
 export class ChannelTestResultDto {
   @ApiProperty() ok!: boolean;

@@ -11,15 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { ChannelEntity } from './channel.entity';
-import {
-  buildChannelConfig,
-  type ChannelDefaults,
-  destinationOf,
-  FieldProblem,
-  SECRET_FIELDS,
-} from './channel-config';
-import { DestinationGuard } from './destinations/destination-guard';
-import type { ChannelConfigByType, ChannelType } from './channels/channel';
+import { type ChannelConfig, ChannelRegistry, type ChannelType } from './channels/channel-registry';
+import type { FieldProblem } from './channels/channel-settings';
 import type { CreateChannelDto, UpdateChannelDto } from './channels.dto';
 
 export const ENV_SLACK_CHANNEL = 'default-slack';
@@ -28,15 +21,11 @@ export const ENV_EMAIL_CHANNEL = 'default-email';
 /** Notification channels: the defaults from the environment and those created over REST. */
 @Injectable()
 export class ChannelsService implements OnApplicationBootstrap {
-  private readonly defaults: ChannelDefaults;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
-    guard: DestinationGuard,
-  ) {
-    this.defaults = { slackApiUrl: config.slackApiUrl, guard };
-  }
+    private readonly registry: ChannelRegistry,
+  ) {}
 
   private get repository() {
     return this.dataSource.getRepository(ChannelEntity);
@@ -122,10 +111,16 @@ export class ChannelsService implements OnApplicationBootstrap {
     if (input.name !== undefined && input.name !== channel.name)
       await this.ensureNameFree(input.name);
     const settings = input.settings ?? channel.settings;
-    if (!channel.managedByEnv) this.checkSecretsResent(channel, settings, input.secrets ?? {});
     // Secrets are write-only: those not sent again are kept.
     const secrets = { ...channel.secrets, ...(input.secrets ?? {}) };
-    if (!channel.managedByEnv) this.check(channel.type, settings, secrets);
+    if (!channel.managedByEnv && this.registry.has(channel.type)) {
+      this.checkSecretsResent(channel, settings, input.secrets ?? {});
+      this.check(channel.type, settings, secrets);
+    } else if (!channel.managedByEnv && (input.settings ?? input.secrets) !== undefined) {
+      throw new ConflictException(
+        `channel ${channel.name} has type ${channel.type}, which this version does not know: only minSeverity, ruleIds, tags and enabled can be edited`,
+      );
+    }
     return this.repository.save({
       ...channel,
       name: input.name ?? channel.name,
@@ -149,30 +144,24 @@ export class ChannelsService implements OnApplicationBootstrap {
     await this.repository.delete(id);
   }
 
-  /** The config a channel sends with; the environment's channels read their secrets there. */
-  configOf<T extends ChannelType>(channel: ChannelEntity & { type: T }): ChannelConfigByType[T] {
+  /**
+   * The config a channel sends with; the environment's channels read their secrets there.
+   * A type this build does not know (stored by a newer version) fails for good.
+   */
+  configOf(channel: ChannelEntity): ChannelConfig {
     if (channel.managedByEnv) {
       const fromEnv = channel.type === 'slack' ? this.config.slack : this.config.email;
       if (!fromEnv) throw new Error(`channel ${channel.name} is no longer configured`);
-      return fromEnv as ChannelConfigByType[T];
+      return fromEnv;
     }
-    const built = buildChannelConfig(
-      channel.type,
-      channel.settings,
-      channel.secrets,
-      this.defaults,
-    );
-    if (!built.ok) throw new Error(`channel ${channel.name} is misconfigured`);
-    return built.config;
+    const parsed = this.registry.parse(channel.type, channel.settings, channel.secrets);
+    if (!parsed.ok) throw new Error(`channel ${channel.name} is misconfigured`);
+    return parsed.config;
   }
 
-  private check(
-    type: ChannelType,
-    settings: Record<string, unknown>,
-    secrets: Record<string, unknown>,
-  ) {
-    const built = buildChannelConfig(type, settings, secrets, this.defaults);
-    if (!built.ok) throw invalid(built.problems);
+  private check(type: string, settings: Record<string, unknown>, secrets: Record<string, unknown>) {
+    const parsed = this.registry.parse(type, settings, secrets);
+    if (!parsed.ok) throw invalid(parsed.problems);
   }
 
   /**
@@ -184,15 +173,15 @@ export class ChannelsService implements OnApplicationBootstrap {
     settings: Record<string, unknown>,
     sent: Record<string, unknown>,
   ): void {
-    const before = destinationOf(channel.type, channel.settings, channel.secrets, this.defaults);
-    const after = destinationOf(
-      channel.type,
-      settings,
-      { ...channel.secrets, ...sent },
-      this.defaults,
-    );
+    const before = this.registry.destination(channel.type, channel.settings, channel.secrets);
+    const after = this.registry.destination(channel.type, settings, {
+      ...channel.secrets,
+      ...sent,
+    });
     if (before.value === after.value) return;
-    const missing = SECRET_FIELDS[channel.type].filter((name) => sent[name] === undefined);
+    const missing = this.registry
+      .secretFields(channel.type)
+      .filter((name) => sent[name] === undefined);
     if (missing.length === 0) return;
     throw invalid(
       missing.map((name) => ({

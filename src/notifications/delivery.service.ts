@@ -1,10 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
+import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { DELIVERY_ATTEMPTS } from '../queue/queue.contract';
+import { RulesService } from '../rules/rules.service';
 import { ChannelRegistry } from './channels/channel-registry';
-import { PermanentDeliveryError, RetryableDeliveryError } from './channels/channel';
+import {
+  type IncidentMessage,
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+} from './channels/channel';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
+import { toIncidentMessage } from './incident-message';
 
 /** Longer than any one attempt (three provider calls of 10 s and a rate-gate wait). */
 export const ATTEMPT_LEASE_MS = 60_000;
@@ -26,6 +33,8 @@ export class DeliveryService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly channels: ChannelsService,
+    private readonly changes: IncidentChangesService,
+    private readonly rules: RulesService,
     private readonly registry: ChannelRegistry,
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
   ) {}
@@ -51,7 +60,7 @@ export class DeliveryService {
       return { kind: 'failed', reason: 'channel disabled or deleted' };
     }
     try {
-      const message = await this.deliveries.message(delivery.change_id, this.config.publicUrl);
+      const message = await this.messageOf(delivery.change_id);
       const thread = await this.deliveries.thread(delivery.incident_id, delivery.channel_id);
       const result = await this.registry.send(
         channel.type,
@@ -80,5 +89,13 @@ export class DeliveryService {
       }
       throw error;
     }
+  }
+
+  /** Two queries: the change with its incident, and its rule. */
+  private async messageOf(changeId: string): Promise<IncidentMessage> {
+    const change = await this.changes.describeChange(changeId);
+    const rule = change && (await this.rules.findByIds([change.ruleId])).get(change.ruleId);
+    if (!change || !rule) throw new Error(`incident change ${changeId} does not exist`);
+    return toIncidentMessage(change, rule, this.config.publicUrl);
   }
 }

@@ -4,6 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { runPeriodically } from '../common/periodic';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
+import { IncidentChangesService } from '../incidents/incident-changes.service';
 import { clearLostJob } from '../queue/lost-job';
 import { deliverJobId, NOTIFY_QUEUE } from '../queue/queue.contract';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -20,6 +21,7 @@ export class NotificationsSweeperService implements OnApplicationBootstrap {
   constructor(
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
     private readonly deliveries: DeliveriesRepository,
+    private readonly changes: IncidentChangesService,
     private readonly dispatch: DispatchService,
     private readonly registry: SchedulerRegistry,
     @InjectQueue(NOTIFY_QUEUE) private readonly queue: Queue,
@@ -36,7 +38,7 @@ export class NotificationsSweeperService implements OnApplicationBootstrap {
    */
   async sweep(): Promise<void> {
     const after = this.config.sweepAfterMs;
-    for (const changeId of await this.deliveries.unroutedChanges(after)) {
+    for (const changeId of await this.changes.findUnrouted(after)) {
       await this.dispatch.route(changeId);
     }
     const lost: string[] = [];

@@ -9,7 +9,7 @@ import {
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { RequireRole } from '../auth/require-role.decorator';
-import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryLogService } from './delivery-log.service';
 
 class NotificationsQueryDto {
   @ApiPropertyOptional({ description: 'Incident id' })
@@ -47,13 +47,13 @@ class DeliveryDto {
 @ApiBearerAuth()
 @Controller('api/v1/notifications')
 export class NotificationsController {
-  constructor(private readonly deliveries: DeliveriesRepository) {}
+  constructor(private readonly log: DeliveryLogService) {}
 
   @Get()
   @RequireRole('viewer')
   @ApiOkResponse({ type: [DeliveryDto] })
   async list(@Query() query: NotificationsQueryDto): Promise<DeliveryDto[]> {
-    const rows = await this.deliveries.log(query.incident, query.limit ?? 100);
+    const rows = await this.log.list(query.incident, query.limit ?? 100);
     return rows.map((row) => ({
       id: String(row.id),
       incidentId: String(row.incident_id),

@@ -10,16 +10,15 @@ import {
 import { Duties, sharedFor } from '../config/duties';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { QueueModule } from '../queue/queue.module';
+import { RulesModule } from '../rules/rules.module';
 import { ChannelEntity } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelRegistry } from './channels/channel-registry';
-import { EmailChannel } from './channels/email.channel';
-import { SlackChannel } from './channels/slack.channel';
-import { WebhookChannel } from './channels/webhook.channel';
 import { DestinationGuard } from './destinations/destination-guard';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
 import { DispatchService } from './dispatch.service';
 import { NotificationsController } from './notifications.controller';
@@ -39,6 +38,7 @@ export class NotificationsModule {
       imports: [
         TypeOrmModule.forFeature([ChannelEntity]),
         IncidentsModule.register(duties),
+        RulesModule.register(duties),
         QueueModule,
       ],
       controllers: duties.api
@@ -50,6 +50,7 @@ export class NotificationsModule {
         DeliveriesRepository,
         DispatchService,
         DeliveryService,
+        DeliveryLogService,
         NotificationsRedis,
         {
           // One answer to "may this address be reached?" for validation and for sending.
@@ -59,27 +60,30 @@ export class NotificationsModule {
             new DestinationGuard(config.allowPrivateDestinations),
         },
         {
-          // At most one message a second per Slack channel, across every worker: the gate
-          // lives where the queues do.
+          // Rate gates live where the queues do, so they hold across every worker.
           provide: ChannelRegistry,
-          inject: [NotificationsRedis, getDataSourceToken(), queueConfig.KEY, DestinationGuard],
+          inject: [
+            NotificationsRedis,
+            getDataSourceToken(),
+            queueConfig.KEY,
+            notificationsConfig.KEY,
+            DestinationGuard,
+          ],
           useFactory: (
             redis: NotificationsRedis,
             dataSource: DataSource,
             queue: QueueConfig,
+            config: NotificationsConfig,
             guard: DestinationGuard,
           ) =>
-            new ChannelRegistry(
-              new SlackChannel({
-                gate:
-                  queue.backend === 'redis'
-                    ? new SlackRateGate(redis.client, `${queue.prefix}:slack-rate:`)
-                    : new PostgresSlotGate(dataSource, `${queue.prefix}:slack-rate:`),
-                guard,
-              }),
-              new EmailChannel({ guard }),
-              new WebhookChannel({ guard }),
-            ),
+            ChannelRegistry.create({
+              guard,
+              slotGate: (name) =>
+                queue.backend === 'redis'
+                  ? new SlackRateGate(redis.client, `${queue.prefix}:${name}:`)
+                  : new PostgresSlotGate(dataSource, `${queue.prefix}:${name}:`),
+              slackApiUrl: config.slackApiUrl,
+            }),
         },
         ...(duties.worker ? [NotifyProcessor, NotificationsSweeperService] : []),
       ],

@@ -15,7 +15,7 @@ import type { Request } from 'express';
 import { Public } from '../auth/public.decorator';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { IncidentLifecycleService } from '../incidents/incident-lifecycle.service';
-import { SLACK_ACKNOWLEDGE_ACTION } from './channels/slack.channel';
+import { SLACK_ACKNOWLEDGE_ACTION } from './channels/slack-blocks';
 import {
   SLACK_SIGNATURE_HEADER,
   SLACK_TIMESTAMP_HEADER,

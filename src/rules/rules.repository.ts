@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
 import { ListEntity } from './list.entity';
 import { RuleEntity } from './rule.entity';
@@ -25,6 +25,11 @@ export class RulesRepository {
 
   find(id: string): Promise<RuleEntity | null> {
     return this.dataSource.getRepository(RuleEntity).findOneBy({ id, deletedAt: IsNull() });
+  }
+
+  /** Rules by id, deleted ones included. */
+  findByIds(ids: readonly string[]): Promise<RuleEntity[]> {
+    return this.dataSource.getRepository(RuleEntity).findBy({ id: In([...ids]) });
   }
 
   async create(

@@ -36,6 +36,17 @@ export class RulesService {
     return rule;
   }
 
+  /**
+   * Rules by id, as incidents and their notifications refer to them: deleted ones included,
+   * since an incident outlives its rule. One query.
+   */
+  async findByIds(ids: readonly string[]): Promise<Map<string, Rule>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rules = await this.repository.findByIds(unique);
+    return new Map(rules.map((entity) => [entity.id, toRule(entity)]));
+  }
+
   async create(input: unknown, by: string): Promise<RuleEntity> {
     const definition = await this.validate(input);
     const created = await this.repository.create(definition, by);

@@ -1,7 +1,6 @@
+import type { z } from 'zod';
 import type { IncidentChangeKind, IncidentStatus } from '../../incidents/incident-status';
 import type { Severity } from '../../rules/engine/rule-definition';
-
-export type ChannelType = 'slack' | 'email' | 'webhook';
 
 /** Everything a channel needs to tell people about an incident change. No secrets inside. */
 export interface IncidentMessage {
@@ -89,31 +88,6 @@ export function deliveryErrorClass(error: unknown): DeliveryErrorClass {
     : 'failed';
 }
 
-export interface SlackChannelConfig {
-  token: string;
-  channel: string;
-  /** Slack Web API base, e.g. https://slack.com/api/ (a fake in tests). */
-  apiUrl: string;
-}
-
-export interface EmailChannelConfig {
-  smtpUrl: string;
-  from: string;
-  to: string[];
-}
-
-export interface WebhookChannelConfig {
-  url: string;
-  /** HMAC-SHA256 key for the signature header. */
-  secret: string;
-}
-
-export interface ChannelConfigByType {
-  slack: SlackChannelConfig;
-  email: EmailChannelConfig;
-  webhook: WebhookChannelConfig;
-}
-
 /** What a send knows about earlier attempts at the same delivery. */
 export interface SendContext {
   /**
@@ -123,17 +97,30 @@ export interface SendContext {
   unfinishedAttemptAt?: Date | null;
 }
 
+/** A channel's settings and secrets, in one object schema; secret fields wrapped in `secret()`. */
+export type ChannelSettingsSchema = z.ZodObject<Record<string, z.ZodType>>;
+
 /**
- * A way to reach people. `thread` is what the channel returned for this incident's first
- * message (null for the first): later changes update that message or reply in its thread.
- * Errors must not contain secrets (tokens, passwords, signing keys).
+ * A way to reach people. `settings` validates what an admin configures (secrets included,
+ * marked) and yields the config `send` gets. `thread` is what the channel returned for this
+ * incident's first message (null for the first): later changes update that message or reply
+ * in its thread. Errors must not contain secrets (tokens, passwords, signing keys).
  */
-export interface NotificationChannel<T extends ChannelType = ChannelType> {
-  readonly type: T;
+export interface NotificationChannel<S extends ChannelSettingsSchema = ChannelSettingsSchema> {
+  readonly type: string;
+  readonly settings: S;
+  /**
+   * The field naming where requests go (a URL, an SMTP URL): it is checked against the
+   * destination guard, and changing it requires the secrets again.
+   */
+  readonly destinationField: keyof z.output<S> & string;
   send(
-    config: ChannelConfigByType[T],
+    config: z.output<S>,
     message: IncidentMessage,
     thread: DeliveryThread | null,
     context?: SendContext,
   ): Promise<ChannelSendResult>;
 }
+
+/** The config a channel sends with: its settings schema's output. */
+export type ConfigOf<C> = C extends NotificationChannel<infer S> ? z.output<S> : never;

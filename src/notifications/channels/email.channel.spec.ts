@@ -1,13 +1,13 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { SmtpCatcher } from '../../../test/support/smtp-catcher';
+import { SmtpCatcher } from '../../../simulator/smtp-catcher';
+import { type IncidentMessage, PermanentDeliveryError, RetryableDeliveryError } from './channel';
 import {
+  EmailChannel,
   type EmailChannelConfig,
-  type IncidentMessage,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-} from './channel';
-import { EmailChannel, redactSmtpSecrets, redactSmtpUrl } from './email.channel';
+  redactSmtpSecrets,
+  redactSmtpUrl,
+} from './email.channel';
 import { DestinationGuard } from '../destinations/destination-guard';
 
 /** The fakes listen on 127.0.0.1. */

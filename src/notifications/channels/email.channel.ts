@@ -6,27 +6,34 @@ import {
   type SMTPTransportOptions,
   type Transporter,
 } from 'nodemailer';
+import { z } from 'zod';
 import {
   type ChannelSendResult,
   type DeliveryThread,
-  type EmailChannelConfig,
   type IncidentMessage,
   type NotificationChannel,
   PermanentDeliveryError,
   RetryableDeliveryError,
 } from './channel';
+import { emailAddress, secret, smtpUrl } from './channel-settings';
+import { emailHtml, emailSubject, emailText } from './email-message';
 import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
 import { guardedSocket } from '../destinations/guarded-socket';
 import { errorDetails, findErrorWithCode, networkErrorClass } from './error-details';
-import {
-  actorLabel,
-  describeChange,
-  formatTime,
-  isWebUrl,
-  oneLine,
-  severityLabel,
-  statusLabel,
-} from './incident-text';
+import { oneLine } from './incident-text';
+
+const emailSettings = z.object({
+  from: emailAddress('required: an email address'),
+  to: z
+    .array(emailAddress('required: a list of email addresses'), {
+      error: 'required: a list of email addresses',
+    })
+    .min(1, 'required: a list of email addresses'),
+  // The SMTP URL holds the host and the password together.
+  smtpUrl: secret(smtpUrl('required: an smtp:// or smtps:// URL')),
+});
+
+export type EmailChannelConfig = z.output<typeof emailSettings>;
 
 type SmtpTransporter = Transporter<SMTPSentMessageInfo, SMTPTransportOptions>;
 
@@ -51,8 +58,10 @@ export interface EmailChannelOptions {
  * on References even when the root never arrived, so every message stays in one conversation.
  * Message-IDs are deterministic: a retried delivery is recognisably the same message.
  */
-export class EmailChannel implements NotificationChannel<'email'> {
-  readonly type = 'email' as const;
+export class EmailChannel implements NotificationChannel<typeof emailSettings> {
+  readonly type = 'email';
+  readonly settings = emailSettings;
+  readonly destinationField = 'smtpUrl';
   private readonly transports = new Map<string, SmtpTransporter>();
   private readonly timeoutMs: number;
   private readonly domain: string;
@@ -175,84 +184,6 @@ export function changeMessageId(
   return `<incident-${idPart(incidentId)}-${idPart(changeId)}@${domain}>`;
 }
 
-/** `[HIGH] Bulk export: alice@example.com (acknowledged by bob)`: the title names the rule. */
-export function emailSubject(message: IncidentMessage): string {
-  const change = message.change === 'opened' ? '' : ` (${describeChange(message)})`;
-  return oneLine(`[${severityLabel(message.severity)}] ${message.title}${change}`, 250);
-}
-
-export function emailText(message: IncidentMessage): string {
-  const lines = [
-    `[${severityLabel(message.severity)}] ${oneLine(message.title, 500)}`,
-    `Status: ${statusLabel(message.status)}${message.change === 'opened' ? '' : ` (${describeChange(message)})`}`,
-  ];
-  if (message.note) lines.push(`Note: ${message.note}`);
-  lines.push(
-    '',
-    `Rule: ${message.ruleName}`,
-    `Actor: ${actorLabel(message)}`,
-    `Alerts: ${message.alertCount}`,
-    `First seen: ${formatTime(message.firstSeenAt)}`,
-    `Last seen: ${formatTime(message.lastSeenAt)}`,
-  );
-  if (message.snoozedUntil) lines.push(`Snoozed until: ${formatTime(message.snoozedUntil)}`);
-  lines.push('', message.explanation, '');
-  if (message.runbook.trim() !== '') lines.push(`Runbook: ${message.runbook}`);
-  if (message.tags.length > 0) lines.push(`Tags: ${message.tags.join(', ')}`);
-  lines.push(`Incident: ${message.url}`, '', `-- vaultwatch, incident ${message.incidentId}`);
-  return lines.join('\n');
-}
-
-/** Every value is escaped: titles and explanations carry user and item names from events. */
-export function emailHtml(message: IncidentMessage): string {
-  const change = message.change === 'opened' ? '' : ` (${escapeHtml(describeChange(message))})`;
-  const rows: Array<[string, string]> = [
-    ['Rule', escapeHtml(message.ruleName)],
-    ['Actor', escapeHtml(actorLabel(message))],
-    ['Alerts', String(message.alertCount)],
-    ['First seen', escapeHtml(formatTime(message.firstSeenAt))],
-    ['Last seen', escapeHtml(formatTime(message.lastSeenAt))],
-  ];
-  if (message.snoozedUntil)
-    rows.push(['Snoozed until', escapeHtml(formatTime(message.snoozedUntil))]);
-  if (message.tags.length > 0) rows.push(['Tags', escapeHtml(message.tags.join(', '))]);
-  const runbook = message.runbook.trim();
-  if (runbook !== '')
-    rows.push(['Runbook', isWebUrl(runbook) ? link(runbook, runbook) : preWrap(runbook)]);
-  const table = rows
-    .map(
-      ([name, value]) =>
-        `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${name}</th><td>${value}</td></tr>`,
-    )
-    .join('');
-  const note = message.note
-    ? `<blockquote style="margin:8px 0;padding-left:8px;border-left:3px solid #ccc">${preWrap(message.note)}</blockquote>`
-    : '';
-  const open = isWebUrl(message.url)
-    ? `<p>${link(message.url, 'Open the incident')}</p>`
-    : `<p>Incident: ${escapeHtml(message.url)}</p>`;
-  return [
-    '<!doctype html><html><body style="font-family:sans-serif;font-size:14px">',
-    `<h2 style="margin:0 0 8px">[${severityLabel(message.severity)}] ${escapeHtml(message.title)}</h2>`,
-    `<p><strong>Status:</strong> ${statusLabel(message.status)}${change}</p>`,
-    note,
-    `<table cellspacing="0" cellpadding="0">${table}</table>`,
-    `<p>${preWrap(message.explanation)}</p>`,
-    open,
-    `<p style="color:#888;font-size:12px">vaultwatch, incident ${escapeHtml(message.incidentId)}</p>`,
-    '</body></html>',
-  ].join('\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 /**
  * Maps nodemailer's errors: SMTP replies by their class (5xx permanent except 503, 4xx
  * transient), connection and timeout failures retryable, bad credentials or configuration
@@ -335,14 +266,6 @@ function asConnectError(error: unknown): Error {
 
 function idPart(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
-}
-
-function link(href: string, label: string): string {
-  return `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`;
-}
-
-function preWrap(text: string): string {
-  return `<span style="white-space:pre-wrap">${escapeHtml(text)}</span>`;
 }
 
 function safeDecode(text: string): string {

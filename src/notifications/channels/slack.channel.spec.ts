@@ -1,12 +1,7 @@
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../../../test/support/fake-slack';
+import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../../../simulator/fake-slack';
 import type { PostSlotGate, SlotReservation } from '../slack-rate-gate';
-import {
-  type IncidentMessage,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-  type SlackChannelConfig,
-} from './channel';
-import { SlackChannel } from './slack.channel';
+import { type IncidentMessage, PermanentDeliveryError, RetryableDeliveryError } from './channel';
+import { SlackChannel, type SlackChannelConfig } from './slack.channel';
 import { DestinationGuard } from '../destinations/destination-guard';
 
 /** The fakes listen on 127.0.0.1. */

@@ -1,87 +1,51 @@
 import { createHash } from 'node:crypto';
-import {
-  type ChatPostMessageArguments,
-  type FetchFunction,
-  LogLevel,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-  WebClient,
-} from '@slack/web-api';
-import type { Severity } from '../../rules/engine/rule-definition';
+import { type FetchFunction, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { PostSlotGate, SlotReservation } from '../slack-rate-gate';
 import {
   type ChannelSendResult,
   type DeliveryThread,
   type IncidentMessage,
   type NotificationChannel,
-  PermanentDeliveryError,
   RetryableDeliveryError,
   type SendContext,
-  type SlackChannelConfig,
 } from './channel';
-import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
+import { httpUrl, requiredText, secret } from './channel-settings';
+import { DestinationGuard } from '../destinations/destination-guard';
 import { guardedFetch } from '../destinations/guarded-fetch';
-import { errorSummary, findErrorWithCode, networkErrorClass } from './error-details';
+import { errorSummary } from './error-details';
 import {
-  actorLabel,
-  describeChange,
-  formatTime,
-  isWebUrl,
-  oneLine,
-  severityLabel,
-  statusLabel,
-  truncate,
-} from './incident-text';
+  changeMetadata,
+  fallbackText,
+  incidentBlocks,
+  SLACK_CHANGE_EVENT,
+  threadReplyText,
+} from './slack-blocks';
+import { toDeliveryError } from './slack-errors';
 
-type SlackBlock = Extract<ChatPostMessageArguments, { blocks: unknown }>['blocks'][number];
-type BlockOf<T extends string> = Extract<SlackBlock, { type: T }>;
-type ActionElement = BlockOf<'actions'>['elements'][number];
-type TextObject = NonNullable<BlockOf<'section'>['fields']>[number];
+const DEFAULT_API_URL = 'https://slack.com/api/';
 
-/** Slack errors that retrying cannot fix: the token, the channel or the message itself. */
-export const SLACK_PERMANENT_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_arguments',
-  'invalid_blocks_format',
-  'no_text',
-  'restricted_action',
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'channel_not_found',
-  'is_archived',
-  'not_in_channel',
-  'missing_scope',
-  'msg_too_long',
-  'invalid_blocks',
-]);
+const slackSettings = (defaultApiUrl: string) =>
+  z.object({
+    channel: requiredText('required: a Slack channel id or name'),
+    token: secret(
+      z
+        .string({ error: 'required: a Slack bot token (xoxb-…)' })
+        .regex(/^xox[bp]-/, 'required: a Slack bot token (xoxb-…)'),
+    ),
+    /** Slack Web API base, e.g. https://slack.com/api/ (a fake in tests). */
+    apiUrl: httpUrl().default(defaultApiUrl),
+  });
+
+export type SlackChannelConfig = z.output<ReturnType<typeof slackSettings>>;
 
 /** chat.update answers these when the message is gone or not ours: post a new one instead. */
 const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message']);
-
-/** `action_id` of the Acknowledge button; its `value` is the incident id. */
-export const SLACK_ACKNOWLEDGE_ACTION = 'acknowledge';
-/** `action_id` of the link button: Slack still sends an interaction for it, to be ignored. */
-export const SLACK_VIEW_INCIDENT_ACTION = 'view_incident';
-
-const SEVERITY_EMOJI: Record<Severity, string> = {
-  info: ':information_source:',
-  low: ':large_blue_circle:',
-  medium: ':large_yellow_circle:',
-  high: ':large_orange_circle:',
-  critical: ':red_circle:',
-};
 
 /** Changes that need eyes again: their thread reply is also shown in the channel. */
 const BROADCAST_CHANGES = new Set<IncidentMessage['change']>(['reopened', 'unsnoozed', 'reminder']);
 
 const MAX_CACHED_CLIENTS = 32;
-
-/** Message metadata naming the incident change a message tells: how a rerun finds it. */
-export const SLACK_CHANGE_EVENT = 'vaultwatch_incident_change';
 
 export interface SlackChannelOptions {
   /** Per Web API call. Default 10 s (the delivery send timeout). */
@@ -92,6 +56,8 @@ export interface SlackChannelOptions {
   maxGateWaitMs?: number;
   /** Which addresses the Web API URL may reach. Default: public addresses only. */
   guard?: DestinationGuard;
+  /** The Web API of channels that name none. Default https://slack.com/api/. */
+  apiUrl?: string;
 }
 
 /**
@@ -100,8 +66,10 @@ export interface SlackChannelOptions {
  * (`retries: 0`, rate-limited calls rejected): the delivery queue owns retries and honours
  * Retry-After.
  */
-export class SlackChannel implements NotificationChannel<'slack'> {
-  readonly type = 'slack' as const;
+export class SlackChannel implements NotificationChannel<ReturnType<typeof slackSettings>> {
+  readonly type = 'slack';
+  readonly settings: ReturnType<typeof slackSettings>;
+  readonly destinationField = 'apiUrl';
   private readonly clients = new Map<string, WebClient>();
   private readonly timeoutMs: number;
   private readonly gate: PostSlotGate | undefined;
@@ -112,6 +80,7 @@ export class SlackChannel implements NotificationChannel<'slack'> {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.gate = options.gate;
     this.maxGateWaitMs = options.maxGateWaitMs ?? 5_000;
+    this.settings = slackSettings(options.apiUrl ?? DEFAULT_API_URL);
     // The token goes only where the guard lets the connection go.
     this.fetch = guardedFetch(options.guard ?? new DestinationGuard(false));
   }
@@ -302,232 +271,6 @@ export class SlackChannel implements NotificationChannel<'slack'> {
   }
 }
 
-/** Slack error codes that say the token is not (or no longer) good. */
-const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'missing_scope',
-]);
-
-/** Maps what @slack/web-api throws to the delivery errors; never quotes the token. */
-export function toDeliveryError(error: unknown, method: string, token: string): Error {
-  if (error instanceof PermanentDeliveryError || error instanceof RetryableDeliveryError)
-    return error;
-  const refused = findErrorWithCode(error, DESTINATION_REFUSED);
-  if (refused) return refused;
-  if (error instanceof WebAPIRateLimitedError)
-    return new RetryableDeliveryError(
-      `Slack ${method}: rate limited, retry after ${error.retryAfter} s`,
-      error.retryAfter * 1000,
-      'rate_limited',
-    );
-  if (error instanceof WebAPIPlatformError) {
-    const code = oneLine(error.data.error, 100);
-    const text = `Slack ${method}: ${code}`;
-    const errorClass = SLACK_AUTH_ERRORS.has(code)
-      ? 'auth_failed'
-      : code === 'ratelimited'
-        ? 'rate_limited'
-        : 'rejected';
-    if (SLACK_PERMANENT_ERRORS.has(code)) return new PermanentDeliveryError(text, errorClass);
-    const retryAfter = error.data.response_metadata?.retryAfter;
-    return new RetryableDeliveryError(
-      text,
-      retryAfter !== undefined ? retryAfter * 1000 : undefined,
-      errorClass,
-    );
-  }
-  if (error instanceof WebAPIHTTPError) {
-    const retryAfter = Number.parseInt(error.headers['retry-after'] ?? '', 10);
-    return new RetryableDeliveryError(
-      `Slack ${method}: HTTP ${error.statusCode}`,
-      Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      error.statusCode >= 500 ? 'http_5xx' : 'http_4xx',
-    );
-  }
-  if (error instanceof WebAPIRequestError)
-    return new RetryableDeliveryError(
-      redact(`Slack ${method}: request failed: ${errorSummary(error.original)}`, token),
-      undefined,
-      networkErrorClass(error.original),
-    );
-  return new RetryableDeliveryError(redact(`Slack ${method}: ${errorSummary(error)}`, token));
-}
-
-function changeMetadata(message: IncidentMessage) {
-  return { event_type: SLACK_CHANGE_EVENT, event_payload: { change_id: message.changeId } };
-}
-
-/** The incident as Block Kit: what a responder needs to decide without opening the link. */
-export function incidentBlocks(message: IncidentMessage): SlackBlock[] {
-  const header: BlockOf<'header'> = {
-    type: 'header',
-    text: {
-      type: 'plain_text',
-      text: oneLine(
-        `${SEVERITY_EMOJI[message.severity]} ${severityLabel(message.severity)} ${message.title}`,
-        150,
-      ),
-      emoji: true,
-    },
-  };
-  const summary: BlockOf<'section'> = {
-    type: 'section',
-    text: mrkdwn(
-      truncate(
-        `*Rule:* ${escapeMrkdwn(message.ruleName)}\n*Actor:* ${escapeMrkdwn(actorLabel(message))}\n\n` +
-          escapeMrkdwn(message.explanation),
-        3000,
-      ),
-    ),
-  };
-  const facts: BlockOf<'section'> = {
-    type: 'section',
-    fields: [
-      mrkdwn(`*Status*\n${statusText(message)}`),
-      mrkdwn(`*Alerts*\n${message.alertCount}`),
-      mrkdwn(`*First seen*\n${slackDate(message.firstSeenAt)}`),
-      mrkdwn(`*Last seen*\n${slackDate(message.lastSeenAt)}`),
-    ],
-  };
-  const blocks: SlackBlock[] = [header, summary, facts];
-
-  const context: TextObject[] = [];
-  if (message.change !== 'opened')
-    context.push(mrkdwn(truncate(`Last change: ${escapeMrkdwn(changeWithNote(message))}`, 500)));
-  if (message.tags.length > 0)
-    context.push(mrkdwn(truncate(`Tags: ${escapeMrkdwn(message.tags.join(', '))}`, 500)));
-  if (message.runbook.trim() !== '')
-    context.push(
-      mrkdwn(
-        isWebUrl(message.runbook)
-          ? `<${escapeMrkdwn(message.runbook)}|Runbook>`
-          : truncate(`Runbook: ${escapeMrkdwn(oneLine(message.runbook, 1000))}`, 1000),
-      ),
-    );
-  context.push(mrkdwn(`Incident ${escapeMrkdwn(message.incidentId)}`));
-  blocks.push({ type: 'context', elements: context });
-
-  const actions: ActionElement[] = [];
-  // Acknowledging is for incidents that still need someone; a test incident does not exist.
-  const needsAck = message.status === 'triggered' || message.status === 'snoozed';
-  if (needsAck && message.change !== 'test')
-    actions.push({
-      type: 'button',
-      action_id: SLACK_ACKNOWLEDGE_ACTION,
-      value: message.incidentId,
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Acknowledge' },
-    });
-  if (isWebUrl(message.url))
-    actions.push({
-      type: 'button',
-      action_id: SLACK_VIEW_INCIDENT_ACTION,
-      url: message.url,
-      text: { type: 'plain_text', text: 'View incident' },
-    });
-  if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'incident', elements: actions });
-  return blocks;
-}
-
-/** The notification and screen-reader text: everything important, no Block Kit needed. */
-export function fallbackText(message: IncidentMessage): string {
-  const status = message.status === 'triggered' ? '' : ` (${message.status})`;
-  const link = isWebUrl(message.url) ? ` <${escapeMrkdwn(message.url)}|View incident>` : '';
-  return truncate(
-    `${SEVERITY_EMOJI[message.severity]} [${severityLabel(message.severity)}]${status} ` +
-      `${escapeMrkdwn(oneLine(message.title, 300))} ` +
-      `(actor ${escapeMrkdwn(actorLabel(message))}). ` +
-      `${escapeMrkdwn(oneLine(message.explanation, 1500))}${link}`,
-    3000,
-  );
-}
-
-/** The thread reply for a change: what changed, by whom, and their note. */
-export function threadReplyText(message: IncidentMessage): string {
-  const by = message.by ? ` by *${escapeMrkdwn(message.by)}*` : '';
-  let line: string;
-  switch (message.change) {
-    case 'opened':
-      line = ':rotating_light: Opened';
-      break;
-    case 'updated':
-      line =
-        `:heavy_plus_sign: ${message.alertCount} alerts now, last seen ${slackDate(message.lastSeenAt)}. ` +
-        `Latest: ${escapeMrkdwn(oneLine(message.explanation, 1500))}`;
-      break;
-    case 'acknowledged':
-      line = `:eyes: Acknowledged${by}`;
-      break;
-    case 'resolved':
-      line = `:white_check_mark: Resolved${by}`;
-      break;
-    case 'reopened':
-      line = `:arrows_counterclockwise: Reopened${by}`;
-      break;
-    case 'snoozed':
-      line = `:zzz: Snoozed${message.snoozedUntil ? ` until ${slackDate(message.snoozedUntil)}` : ''}${by}`;
-      break;
-    case 'unsnoozed':
-      line = ':alarm_clock: Snooze ended: triggered again';
-      break;
-    case 'reminder':
-      line =
-        `:bell: Reminder: still triggered and unacknowledged ` +
-        `(${message.alertCount} alerts, last seen ${slackDate(message.lastSeenAt)})`;
-      break;
-    case 'test':
-      line = `:test_tube: Test message${by}`;
-      break;
-  }
-  if (message.note)
-    line += `\n>${escapeMrkdwn(truncate(message.note, 2000)).replace(/\n/g, '\n>')}`;
-  return line;
-}
-
-function statusText(message: IncidentMessage): string {
-  const label = statusLabel(message.status);
-  if (message.status === 'snoozed' && message.snoozedUntil)
-    return `${label} until ${slackDate(message.snoozedUntil)}`;
-  if (
-    message.by &&
-    ((message.status === 'acknowledged' && message.change === 'acknowledged') ||
-      (message.status === 'resolved' && message.change === 'resolved'))
-  )
-    return `${label} by ${escapeMrkdwn(message.by)}`;
-  return label;
-}
-
-function changeWithNote(message: IncidentMessage): string {
-  const change = describeChange(message);
-  return message.note ? `${change}: "${oneLine(message.note, 300)}"` : change;
-}
-
-function mrkdwn(text: string): TextObject {
-  return { type: 'mrkdwn', text };
-}
-
-/** Rendered in each reader's time zone; the fallback after `|` is for old clients. */
-function slackDate(date: Date): string {
-  const seconds = Math.floor(date.getTime() / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${formatTime(date)}>`;
-}
-
-/**
- * Slack's control characters: `<!channel>` or `<@U123>` inside an explanation or an item
- * title must stay text, not a mention.
- */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function redact(text: string, secret: string): string {
-  return secret === '' ? text : text.split(secret).join('[redacted]');
 }

@@ -1,15 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type IncidentMessage,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-  type WebhookChannelConfig,
-} from './channel';
+import { type IncidentMessage, PermanentDeliveryError, RetryableDeliveryError } from './channel';
 import {
   signWebhookPayload,
   verifyWebhookSignature,
   WebhookChannel,
+  type WebhookChannelConfig,
   type WebhookPayload,
 } from './webhook.channel';
 import { DestinationGuard } from '../destinations/destination-guard';

@@ -1,18 +1,28 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
   type ChannelSendResult,
   type DeliveryThread,
   type IncidentMessage,
   type NotificationChannel,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-  type WebhookChannelConfig,
 } from './channel';
+import { httpUrl, secret } from './channel-settings';
 import type { IncidentChangeKind, IncidentStatus } from '../../incidents/incident-status';
-import { DESTINATION_REFUSED, DestinationGuard } from '../destinations/destination-guard';
-import { guardedRequest } from '../destinations/guarded-request';
-import { errorDetails, findErrorWithCode, networkErrorClass } from './error-details';
+import { DestinationGuard } from '../destinations/destination-guard';
+import { answerError, guardedPost } from './guarded-post';
 import type { Severity } from '../../rules/engine/rule-definition';
+
+const webhookSettings = z.object({
+  url: httpUrl('required: an http(s) URL'),
+  /** HMAC-SHA256 key for the signature header. */
+  secret: secret(
+    z
+      .string({ error: 'required: at least 16 characters, the HMAC-SHA256 key' })
+      .min(16, 'required: at least 16 characters, the HMAC-SHA256 key'),
+  ),
+});
+
+export type WebhookChannelConfig = z.output<typeof webhookSettings>;
 
 /**
  * The JSON body of a webhook delivery (version 1). Times are ISO 8601 UTC. One delivery per
@@ -59,8 +69,10 @@ export interface WebhookChannelOptions {
  * (`v1=` + hex HMAC-SHA256 of `<timestamp>.<body>`), so receivers can refuse forged and
  * replayed calls with `verifyWebhookSignature`.
  */
-export class WebhookChannel implements NotificationChannel<'webhook'> {
-  readonly type = 'webhook' as const;
+export class WebhookChannel implements NotificationChannel<typeof webhookSettings> {
+  readonly type = 'webhook';
+  readonly settings = webhookSettings;
+  readonly destinationField = 'url';
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly guard: DestinationGuard;
@@ -76,51 +88,26 @@ export class WebhookChannel implements NotificationChannel<'webhook'> {
     message: IncidentMessage,
     thread: DeliveryThread | null,
   ): Promise<ChannelSendResult> {
-    const target = describeUrl(config.url);
-    if (!isHttpUrl(config.url))
-      throw new PermanentDeliveryError(`webhook URL is not http(s): ${target}`);
     const body = JSON.stringify(webhookPayload(message));
     const timestamp = String(Math.floor(this.now() / 1000));
-    let status: number;
-    let retryAfter: string | null;
-    try {
-      // A redirect would resend the signed body somewhere the operator did not configure:
-      // guardedRequest never follows one.
-      const answer = await guardedRequest(new URL(config.url), {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'vaultwatch-webhook/1',
-          [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(config.secret, timestamp, body),
-          [WEBHOOK_DELIVERY_HEADER]: message.changeId,
-        },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        guard: this.guard,
-        // The answer's body means nothing to us: dropped unread.
-        maxBodyBytes: 0,
-      });
-      status = answer.status;
-      const header = answer.headers['retry-after'];
-      retryAfter = typeof header === 'string' ? header : null;
-    } catch (error) {
-      const refused = findErrorWithCode(error, DESTINATION_REFUSED);
-      if (refused) throw refused;
-      const kind = networkErrorClass(error);
-      throw new RetryableDeliveryError(
-        `webhook POST ${target} failed: ${kind === 'timeout' ? 'timed out' : networkError(error)}`,
-        undefined,
-        kind,
-      );
-    }
-    if (status >= 200 && status < 300)
-      return { thread: thread ?? {}, providerRef: `HTTP ${status}` };
-    const text = `webhook POST ${target} answered HTTP ${status}`;
-    const errorClass = status >= 500 ? 'http_5xx' : 'http_4xx';
-    if (status === 429 || status === 408 || status >= 500)
-      throw new RetryableDeliveryError(text, retryAfterMs(retryAfter, this.now()), errorClass);
-    throw new PermanentDeliveryError(text, errorClass);
+    const answer = await guardedPost('webhook POST', config.url, {
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'vaultwatch-webhook/1',
+        [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+        [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(config.secret, timestamp, body),
+        [WEBHOOK_DELIVERY_HEADER]: message.changeId,
+      },
+      body,
+      guard: this.guard,
+      timeoutMs: this.timeoutMs,
+      // The answer's body means nothing to us: dropped unread.
+      maxBodyBytes: 0,
+      nowMs: this.now(),
+    });
+    if (answer.status >= 200 && answer.status < 300)
+      return { thread: thread ?? {}, providerRef: `HTTP ${answer.status}` };
+    throw answerError(answer);
   }
 }
 
@@ -192,36 +179,4 @@ export function verifyWebhookSignature(
 
 function hmacHex(secret: string, data: string): string {
   return createHmac('sha256', secret).update(data).digest('hex');
-}
-
-/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    const protocol = new URL(url).protocol;
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** Origin only: webhook paths and queries often carry a secret (Slack, Teams, Discord URLs). */
-function describeUrl(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '[invalid URL]';
-  }
-}
-
-function networkError(error: unknown): string {
-  const { name, code } = errorDetails(error);
-  return code ?? name;
 }

@@ -4,8 +4,8 @@
  * the order the APIs serve it (late item usages included) and judged in batches as the
  * detection worker would. Each attack must trip the template its label names.
  */
-import { generateScenario } from '../../../test/support/scenario';
-import type { Scenario, TimedEvent } from '../../../test/support/scenario/types';
+import { generateScenario } from '../../../simulator/scenario';
+import type { Scenario, TimedEvent } from '../../../simulator/scenario/types';
 import { normalizeEvent } from '../../events/normalize/normalize-event';
 import type { Stream } from '../../events/normalize/normalized-event';
 import type { DetectEvent } from '../../events/detect-event';
@@ -15,7 +15,7 @@ import { compareIds } from '../../events/event-order';
 import { InMemoryBaselines } from '../replay/in-memory-baselines';
 import { detectEventFrom } from '../engine/testing/detect-events';
 import { listReferences } from './built-in-template';
-import { HEAVY_REVEALER } from '../../../test/support/scenario/population';
+import { HEAVY_REVEALER } from '../../../simulator/scenario/population';
 import { BUILT_IN_TEMPLATES, templateRule } from './index';
 
 /** Stored events indexed by field value, to answer history needs without scanning all. */

@@ -1,4 +1,4 @@
-import { ATTACK_KINDS, EXPECTED_RULES } from '../../../test/support/scenario/types';
+import { ATTACK_KINDS, EXPECTED_RULES } from '../../../simulator/scenario/types';
 import { BUILT_IN_LISTS } from '../built-in-lists';
 import { validateRuleDefinition } from '../engine/validate-rule';
 import { listReferences } from './built-in-template';

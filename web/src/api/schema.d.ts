@@ -423,6 +423,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChannelsController_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{id}": {
         parameters: {
             query?: never;
@@ -1064,7 +1080,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            type: "slack" | "email" | "webhook";
+            type: "slack" | "email" | "webhook" | "pagerduty";
             settings: {
                 [key: string]: unknown;
             };
@@ -1080,13 +1096,26 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        ChannelFieldDto: {
+            name: string;
+            /** @description Sent under secrets, write-only */
+            secret: boolean;
+            required: boolean;
+            /** @description A list of strings */
+            list: boolean;
+        };
+        ChannelTypeDto: {
+            /** @enum {string} */
+            type: "slack" | "email" | "webhook" | "pagerduty";
+            fields: components["schemas"]["ChannelFieldDto"][];
+        };
         CreateChannelDto: {
             name?: string;
-            /** @description slack: {channel, apiUrl?}; email: {from, to[]}; webhook: {url} */
+            /** @description The fields of the type that are not secret: see GET /api/v1/channels/types */
             settings?: {
                 [key: string]: unknown;
             };
-            /** @description Write-only. slack: {token}; email: {smtpUrl}; webhook: {secret} */
+            /** @description Write-only: the secret fields of the type (GET /api/v1/channels/types). Those not sent on update are kept, unless the destination changes. */
             secrets?: {
                 [key: string]: unknown;
             };
@@ -1098,15 +1127,15 @@ export interface components {
             tags?: string[];
             enabled?: boolean;
             /** @enum {string} */
-            type: "slack" | "email" | "webhook";
+            type: "slack" | "email" | "webhook" | "pagerduty";
         };
         UpdateChannelDto: {
             name?: string;
-            /** @description slack: {channel, apiUrl?}; email: {from, to[]}; webhook: {url} */
+            /** @description The fields of the type that are not secret: see GET /api/v1/channels/types */
             settings?: {
                 [key: string]: unknown;
             };
-            /** @description Write-only. slack: {token}; email: {smtpUrl}; webhook: {secret} */
+            /** @description Write-only: the secret fields of the type (GET /api/v1/channels/types). Those not sent on update are kept, unless the destination changes. */
             secrets?: {
                 [key: string]: unknown;
             };
@@ -2051,6 +2080,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelDto"];
+                };
+            };
+        };
+    };
+    ChannelsController_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTypeDto"][];
                 };
             };
         };

@@ -6,20 +6,20 @@ import { useAuth } from '../../auth/auth-context';
 import { formText } from '../../components/form-data';
 import { Loading, Problem } from '../../components/problem';
 
-type ChannelType = Schemas['CreateChannelDto']['type'];
-
-/** What each channel type needs; secrets are write-only: the API says which are set, never their value. */
-const FIELDS: Record<ChannelType, { settings: string[]; secrets: string[] }> = {
-  slack: { settings: ['channel'], secrets: ['token'] },
-  email: { settings: ['from', 'to'], secrets: ['smtpUrl'] },
-  webhook: { settings: ['url'], secrets: ['secret'] },
-};
+type ChannelType = Schemas['ChannelTypeDto'];
+type Field = Schemas['ChannelFieldDto'];
 
 export function ChannelsPage() {
   const { can } = useAuth();
   const channels = useApi(
     () => (can('admin') ? unwrap(api.GET('/api/v1/channels')) : Promise.resolve([])),
     'channels',
+  );
+  // The types and their fields come from the service: a new channel type needs nothing here.
+  const types = useApi(
+    () =>
+      can('admin') ? unwrap(api.GET('/api/v1/channels/types')) : Promise.resolve<ChannelType[]>([]),
+    'channel-types',
   );
   const [results, setResults] = useState<Record<string, string>>({});
 
@@ -43,8 +43,10 @@ export function ChannelsPage() {
   return (
     <section>
       <h1>Channels</h1>
-      <NewChannel onCreated={channels.reload} />
-      <Problem error={channels.error} />
+      {types.data && types.data.length > 0 && (
+        <NewChannel types={types.data} onCreated={channels.reload} />
+      )}
+      <Problem error={types.error ?? channels.error} />
       {!channels.data && !channels.error && <Loading what="channels" />}
       {channels.data && (
         <div className="table-wrap">
@@ -92,34 +94,37 @@ export function ChannelsPage() {
   );
 }
 
-function NewChannel({ onCreated }: { onCreated: () => void }) {
-  const [type, setType] = useState<ChannelType>('slack');
+function NewChannel({ types, onCreated }: { types: ChannelType[]; onCreated: () => void }) {
+  const [typeName, setTypeName] = useState(types[0].type);
   const [error, setError] = useState<string>();
+  const type = types.find((candidate) => candidate.type === typeName) ?? types[0];
+  const settings = type.fields.filter((field) => !field.secret);
+  const secrets = type.fields.filter((field) => field.secret);
 
   const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(undefined);
     const form = new FormData(event.currentTarget);
-    const read = (names: string[]) =>
+    const read = (fields: Field[]) =>
       Object.fromEntries(
-        names.flatMap((name) => {
-          const value = formText(form, name);
+        fields.flatMap((field) => {
+          const value = formText(form, field.name);
           if (!value) return [];
-          return [[name, name === 'to' ? value.split(',').map((s) => s.trim()) : value]];
+          return [[field.name, field.list ? value.split(',').map((s) => s.trim()) : value]];
         }),
       );
     try {
       await unwrap(
         api.POST('/api/v1/channels', {
           body: {
-            type,
+            type: type.type,
             name: formText(form, 'name'),
             minSeverity: formText(
               form,
               'minSeverity',
             ) as Schemas['CreateChannelDto']['minSeverity'],
-            settings: read(FIELDS[type].settings),
-            secrets: read(FIELDS[type].secrets),
+            settings: read(settings),
+            secrets: read(secrets),
           },
         }),
       );
@@ -137,10 +142,13 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
         <div className="row">
           <label>
             Type{' '}
-            <select value={type} onChange={(e) => setType(e.target.value as ChannelType)}>
-              <option>slack</option>
-              <option>email</option>
-              <option>webhook</option>
+            <select
+              value={type.type}
+              onChange={(e) => setTypeName(e.target.value as typeof typeName)}
+            >
+              {types.map((t) => (
+                <option key={t.type}>{t.type}</option>
+              ))}
             </select>
           </label>
           <label>
@@ -155,16 +163,26 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
             </select>
           </label>
         </div>
-        {FIELDS[type].settings.map((name) => (
+        {settings.map(({ name, required, list }) => (
           <div className="field" key={name}>
-            <label htmlFor={`c-${name}`}>{name}</label>
-            <input id={`c-${name}`} name={name} />
+            <label htmlFor={`c-${name}`}>
+              {name}
+              {list && ' (comma separated)'}
+              {!required && ' (optional)'}
+            </label>
+            <input id={`c-${name}`} name={name} required={required} />
           </div>
         ))}
-        {FIELDS[type].secrets.map((name) => (
+        {secrets.map(({ name, required }) => (
           <div className="field" key={name}>
             <label htmlFor={`c-${name}`}>{name} (secret, write-only)</label>
-            <input id={`c-${name}`} name={name} type="password" autoComplete="off" />
+            <input
+              id={`c-${name}`}
+              name={name}
+              type="password"
+              autoComplete="off"
+              required={required}
+            />
           </div>
         ))}
         <button type="submit">Create channel</button>

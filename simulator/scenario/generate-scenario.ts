@@ -214,3 +214,13 @@ export function scenarioCounts(
     total: counts.itemUsages + counts.signInAttempts + counts.auditEvents + counts.connectActivity,
   };
 }
+
+/** How many events the fakes serve at `atMs`: item usages that sync later are not served yet. */
+export function servedCount(
+  s: Pick<Scenario, 'itemUsages' | 'signInAttempts' | 'auditEvents' | 'connectActivity'>,
+  atMs: number,
+): number {
+  return [s.itemUsages, s.signInAttempts, s.auditEvents, s.connectActivity]
+    .flat()
+    .filter((event) => event.availableAt <= atMs).length;
+}

@@ -6,6 +6,7 @@ export {
   DEFAULT_SCENARIO_START,
   generateScenario,
   scenarioCounts,
+  servedCount,
   type ScenarioCounts,
   type ScenarioPlan,
 } from './generate-scenario';

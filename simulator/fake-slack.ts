@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { signSlackRequest } from '../../src/notifications/slack-signature';
 import {
   FakeHttpServer,
   FaultQueue,
@@ -11,6 +10,7 @@ import {
   type Reply,
 } from './fake-http';
 import type { Clock } from './sim-clock';
+import { slackSignature } from './slack-signing';
 
 /**
  * A fake Slack Web API on 127.0.0.1, as @slack/web-api calls it: POST /api/<method> with a
@@ -294,7 +294,7 @@ export class FakeSlackApi extends FakeHttpServer {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': signSlackRequest({
+        'x-slack-signature': slackSignature({
           signingSecret: options.signingSecret,
           timestamp,
           rawBody: body,

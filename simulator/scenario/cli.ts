@@ -2,7 +2,7 @@
  * Prints a summary of a generated scenario: counts per stream, late arrivals, attack labels,
  * and how long generation took and how much memory the result holds.
  *
- *   node dist/test/support/scenario/cli.js --seed 7 --users 2000 --days 30
+ *   node dist/simulator/scenario/cli.js --seed 7 --users 2000 --days 30
  *   (add --expose-gc to node for exact heap figures; --sample 2 prints raw events)
  */
 import { parseArgs } from 'node:util';

@@ -2,7 +2,7 @@
  * Starts the fake Events API and fake Connect server(s) loaded with a generated scenario, on a
  * simulated clock, and prints their URLs and tokens as JSON on stdout. Stops on SIGINT/SIGTERM.
  *
- *   node dist/test/support/fake-servers.cli.js --seed 1 --users 50 --days 30 --speed 60 \
+ *   node dist/simulator/fake-servers.cli.js --seed 1 --users 50 --days 30 --speed 60 \
  *     --events-port 8081 --connect-port 8082
  *
  * The scenario covers `--days` of history before the clock start (served at once: a backfill)

@@ -6,8 +6,8 @@ import {
   WebAPIRateLimitedError,
   WebClient,
 } from '@slack/web-api';
-import { verifySlackRequest } from '../../src/notifications/slack-signature';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from './fake-slack';
+import { slackSignature } from './slack-signing';
 
 function client(fake: FakeSlackApi, token = FAKE_SLACK_TOKEN): WebClient {
   return new WebClient(token, {
@@ -212,15 +212,12 @@ describe('FakeSlackApi with the real @slack/web-api client', () => {
       value: 'incident-1',
       nowSeconds: now,
     });
-    expect(
-      verifySlackRequest({
-        signingSecret: 'shh',
-        timestamp: request.headers['x-slack-request-timestamp'],
-        signature: request.headers['x-slack-signature'],
-        rawBody: request.body,
-        nowSeconds: now,
-      }),
-    ).toEqual({ ok: true });
+    // Signed as Slack signs (slack-signing.spec.ts checks Slack's own example); that vaultwatch
+    // accepts it is test/notifications.e2e-spec.ts's business.
+    expect(request.headers['x-slack-request-timestamp']).toBe(String(now));
+    expect(request.headers['x-slack-signature']).toBe(
+      slackSignature({ signingSecret: 'shh', timestamp: String(now), rawBody: request.body }),
+    );
     const payload = JSON.parse(new URLSearchParams(request.body).get('payload')!) as {
       actions: Array<{ action_id: string; value: string }>;
       response_url: string;

@@ -1,0 +1,309 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { type EntityKey, HOUR_MS, type SeenKey } from './baseline-aggregate';
+import type { BaselineDimension, EntityBaseline, EntityType, SeenValue } from './baseline-snapshot';
+import type { ListPosition } from './baselines-cursor';
+
+/** An entity's profile row, in domain terms. */
+export interface BaselineProfile extends EntityKey {
+  label: string | null;
+  firstEventAt: Date;
+  lastEventAt: Date;
+  activeDays: number;
+  eventCount: number;
+  successfulSignins: number;
+  lastLocation: EntityBaseline['lastLocation'];
+}
+
+export interface ListedProfile extends BaselineProfile {
+  /** Keyset position of this row. */
+  position: ListPosition;
+  topCountries: Array<{ value: string; count: number }>;
+}
+
+/** One entity's counts of one action: hour starts (epoch ms) and counts, aligned. */
+export interface EntityHourlySeries extends EntityKey {
+  action: string;
+  hourStarts: number[];
+  counts: number[];
+}
+
+export interface SeenRow extends SeenValue {
+  dimension: BaselineDimension;
+  value: string;
+  /** Values of this dimension stored for the entity (the answer may hold fewer). */
+  total: number;
+}
+
+interface ProfileRecord {
+  entity_type: EntityType;
+  entity_id: string;
+  label: string | null;
+  first_event_at: Date;
+  last_event_at: Date;
+  active_days: number;
+  event_count: string;
+  successful_signins: string;
+  last_location_at: Date | null;
+  last_latitude: number | null;
+  last_longitude: number | null;
+  last_country: string | null;
+  last_city: string | null;
+}
+
+const PROFILE_COLUMNS = `e.entity_type, e.entity_id, e.label, e.first_event_at, e.last_event_at,
+  e.active_days, e.event_count, e.successful_signins, e.last_location_at, e.last_latitude,
+  e.last_longitude, e.last_country, e.last_city`;
+
+const toProfile = (row: ProfileRecord): BaselineProfile => ({
+  entityType: row.entity_type,
+  entityId: row.entity_id,
+  label: row.label,
+  firstEventAt: row.first_event_at,
+  lastEventAt: row.last_event_at,
+  activeDays: row.active_days,
+  eventCount: Number(row.event_count),
+  successfulSignins: Number(row.successful_signins),
+  lastLocation:
+    row.last_location_at !== null && row.last_latitude !== null && row.last_longitude !== null
+      ? {
+          at: row.last_location_at,
+          latitude: row.last_latitude,
+          longitude: row.last_longitude,
+          country: row.last_country,
+          city: row.last_city,
+        }
+      : null,
+});
+
+/**
+ * Reads the baselines: the snapshot a detection batch is judged against (in its
+ * transaction when given one) and what the REST API shows.
+ */
+@Injectable()
+export class BaselinesQueryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Profiles of the given entities: one query. */
+  async profilesOf(keys: EntityKey[], manager?: EntityManager): Promise<BaselineProfile[]> {
+    const rows: ProfileRecord[] = await (manager ?? this.dataSource).query(
+      `SELECT ${PROFILE_COLUMNS}
+       FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
+       JOIN baseline_entities e ON e.entity_type = k.entity_type AND e.entity_id = k.entity_id`,
+      [keys.map((key) => key.entityType), keys.map((key) => key.entityId)],
+    );
+    return rows.map(toProfile);
+  }
+
+  /**
+   * Hourly counts of the given entities in [since, until]: one query, one row per entity and
+   * action carrying two aligned arrays (90 days of a busy entity are thousands of hours: as
+   * arrays they cost a fraction of what as many rows cost to parse).
+   */
+  async hourlyOf(
+    keys: EntityKey[],
+    since: Date,
+    manager?: EntityManager,
+    until?: Date,
+  ): Promise<EntityHourlySeries[]> {
+    const rows: Array<{
+      entity_type: EntityType;
+      entity_id: string;
+      action: string;
+      hours: number[];
+      counts: number[];
+    }> = await (manager ?? this.dataSource).query(
+      // Per entity, its index range is read in (action, hour) order: grouped without a sort.
+      `SELECT k.entity_type, k.entity_id, x.action, x.hours, x.counts
+       FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
+       CROSS JOIN LATERAL (
+         SELECT h.action,
+           array_agg((date_part('epoch', h.hour_start) / 3600)::integer) AS hours,
+           array_agg(h.count) AS counts
+         FROM baseline_hourly_counts h
+         WHERE h.entity_type = k.entity_type AND h.entity_id = k.entity_id
+           AND h.hour_start >= $3 AND h.hour_start <= $4
+         GROUP BY h.action
+       ) x`,
+      [
+        keys.map((key) => key.entityType),
+        keys.map((key) => key.entityId),
+        since.toISOString(),
+        until ? until.toISOString() : 'infinity',
+      ],
+    );
+    return rows.map((row) => ({
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      action: row.action,
+      hourStarts: row.hours.map((hour) => hour * HOUR_MS),
+      counts: row.counts,
+    }));
+  }
+
+  /**
+   * The seen values a batch asks about, plus the `mostFrequent` most frequent values of each
+   * entity and dimension asked about (what explanations cite as usual): one query, whose
+   * answer is bounded by the batch, never by how many values an entity has.
+   */
+  async seenFor(
+    keys: readonly SeenKey[],
+    mostFrequent: number,
+    manager?: EntityManager,
+  ): Promise<Array<SeenValue & SeenKey>> {
+    const rows: Array<{
+      entity_type: EntityType;
+      entity_id: string;
+      dimension: BaselineDimension;
+      value: string;
+      first_seen: Date;
+      last_seen: Date;
+      count: string;
+    }> = await (manager ?? this.dataSource).query(
+      `WITH k AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+           AS k(entity_type, entity_id, dimension, value)
+       )
+       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+       FROM k JOIN baseline_seen_values s ON s.entity_type = k.entity_type
+         AND s.entity_id = k.entity_id AND s.dimension = k.dimension AND s.value = k.value
+       UNION
+       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+       FROM (SELECT DISTINCT entity_type, entity_id, dimension FROM k) d
+       CROSS JOIN LATERAL (
+         SELECT * FROM baseline_seen_values s
+         WHERE s.entity_type = d.entity_type AND s.entity_id = d.entity_id
+           AND s.dimension = d.dimension
+         ORDER BY s.count DESC, s.value
+         LIMIT $5
+       ) s`,
+      [
+        keys.map((key) => key.entityType),
+        keys.map((key) => key.entityId),
+        keys.map((key) => key.dimension),
+        keys.map((key) => key.value),
+        mostFrequent,
+      ],
+    );
+    return rows.map((row) => ({
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      dimension: row.dimension,
+      value: row.value,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      count: Number(row.count),
+    }));
+  }
+
+  /**
+   * Entities by newest activity, after a keyset position, optionally those whose id or label
+   * starts with `prefix` (case-insensitive); each with its three most frequent countries.
+   */
+  async list(options: {
+    prefix?: string;
+    after?: ListPosition;
+    limit: number;
+  }): Promise<ListedProfile[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (options.prefix !== undefined) {
+      params.push(`${options.prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+      const n = params.length;
+      where.push(`(lower(e.entity_id) LIKE $${n} OR lower(e.label) LIKE $${n})`);
+    }
+    if (options.after) {
+      params.push(options.after.lastEventAt, options.after.entityType, options.after.entityId);
+      const n = params.length;
+      where.push(
+        `(e.last_event_at, e.entity_type, e.entity_id) < ($${n - 2}::timestamptz, $${n - 1}::text, $${n}::text)`,
+      );
+    }
+    params.push(options.limit);
+    const rows: Array<
+      ProfileRecord & {
+        last_event_at_text: string;
+        top_countries: Array<{ value: string; count: number }>;
+      }
+    > = await this.dataSource.query(
+      `WITH page AS (
+         SELECT ${PROFILE_COLUMNS} FROM baseline_entities e
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC
+         LIMIT $${params.length}
+       )
+       SELECT e.*,
+         to_char(e.last_event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+           AS last_event_at_text,
+         coalesce(c.countries, '[]'::jsonb) AS top_countries
+       FROM page e
+       LEFT JOIN LATERAL (
+         SELECT jsonb_agg(jsonb_build_object('value', s.value, 'count', s.count)
+                          ORDER BY s.count DESC, s.value) AS countries
+         FROM (
+           SELECT value, count FROM baseline_seen_values s
+           WHERE s.entity_type = e.entity_type AND s.entity_id = e.entity_id
+             AND s.dimension = 'country'
+           ORDER BY count DESC, value LIMIT 3
+         ) s
+       ) c ON true
+       ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...toProfile(row),
+      position: {
+        lastEventAt: row.last_event_at_text,
+        entityType: row.entity_type,
+        entityId: row.entity_id,
+      },
+      topCountries: row.top_countries,
+    }));
+  }
+
+  /** Profiles whose id is `actor`, case-insensitively (a few at most: one per entity type). */
+  async findByActor(actor: string, entityType?: EntityType): Promise<BaselineProfile[]> {
+    const rows: ProfileRecord[] = await this.dataSource.query(
+      `SELECT ${PROFILE_COLUMNS} FROM baseline_entities e
+       WHERE lower(e.entity_id) = lower($1) AND ($2::text IS NULL OR e.entity_type = $2)
+       ORDER BY e.entity_type, e.entity_id`,
+      [actor, entityType ?? null],
+    );
+    return rows.map(toProfile);
+  }
+
+  /**
+   * One entity's seen values, the `perDimension` most frequent of each dimension, each row
+   * with the number of values its dimension holds.
+   */
+  async seenValuesOf(key: EntityKey, perDimension: number): Promise<SeenRow[]> {
+    const rows: Array<{
+      dimension: BaselineDimension;
+      value: string;
+      first_seen: Date;
+      last_seen: Date;
+      count: string;
+      total: string;
+    }> = await this.dataSource.query(
+      `SELECT dimension, value, first_seen, last_seen, count, total FROM (
+         SELECT s.dimension, s.value, s.first_seen, s.last_seen, s.count,
+           row_number() OVER (PARTITION BY s.dimension
+                              ORDER BY s.count DESC, s.last_seen DESC, s.value) AS rank,
+           count(*) OVER (PARTITION BY s.dimension) AS total
+         FROM baseline_seen_values s WHERE s.entity_type = $1 AND s.entity_id = $2
+       ) x
+       WHERE rank <= $3
+       ORDER BY dimension, rank`,
+      [key.entityType, key.entityId, perDimension],
+    );
+    return rows.map((row) => ({
+      dimension: row.dimension,
+      value: row.value,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      count: Number(row.count),
+      total: Number(row.total),
+    }));
+  }
+}
