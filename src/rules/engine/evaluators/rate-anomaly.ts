@@ -1,4 +1,5 @@
 import { mean, median, medianAbsoluteDeviation, standardDeviation } from 'simple-statistics';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import {
   entityOf,
   hourlyActionOf,
@@ -17,8 +18,6 @@ import type { RateAnomalyParams } from '../rule-definition';
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
-/** The baseline keeps (and counts) hourly buckets this far back from now. */
-const HOURLY_RETENTION_DAYS = 90;
 
 /** The baseline's hourly counts of one action, sorted, with prefix sums for range totals. */
 interface HourIndex {
