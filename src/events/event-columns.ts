@@ -69,5 +69,10 @@ export const DETECTION_COLUMNS = [
   ),
 ].join(', ');
 
+/** Text columns by field: what history queries may look events up by (a value spliced into SQL). */
+export const KEY_COLUMNS: ReadonlyMap<StoredField, string> = new Map(
+  EVENT_COLUMNS.filter(({ type }) => type === 'text').map(({ field, column }) => [field, column]),
+);
+
 /** What an incident shows of its evidence: detection's columns and the field issues. */
 export const EVIDENCE_COLUMNS = `${DETECTION_COLUMNS}, issues`;

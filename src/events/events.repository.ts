@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS } from './event-columns';
+import type { EventField } from './detect-event';
+import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
@@ -266,7 +267,7 @@ export class EventsRepository {
   async findNeighbours(
     manager: EntityManager,
     query: {
-      column: string;
+      field: EventField;
       points: Array<{ key: string; at: Date }>;
       streams: Stream[];
       spanMs: number;
@@ -275,11 +276,12 @@ export class EventsRepository {
       maxId: string;
     },
   ): Promise<EventRow[]> {
-    if (query.points.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    const column = KEY_COLUMNS.get(query.field);
+    if (query.points.length === 0 || !column) return [];
     const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
     const side = (comparison: string, order: string) =>
       `(SELECT ${DETECTION_COLUMNS} FROM events
-        WHERE ${query.column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
+        WHERE ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
           AND event_time ${comparison}
         ORDER BY event_time ${order} LIMIT $5)`;
     return manager.query(
@@ -300,24 +302,21 @@ export class EventsRepository {
     );
   }
 
-  /** Stored events of some streams whose `column` is one of `keys`, in an event-time range. */
+  /** Stored events of some streams whose `field` is one of `keys`, in an event-time range. */
   async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
-    if (query.keys.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    const column = KEY_COLUMNS.get(query.field);
+    if (query.keys.length === 0 || !column) return [];
     return manager.query(
       `SELECT ${DETECTION_COLUMNS} FROM events
-       WHERE ${query.column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
+       WHERE ${column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
          AND stream = ANY($4::text[])`,
       [query.keys, query.from, query.to, query.streams],
     );
   }
 }
 
-const HISTORY_COLUMNS = new Set(
-  EVENT_COLUMNS.filter(({ type }) => type === 'text').map(({ column }) => column),
-);
-
 export interface HistoryQuery {
-  column: string;
+  field: EventField;
   keys: string[];
   from: Date;
   to: Date;
