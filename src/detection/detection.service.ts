@@ -26,6 +26,9 @@ export interface DetectionOutcome {
   skipped: boolean;
 }
 
+/** Earlier batches a job detects before its own, at most (the rest wait for their own jobs). */
+const CATCH_UP_LIMIT = 100;
+
 /**
  * Detection of one committed ingest batch, in one transaction: baselines as they were,
  * every enabled rule, alerts recorded once, then the baselines learn the batch. A batch
@@ -44,7 +47,29 @@ export class DetectionService {
     private readonly metrics: MetricsService,
   ) {}
 
+  /**
+   * Batches are judged in the order they were stored, whichever job runs first: an earlier
+   * batch still undetected (its job lost in a crash, retrying, or running in another worker,
+   * whose lock this waits for) is detected before this one. Otherwise what the baselines
+   * knew — a user's first event, the values seen — would depend on job timing. An earlier
+   * batch that fails is left to its own job's retries: it must not stall the ones after it.
+   */
   async processBatch(batchId: string): Promise<DetectionOutcome> {
+    for (const earlier of await this.events.findUndetectedBefore(batchId, CATCH_UP_LIMIT)) {
+      try {
+        await this.detectBatch(earlier);
+      } catch (error) {
+        // The error's name and code only: a database message may quote an event's values.
+        const { name, code } = error as { name?: string; code?: string };
+        this.logger.warn(
+          `Batch ${earlier} (before ${batchId}) failed (${code ?? name ?? 'error'}); left to its own job`,
+        );
+      }
+    }
+    return this.detectBatch(batchId);
+  }
+
+  private async detectBatch(batchId: string): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const batch = await this.events.lockBatch(manager, batchId);
       if (!batch || batch.detected) {

@@ -197,6 +197,15 @@ export class EventsRepository {
     await manager.query(`UPDATE ingest_batches SET detected_at = now() WHERE id = $1`, [batchId]);
   }
 
+  /** Batches stored before `batchId` that detection has not finished, oldest first. */
+  async findUndetectedBefore(batchId: string, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM ingest_batches WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2`,
+      [batchId, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Batches committed more than `olderThanMs` ago that detection has not finished. */
   async findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

@@ -154,6 +154,10 @@ export class EventsService {
     return this.repository.findHistory(manager, query);
   }
 
+  findUndetectedBefore(batchId: string, limit: number): Promise<string[]> {
+    return this.repository.findUndetectedBefore(batchId, limit);
+  }
+
   findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
     return this.repository.findUndetectedBatches(olderThanMs, limit);
   }

@@ -6,14 +6,13 @@ import {
   NotFoundException,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
-import { ChannelEntity } from './channel.entity';
+import type { ChannelEntity } from './channel.entity';
 import { type ChannelConfig, ChannelRegistry, type ChannelType } from './channels/channel-registry';
 import type { FieldProblem } from './channels/channel-settings';
 import type { CreateChannelDto, UpdateChannelDto } from './channels.dto';
+import { ChannelsRepository } from './channels.repository';
 
 export const ENV_SLACK_CHANNEL = 'default-slack';
 export const ENV_EMAIL_CHANNEL = 'default-email';
@@ -22,14 +21,10 @@ export const ENV_EMAIL_CHANNEL = 'default-email';
 @Injectable()
 export class ChannelsService implements OnApplicationBootstrap {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ChannelsRepository,
     @Inject(notificationsConfig.KEY) private readonly config: NotificationsConfig,
     private readonly registry: ChannelRegistry,
   ) {}
-
-  private get repository() {
-    return this.dataSource.getRepository(ChannelEntity);
-  }
 
   /** The environment's Slack and email defaults exist as channels; their secrets stay there. */
   async onApplicationBootstrap(): Promise<void> {
@@ -51,27 +46,16 @@ export class ChannelsService implements OnApplicationBootstrap {
     type: ChannelType,
     settings: Record<string, unknown> | null,
   ): Promise<void> {
-    if (settings) {
-      await this.dataSource.query(
-        `INSERT INTO channels (name, type, settings, managed_by_env) VALUES ($1, $2, $3, true)
-         ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, enabled = true, updated_at = now()
-         WHERE channels.managed_by_env`,
-        [name, type, settings],
-      );
-    } else {
-      await this.dataSource.query(
-        `UPDATE channels SET enabled = false, updated_at = now() WHERE name = $1 AND managed_by_env`,
-        [name],
-      );
-    }
+    if (settings) await this.repository.upsertFromEnv(name, type, settings);
+    else await this.repository.disableFromEnv(name);
   }
 
   list(): Promise<ChannelEntity[]> {
-    return this.repository.find({ order: { createdAt: 'ASC' } });
+    return this.repository.list();
   }
 
   async get(id: string): Promise<ChannelEntity> {
-    const channel = await this.repository.findOneBy({ id });
+    const channel = await this.repository.findById(id);
     if (!channel) throw new NotFoundException(`channel ${id} does not exist`);
     return channel;
   }
@@ -81,20 +65,18 @@ export class ChannelsService implements OnApplicationBootstrap {
     const secrets = input.secrets ?? {};
     this.check(input.type, settings, secrets);
     await this.ensureNameFree(input.name);
-    const created = await this.repository.save(
-      this.repository.create({
-        id: randomUUID(),
-        name: input.name,
-        type: input.type,
-        settings,
-        secrets,
-        minSeverity: input.minSeverity ?? 'info',
-        ruleIds: input.ruleIds ?? [],
-        tags: input.tags ?? [],
-        enabled: input.enabled ?? true,
-        managedByEnv: false,
-      }),
-    );
+    const created = await this.repository.insert({
+      id: randomUUID(),
+      name: input.name,
+      type: input.type,
+      settings,
+      secrets,
+      minSeverity: input.minSeverity ?? 'info',
+      ruleIds: input.ruleIds ?? [],
+      tags: input.tags ?? [],
+      enabled: input.enabled ?? true,
+      managedByEnv: false,
+    });
     return this.get(created.id);
   }
 
@@ -192,7 +174,7 @@ export class ChannelsService implements OnApplicationBootstrap {
   }
 
   private async ensureNameFree(name: string): Promise<void> {
-    if (await this.repository.findOneBy({ name })) {
+    if (await this.repository.nameTaken(name)) {
       throw new ConflictException(`name: a channel named ${name} exists`);
     }
   }

@@ -16,6 +16,7 @@ import { ChannelTestService } from './channel-test.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import { DestinationGuard } from './destinations/destination-guard';
 import { ChannelsController } from './channels.controller';
+import { ChannelsRepository } from './channels.repository';
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogService } from './delivery-log.service';
@@ -46,6 +47,7 @@ export class NotificationsModule {
         : [],
       providers: [
         ChannelsService,
+        ChannelsRepository,
         ChannelTestService,
         DeliveriesRepository,
         DispatchService,
