@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { snapshotOf } from '../src/baselines/baseline-snapshot';
 import { checkNeeds } from '../src/detection/rule-isolation';
 import { evaluate, historyNeed } from '../src/rules/engine/evaluate';
-import { detectEvents } from '../src/rules/engine/testing/detect-events';
+import { detectEvents } from './support/rule-engine/detect-events';
 import { validateRuleDefinition } from '../src/rules/engine/validate-rule';
 import { ruleBody } from './support/rule-arbitraries';
 

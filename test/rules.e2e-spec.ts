@@ -106,6 +106,29 @@ describe('rule authoring over REST', () => {
     expect(response.body.message).toContain(field);
   });
 
+  it('lists the rule kinds and the params each takes', async () => {
+    const kinds = await t.http().get('/api/v1/rules/kinds').set(as()).expect(200);
+    expect((kinds.body as Array<{ kind: string }>).map((k) => k.kind)).toEqual([
+      'match',
+      'threshold',
+      'new_value',
+      'rate_anomaly',
+      'geo_velocity',
+      'sequence',
+      'heartbeat',
+    ]);
+    expect(kinds.body).toContainEqual({
+      kind: 'threshold',
+      judges: 'events',
+      params: ['windowSeconds', 'threshold', 'distinctField', 'routine'],
+    });
+    expect(kinds.body).toContainEqual({
+      kind: 'heartbeat',
+      judges: 'sources',
+      params: ['sources', 'maxSilenceSeconds'],
+    });
+  });
+
   it('creates a rule, bumps its version on every edit, and deletes it', async () => {
     const created = await t.http().post('/api/v1/rules').set(as()).send(bulkExport).expect(201);
     expect(created.body).toMatchObject({
@@ -267,6 +290,7 @@ describe('rule authoring over REST', () => {
       .expect(201);
     const key = { authorization: `Bearer ${viewer.body.secret as string}` };
     await t.http().get('/api/v1/rules').set(key).expect(200);
+    await t.http().get('/api/v1/rules/kinds').set(key).expect(200);
     await t.http().post('/api/v1/rules').set(key).send(bulkExport).expect(403);
   });
 });

@@ -2,16 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { seenKeysOf } from '../baselines/baseline-aggregate';
-import type { BaselineDimension, EntityType } from '../baselines/baseline-snapshot';
 import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
+import type { EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
-import { hourlyDaysOf } from '../rules/engine/routine';
-import type { NewValueParams, Rule } from '../rules/engine/rule-definition';
-import { evaluateRule, historyNeed } from '../rules/engine/evaluate';
+import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
+import { hourlyDaysOf, seenDimensionsOf } from '../rules/kinds/look-back';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { byEventTime } from '../events/event-order';
@@ -96,7 +95,7 @@ export class DetectionService {
       );
       const isolation = new RuleIsolation();
       const needs = rules
-        .filter((rule) => rule.kind !== 'heartbeat')
+        .filter((rule) => !judgesSources(rule))
         .map((rule) => ({
           rule,
           need: isolation.attempt(rule, () => checkNeeds(historyNeed(rule, judged, lists))),
@@ -170,17 +169,6 @@ export class DetectionService {
       this.logger.warn(`Could not record rule failures: ${(error as Error).message}`);
     }
   }
-}
-
-/** The seen values rules read: those of new_value rules' entity and field. */
-function seenDimensionsOf(rules: readonly Rule[]) {
-  const wanted = new Map<string, { entityType: EntityType; dimension: BaselineDimension }>();
-  for (const rule of rules) {
-    if (rule.kind !== 'new_value') continue;
-    const { entity, field } = rule.params as NewValueParams;
-    wanted.set(`${entity}:${field}`, { entityType: entity, dimension: field });
-  }
-  return [...wanted.values()];
 }
 
 /** The baselines a batch touches: its users, Connect tokens and Connect servers. */

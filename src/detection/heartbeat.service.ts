@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { runPeriodically } from '../common/periodic';
 import { AlertsService } from '../incidents/alerts.service';
-import { evaluateHeartbeat } from '../rules/engine/evaluate';
+import { evaluateSources, judgesSources } from '../rules/engine/evaluate';
 import { RulesService } from '../rules/rules.service';
 import { SourcesService } from '../sources/sources.service';
 
@@ -31,13 +31,11 @@ export class HeartbeatService implements OnApplicationBootstrap {
   }
 
   async check(now = new Date()): Promise<void> {
-    const heartbeatRules = (await this.rules.detectionState()).rules.filter(
-      (rule) => rule.kind === 'heartbeat',
-    );
+    const heartbeatRules = (await this.rules.detectionState()).rules.filter(judgesSources);
     if (heartbeatRules.length === 0) return;
     const sources = await this.sources.list();
     const findings = heartbeatRules.flatMap((rule) =>
-      evaluateHeartbeat(rule, sources, now).map((candidate) => ({
+      evaluateSources(rule, sources, now).map((candidate) => ({
         candidate,
         rule,
         batchId: null,

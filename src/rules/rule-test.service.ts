@@ -1,12 +1,11 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { EventsService } from '../events/events.service';
 import type { DetectEvent } from '../events/detect-event';
 import type { AlertCandidate } from './engine/evaluation';
-import { answersNeed, evaluateRule, historyNeed } from './engine/evaluate';
+import { answersNeed, evaluateRule, historyNeed, judgesSources } from './engine/evaluate';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
-import { hourlyDaysOf } from './engine/routine';
+import { retainMsOf, warmupDaysOf } from './kinds/look-back';
 import { InMemoryBaselines } from './replay/in-memory-baselines';
 import { RulesService } from './rules.service';
 
@@ -44,15 +43,15 @@ export class RuleTestService {
     stored?: Rule,
   ): Promise<RuleTestResult> {
     if (!(from < to)) throw new BadRequestException('from: must be before to');
-    if (definition.kind === 'heartbeat') {
-      throw new BadRequestException('kind: heartbeat rules judge sources, not stored events');
-    }
     const rule: Rule = stored ?? { ...definition, id: 'unsaved', version: 0, templateId: null };
-    const warmupFrom = new Date(from.getTime() - warmupDays(definition) * DAY_MS);
+    if (judgesSources(rule)) {
+      throw new BadRequestException(`kind: ${rule.kind} rules judge sources, not stored events`);
+    }
+    const warmupFrom = new Date(from.getTime() - warmupDaysOf(definition) * DAY_MS);
     const total = await this.events.countInRange(warmupFrom, to);
     if (total > MAX_TEST_EVENTS) {
       throw new BadRequestException(
-        `from: the range and its ${warmupDays(definition)}-day warm-up hold ${total} events; a test reads at most ${MAX_TEST_EVENTS}`,
+        `from: the range and its ${warmupDaysOf(definition)}-day warm-up hold ${total} events; a test reads at most ${MAX_TEST_EVENTS}`,
       );
     }
 
@@ -91,7 +90,7 @@ export class RuleTestService {
         }
       }
       baselines.learn(page, to);
-      trim(buffer, after.time.getTime() - retainMs(definition));
+      trim(buffer, after.time.getTime() - retainMsOf(definition));
     }
     return {
       rule: {
@@ -112,35 +111,6 @@ export class RuleTestService {
         .slice(0, MAX_RESULTS)
         .map((alert) => ({ ...alert, eventTime: alert.eventTime.toISOString() })),
     };
-  }
-}
-
-/** Days of events before the range that the rule's baselines learn from. */
-function warmupDays(definition: RuleDefinition): number {
-  const params = definition.params as Partial<Record<string, number>>;
-  switch (definition.kind) {
-    case 'new_value':
-      return Math.min(90, Math.max(params.learningDays ?? 0, params.forgetAfterDays ?? 0));
-    default:
-      // A routine reads whole days: one more than the hourly counts kept.
-      return Math.min(HOURLY_RETENTION_DAYS + 1, hourlyDaysOf(definition));
-  }
-}
-
-/** How long events stay in the replay's window buffer: the longest look-back of the rule. */
-function retainMs(definition: RuleDefinition): number {
-  const params = definition.params as Partial<Record<string, number>>;
-  switch (definition.kind) {
-    case 'threshold':
-      return 2 * (params.windowSeconds ?? 0) * 1000;
-    case 'sequence':
-      return (params.withinSeconds ?? 0) * 1000;
-    case 'new_value':
-      return 2 * (params.newForHours ?? 0) * 3_600_000;
-    case 'geo_velocity':
-      return 2 * DAY_MS;
-    default:
-      return 0;
   }
 }
 

@@ -15,7 +15,16 @@ import { Principal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
 import { apiValidationPipe } from '../common/validation.pipe';
 import { RuleTestService, RuleTestResult } from './rule-test.service';
-import { RuleDto, RuleTestDto, RuleTestRangeDto, RuleTestResultDto, toRuleDto } from './rules.dto';
+import { RULE_KINDS } from './kinds/registry';
+import {
+  RuleDto,
+  RuleKindDto,
+  RuleTestDto,
+  RuleTestRangeDto,
+  RuleTestResultDto,
+  toRuleDto,
+  toRuleKindDto,
+} from './rules.dto';
 import { toRule } from './rules.repository';
 import { RulesService } from './rules.service';
 
@@ -38,6 +47,14 @@ export class RulesController {
   @ApiOkResponse({ type: [RuleDto] })
   async list(): Promise<RuleDto[]> {
     return (await this.rules.list()).map(toRuleDto);
+  }
+
+  /** The rule kinds this version knows, and the params each takes. */
+  @Get('kinds')
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: [RuleKindDto] })
+  kinds(): RuleKindDto[] {
+    return RULE_KINDS.map(toRuleKindDto);
   }
 
   @Get(':id')

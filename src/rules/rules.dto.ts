@@ -10,6 +10,7 @@ import {
 } from 'class-validator';
 import type { RuleDefinition } from './engine/rule-definition';
 import { LIST_LIMITS } from './engine/rule-limits';
+import { kindModule, RULE_KINDS, type RuleKind } from './kinds/registry';
 import type { ListEntity } from './list.entity';
 import type { RuleEntity } from './rule.entity';
 
@@ -27,18 +28,7 @@ export class RuleDto {
   @ApiProperty() updatedAt!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({
-    enum: [
-      'match',
-      'threshold',
-      'new_value',
-      'rate_anomaly',
-      'geo_velocity',
-      'sequence',
-      'heartbeat',
-    ],
-  })
-  kind!: string;
+  @ApiProperty({ enum: RULE_KINDS }) kind!: string;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ enum: ['active', 'shadow'] }) mode!: string;
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;
@@ -62,6 +52,22 @@ export class RuleDto {
   @ApiProperty({ description: 'Batches the rule failed to judge (the others rules judged them)' })
   failureCount!: number;
 }
+
+export class RuleKindDto {
+  @ApiProperty({ enum: RULE_KINDS }) kind!: string;
+  @ApiProperty({
+    enum: ['events', 'sources'],
+    description: "What its rules judge: stored events, or the sources' polling (heartbeat)",
+  })
+  judges!: string;
+  @ApiProperty({ type: [String], description: 'The properties its params may hold' })
+  params!: string[];
+}
+
+export const toRuleKindDto = (kind: RuleKind): RuleKindDto => {
+  const { judges, params } = kindModule(kind);
+  return { kind, judges, params: [...params.keys] };
+};
 
 export const toRuleDto = (rule: RuleEntity): RuleDto => ({
   ...definitionFields(rule.definition),

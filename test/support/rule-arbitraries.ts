@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { STREAMS } from '../../src/events/normalize/normalized-event';
 import { BASELINE_DIMENSIONS, ENTITY_TYPES } from '../../src/baselines/baseline-snapshot';
 import { EVENT_FIELDS } from '../../src/events/detect-event';
-import { FILTER_OPS, RULE_KINDS, SEVERITIES } from '../../src/rules/engine/rule-definition';
+import { FILTER_OPS, SEVERITIES } from '../../src/rules/engine/rule-definition';
+import { RULE_KINDS } from '../../src/rules/kinds/registry';
 
 /** Values of any JSON type, sizes and magnitudes included. */
 const anyJson = fc.jsonValue({ maxDepth: 3 });

@@ -6,11 +6,15 @@
  */
 import type { DetectEvent } from '../../events/detect-event';
 import { compareIds } from '../../events/event-order';
-import { haversineKm } from './evaluators/geo-velocity';
+import { haversineKm } from '../kinds/geo-velocity/geo-velocity.evaluator';
 import type { Rule } from './rule-definition';
-import { randomCuts, runInBatches } from './testing/batch-runner';
-import { detectEvent, SeededRandom, type EventSpec } from './testing/detect-events';
-import { testRule } from './testing/rules';
+import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';
+import {
+  detectEvent,
+  SeededRandom,
+  type EventSpec,
+} from '../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../test/support/rule-engine/rules';
 
 const T0 = Date.parse('2025-03-25T00:00:00Z');
 const MIN = 60_000;

@@ -1,16 +1,14 @@
-import type { DetectEvent } from '../../events/detect-event';
 import { byEventTime } from '../../events/event-order';
-import type { AlertCandidate, EvaluationInput, HistoryNeed, ListSnapshot } from './evaluation';
-import { evaluateGeoVelocity, geoVelocityHistoryNeed } from './evaluators/geo-velocity';
-import { heartbeatHistoryNeed } from './evaluators/heartbeat';
-import { evaluateMatch, matchHistoryNeed } from './evaluators/match';
-import { evaluateNewValue, newValueHistoryNeed } from './evaluators/new-value';
-import { evaluateRateAnomaly, rateAnomalyHistoryNeed } from './evaluators/rate-anomaly';
-import { evaluateSequence, sequenceHistoryNeed } from './evaluators/sequence';
-import { evaluateThreshold, thresholdHistoryNeed } from './evaluators/threshold';
+import type { DetectEvent } from '../../events/detect-event';
+import { kindModule } from '../kinds/registry';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+  SourceHealth,
+} from './evaluation';
 import type { Rule } from './rule-definition';
-
-export { evaluateHeartbeat, type HeartbeatSource } from './evaluators/heartbeat';
 
 /**
  * Judges one batch for one rule. Pure: the same input gives the same candidates.
@@ -26,26 +24,12 @@ export { evaluateHeartbeat, type HeartbeatSource } from './evaluators/heartbeat'
  * Counting: an event counts for a rule when its stream is one of the rule's streams, it passes
  * the filter, it is not allow-listed, and none of its group-by fields is null.
  *
- * Heartbeat rules are not judged per batch (see evaluateHeartbeat): they return nothing here.
+ * Rules of kinds that judge sources (heartbeat) are not judged per batch (see evaluateSources):
+ * they return nothing here.
  */
 export function evaluate(input: EvaluationInput): AlertCandidate[] {
-  const kind = input.rule.kind;
-  switch (kind) {
-    case 'match':
-      return evaluateMatch(input);
-    case 'threshold':
-      return evaluateThreshold(input);
-    case 'new_value':
-      return evaluateNewValue(input);
-    case 'rate_anomaly':
-      return evaluateRateAnomaly(input);
-    case 'geo_velocity':
-      return evaluateGeoVelocity(input);
-    case 'sequence':
-      return evaluateSequence(input);
-    case 'heartbeat':
-      return [];
-  }
+  const kind = kindModule(input.rule.kind);
+  return kind.judges === 'events' ? kind.evaluate(input) : [];
 }
 
 /** The same as `evaluate` (the name the rule-test replay uses). */
@@ -62,22 +46,23 @@ export function historyNeed(
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
 ): HistoryNeed[] {
-  switch (rule.kind) {
-    case 'match':
-      return matchHistoryNeed();
-    case 'threshold':
-      return thresholdHistoryNeed(rule, batch, lists);
-    case 'new_value':
-      return newValueHistoryNeed(rule, batch, lists);
-    case 'rate_anomaly':
-      return rateAnomalyHistoryNeed();
-    case 'geo_velocity':
-      return geoVelocityHistoryNeed(rule, batch, lists);
-    case 'sequence':
-      return sequenceHistoryNeed(rule, batch, lists);
-    case 'heartbeat':
-      return heartbeatHistoryNeed();
-  }
+  const kind = kindModule(rule.kind);
+  return kind.judges === 'events' ? kind.lookBack.historyNeed(rule, batch, lists) : [];
+}
+
+/** Does the rule's kind judge the sources' polling health rather than events (heartbeat)? */
+export function judgesSources(rule: Rule): boolean {
+  return kindModule(rule.kind).judges === 'sources';
+}
+
+/** Judges the sources for a rule of a kind that judges them; nothing for the others. */
+export function evaluateSources(
+  rule: Rule,
+  sources: readonly SourceHealth[],
+  now: Date,
+): AlertCandidate[] {
+  const kind = kindModule(rule.kind);
+  return kind.judges === 'sources' ? kind.evaluate(rule, sources, now) : [];
 }
 
 const needKeys = new WeakMap<

@@ -56,3 +56,12 @@ export interface AlertCandidate {
   /** The figures in machine form (counts, means, p-values, distances…). */
   figures: Record<string, unknown>;
 }
+
+/** A source's polling health, as kinds judging sources (heartbeat) read it. */
+export interface SourceHealth {
+  id: string;
+  /** The source's state (`idle`, `polling`, `backoff`, `failing`, `down`, `disabled`). */
+  state: string;
+  lastSuccessAt: Date | null;
+  createdAt: Date;
+}

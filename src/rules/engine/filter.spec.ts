@@ -1,6 +1,6 @@
 import { compileAllowLists, compileFilter, compileListMatcher } from './filter';
 import type { Filter } from './rule-definition';
-import { detectEvent, type EventSpec } from './testing/detect-events';
+import { detectEvent, type EventSpec } from '../../../test/support/rule-engine/detect-events';
 
 const lists = new Map<string, readonly string[]>([
   ['@corporateEgress', ['10.0.0.0/8', '2001:db8::/32', 'not-a-cidr']],

@@ -1,17 +1,8 @@
 import type { Stream } from '../../events/normalize/normalized-event';
-import type { EntityType, BaselineDimension } from '../../baselines/baseline-snapshot';
 import type { EventField } from '../../events/detect-event';
+import type { RuleKind, RuleParamsByKind } from '../kinds/registry';
 
-export const RULE_KINDS = [
-  'match',
-  'threshold',
-  'new_value',
-  'rate_anomaly',
-  'geo_velocity',
-  'sequence',
-  'heartbeat',
-] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+export type { RuleKind, RuleParamsByKind } from '../kinds/registry';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -35,108 +26,6 @@ export type Filter =
   | { field: EventField; op: 'cidr'; value: string[] | string }
   | { field: EventField; op: 'exists'; value?: boolean }
   | { field: EventField; op: 'eqField'; value: EventField };
-
-export type MatchParams = Record<string, never>;
-
-export interface ThresholdParams {
-  windowSeconds: number;
-  /** Fires when the count (or the distinct count of `distinctField`) reaches this. */
-  threshold: number;
-  distinctField?: EventField;
-  /** Judge a burst against the entity's own routine of bursts (see routine.ts). */
-  routine?: RoutineParams;
-}
-
-/**
- * A burst the entity makes routinely (a deploy job's daily read of its secrets) raises the
- * threshold in the hours of day it happens: to `factor` × its usual burst size.
- */
-export interface RoutineParams {
-  entity: EntityType;
-  /** Days of hourly history the routine is learned from. */
-  baselineDays: number;
-  /** Bursts (hours reaching the rule's threshold) on at least this many days make a routine. */
-  minDays: number;
-  /** A burst fires in a routine hour only when it reaches factor × the usual burst. */
-  factor: number;
-}
-
-export interface NewValueParams {
-  entity: EntityType;
-  field: BaselineDimension;
-  /** No alert until the entity's first event is at least this old. */
-  learningDays: number;
-  /** A value unseen for this long counts as new again. */
-  forgetAfterDays: number;
-  /**
-   * A value first seen less than this long before the event, and not yet used by an event the
-   * rule itself counts, is still new: a sign-in from a new country teaches the baseline the
-   * country, and the reveals that follow it from there must still fire.
-   */
-  newForHours?: number;
-  /** Field ip: an address is known when another known address shares its network. */
-  network?: NetworkParams;
-}
-
-export interface NetworkParams {
-  ipv4Prefix: number;
-  ipv6Prefix: number;
-  /** Only private addresses are judged by network; a public one must be known itself. */
-  privateOnly: boolean;
-}
-
-export interface RateAnomalyParams {
-  entity: EntityType;
-  /** Upper-tail Poisson probability below which the hour is anomalous. */
-  pValue: number;
-  minCount: number;
-  /** The count must also be at least this multiple of the expected count. */
-  minRatio: number;
-  /** How many days of hourly history the expected rate is learned from. */
-  baselineDays: number;
-}
-
-export interface GeoVelocityParams {
-  maxSpeedKmh: number;
-  minDistanceKm: number;
-  /** Gaps shorter than this are treated as this long (clock skew, VPN hops). */
-  minGapMinutes: number;
-}
-
-export interface SequenceStage {
-  name: string;
-  streams: Stream[];
-  filter?: Filter;
-  /** The field whose value joins the stages (e.g. actorId of an export, objectId of a suspend). */
-  key: EventField;
-  /** Stage A only: at least this many A events within the window before B (default 1). */
-  minCount?: number;
-}
-
-export interface SequenceParams {
-  /** Stage A then stage B, in event time, within the window. */
-  stages: [SequenceStage, SequenceStage];
-  withinSeconds: number;
-  /** forward: judged when B arrives after A; retro: B arrives and looks back for A. */
-  mode: 'forward' | 'retro';
-}
-
-export interface HeartbeatParams {
-  /** Source ids (`events:item_usage`, `connect:activity`); empty = every enabled source. */
-  sources: string[];
-  /** No successful poll for this long fires. */
-  maxSilenceSeconds: number;
-}
-
-export interface RuleParamsByKind {
-  match: MatchParams;
-  threshold: ThresholdParams;
-  new_value: NewValueParams;
-  rate_anomaly: RateAnomalyParams;
-  geo_velocity: GeoVelocityParams;
-  sequence: SequenceParams;
-  heartbeat: HeartbeatParams;
-}
 
 export interface Escalation {
   /** Events matching this filter, or an alert whose count reaches countGte, escalate. */

@@ -1,26 +1,10 @@
-import { validateRuleDefinition, type RuleValidationResult } from './validate-rule';
+import {
+  accepted,
+  BULK_EXPORT_RULE,
+  errorsOf,
+} from '../../../test/support/rule-engine/rule-validation';
 
-const KNOWN = new Set(['@corporateEgress', '@serviceAccounts', 'privilegedVaults']);
-
-function errorsOf(input: unknown): Array<{ field: string; reason: string }> {
-  const result: RuleValidationResult = validateRuleDefinition(input, KNOWN);
-  if (result.ok) throw new Error('expected the rule to be refused');
-  return result.errors;
-}
-
-function accepted(input: unknown) {
-  const result = validateRuleDefinition(input, KNOWN);
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.rule;
-}
-
-const threshold = {
-  name: 'Bulk export',
-  kind: 'threshold',
-  streams: ['item_usage'],
-  filter: { field: 'action', op: 'eq', value: 'export' },
-  params: { windowSeconds: 600, threshold: 20 },
-};
+const threshold = BULK_EXPORT_RULE;
 
 describe('validateRuleDefinition: defaults', () => {
   it('fills every omitted optional property', () => {
@@ -68,52 +52,6 @@ describe('validateRuleDefinition: defaults', () => {
       repeatIntervalSeconds: null,
     });
   });
-
-  it('fills per-kind parameter defaults', () => {
-    expect(
-      accepted({ name: 'x', kind: 'geo_velocity', streams: ['signin_attempt'] }).params,
-    ).toEqual({ maxSpeedKmh: 900, minDistanceKm: 500, minGapMinutes: 5 });
-    expect(accepted({ name: 'x', kind: 'rate_anomaly', streams: ['item_usage'] }).params).toEqual({
-      entity: 'user',
-      pValue: 1e-6,
-      minCount: 10,
-      minRatio: 4,
-      baselineDays: 28,
-    });
-    expect(
-      accepted({
-        name: 'x',
-        kind: 'new_value',
-        streams: ['item_usage'],
-        params: { field: 'country' },
-      }).params,
-    ).toEqual({
-      entity: 'user',
-      field: 'country',
-      learningDays: 14,
-      forgetAfterDays: 90,
-      newForHours: 24,
-    });
-    expect(
-      accepted({ name: 'x', kind: 'heartbeat', params: { maxSilenceSeconds: 3600 } }),
-    ).toMatchObject({ streams: [], params: { sources: [], maxSilenceSeconds: 3600 } });
-  });
-
-  it('defaults a sequence rule streams to its stages', () => {
-    const rule = accepted({
-      name: 'seq',
-      kind: 'sequence',
-      params: {
-        withinSeconds: 3600,
-        stages: [
-          { name: 'A', streams: ['item_usage'], key: 'actorId' },
-          { name: 'B', streams: ['audit_event'], key: 'objectId' },
-        ],
-      },
-    });
-    expect(rule.streams).toEqual(['item_usage', 'audit_event']);
-    expect(rule.params).toMatchObject({ mode: 'forward' });
-  });
 });
 
 describe('validateRuleDefinition: refusals', () => {
@@ -156,25 +94,6 @@ describe('validateRuleDefinition: refusals', () => {
     ]);
     expect(errorsOf({ ...threshold, streams: [] })).toEqual([
       { field: 'streams', reason: 'must name at least one stream' },
-    ]);
-  });
-
-  it('refuses a window of 0 or below, and a missing threshold', () => {
-    expect(errorsOf({ ...threshold, params: { windowSeconds: 0, threshold: 5 } })).toEqual([
-      { field: 'params.windowSeconds', reason: 'must be greater than 0' },
-    ]);
-    expect(errorsOf({ ...threshold, params: { windowSeconds: -60, threshold: 5 } })[0].field).toBe(
-      'params.windowSeconds',
-    );
-    expect(errorsOf({ ...threshold, params: { windowSeconds: 60 } })).toEqual([
-      { field: 'params.threshold', reason: 'is required' },
-    ]);
-    expect(errorsOf({ ...threshold, params: { windowSeconds: 60, threshold: 2.5 } })).toEqual([
-      { field: 'params.threshold', reason: 'must be a whole number' },
-    ]);
-    expect(errorsOf({ ...threshold, params: undefined })).toEqual([
-      { field: 'params.windowSeconds', reason: 'is required' },
-      { field: 'params.threshold', reason: 'is required' },
     ]);
   });
 
@@ -330,136 +249,6 @@ describe('validateRuleDefinition: refusals', () => {
     ]);
     expect(errorsOf({ ...threshold, groupBy: [] })).toEqual([
       { field: 'groupBy', reason: 'must name at least one field for threshold rules' },
-    ]);
-  });
-
-  it('new_value: the field must be a baseline dimension remembered for the entity', () => {
-    const base = { name: 'nv', kind: 'new_value', streams: ['item_usage'] };
-    expect(errorsOf({ ...base, params: { field: 'resultDetail' } })).toEqual([
-      {
-        field: 'params.field',
-        reason:
-          "unknown baseline dimension 'resultDetail' (expected one of: country, city, ip, clientApp, os, vaultId, itemId, userAgent, action)",
-      },
-    ]);
-    expect(errorsOf({ ...base, params: { field: 'country', entity: 'connect_token' } })).toEqual([
-      {
-        field: 'params.field',
-        reason:
-          "'country' is not remembered for connect_token baselines (remembered: ip, userAgent, vaultId, itemId, action)",
-      },
-    ]);
-    expect(errorsOf({ ...base, params: { field: 'country', forgetAfterDays: 0 } })).toEqual([
-      { field: 'params.forgetAfterDays', reason: 'must be greater than 0' },
-    ]);
-  });
-
-  it('rate_anomaly: pValue in (0, 1), baselineDays within retention', () => {
-    const base = { name: 'ra', kind: 'rate_anomaly', streams: ['item_usage'] };
-    expect(errorsOf({ ...base, params: { pValue: 0 } })).toEqual([
-      { field: 'params.pValue', reason: 'must be greater than 0' },
-    ]);
-    expect(errorsOf({ ...base, params: { pValue: 1 } })).toEqual([
-      { field: 'params.pValue', reason: 'must be less than 1' },
-    ]);
-    expect(errorsOf({ ...base, params: { baselineDays: 120 } })).toEqual([
-      {
-        field: 'params.baselineDays',
-        reason: 'must be at most 90 (baselines keep 90 days of hourly counts)',
-      },
-    ]);
-  });
-
-  it('new_value: newForHours and network bounded, network for ip only', () => {
-    const base = { name: 'nv', kind: 'new_value', streams: ['connect_activity'] };
-    expect(errorsOf({ ...base, params: { field: 'ip', newForHours: 500 } })).toEqual([
-      {
-        field: 'params.newForHours',
-        reason: 'must be at most 168 (a week of stored events is read back)',
-      },
-    ]);
-    expect(
-      errorsOf({
-        ...base,
-        params: { entity: 'connect_token', field: 'userAgent', network: {} },
-      }),
-    ).toEqual([{ field: 'params.network', reason: 'applies to field ip only' }]);
-    expect(
-      errorsOf({
-        ...base,
-        params: { field: 'ip', network: { ipv4Prefix: 4, ipv6Prefix: 200, extra: 1 } },
-      }),
-    ).toEqual([
-      { field: 'params.network.extra', reason: 'unknown property' },
-      { field: 'params.network.ipv4Prefix', reason: 'must be at least 8' },
-      { field: 'params.network.ipv6Prefix', reason: 'must be at most 128' },
-    ]);
-  });
-
-  it('threshold: routine bounded', () => {
-    const base = {
-      name: 't',
-      kind: 'threshold',
-      streams: ['connect_activity'],
-      groupBy: ['actorId'],
-    };
-    const params = { windowSeconds: 600, threshold: 50 };
-    expect(
-      errorsOf({ ...base, params: { ...params, routine: { baselineDays: 91, factor: 1000 } } }),
-    ).toEqual([
-      {
-        field: 'params.routine.baselineDays',
-        reason: 'must be at most 90 (baselines keep 90 days of hourly counts)',
-      },
-      { field: 'params.routine.factor', reason: 'must be at most 100' },
-    ]);
-    expect(
-      errorsOf({ ...base, params: { ...params, routine: { baselineDays: 7, minDays: 10 } } }),
-    ).toEqual([{ field: 'params.routine.minDays', reason: 'must be at most baselineDays' }]);
-  });
-
-  it('sequence: exactly two stages, each checked with its path', () => {
-    const base = { name: 's', kind: 'sequence', streams: ['item_usage', 'audit_event'] };
-    expect(
-      errorsOf({
-        ...base,
-        params: {
-          withinSeconds: 60,
-          stages: [{ name: 'A', streams: ['item_usage'], key: 'actorId' }],
-        },
-      }),
-    ).toEqual([{ field: 'params.stages', reason: 'must hold exactly 2 stages (A then B), not 1' }]);
-    expect(
-      errorsOf({
-        ...base,
-        params: {
-          withinSeconds: 60,
-          stages: [
-            { name: 'A', streams: ['item_usage'], key: 'actorId' },
-            {
-              name: 'B',
-              streams: ['signin_attempt'],
-              key: 'objectId',
-              filter: { field: 'ip', op: 'cidr', value: '300.1.1.1/8' },
-            },
-          ],
-        },
-      }),
-    ).toEqual([
-      {
-        field: 'params.stages[1].streams[0]',
-        reason: "stream 'signin_attempt' is not among the rule's streams",
-      },
-      {
-        field: 'params.stages[1].filter.value',
-        reason: "bad CIDR '300.1.1.1/8': '300.1.1.1' is not an IP address",
-      },
-    ]);
-  });
-
-  it('heartbeat: maxSilenceSeconds > 0', () => {
-    expect(errorsOf({ name: 'h', kind: 'heartbeat', params: { maxSilenceSeconds: 0 } })).toEqual([
-      { field: 'params.maxSilenceSeconds', reason: 'must be greater than 0' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { detectEvents } from '../engine/testing/detect-events';
+import { detectEvents } from '../../../test/support/rule-engine/detect-events';
 import { InMemoryBaselines } from './in-memory-baselines';
 
 const request = (minute: number, userAgent: string) => ({

@@ -1,10 +1,8 @@
 import type { RuleDefinition, Severity } from '../engine/rule-definition';
-import type { BaselineSpec } from '../engine/testing/baselines';
-import type { EventSpec } from '../engine/testing/detect-events';
+import type { BaselineSpec, EventSpec } from './fixture-data';
 import { validateRuleDefinition } from '../engine/validate-rule';
 
-export type { BaselineSpec } from '../engine/testing/baselines';
-export type { EventSpec } from '../engine/testing/detect-events';
+export type { BaselineSpec, EventSpec } from './fixture-data';
 
 /**
  * One worked example of a template, run through the real evaluators by the template spec

@@ -1,4 +1,4 @@
-import { hourlyRows } from '../engine/testing/baselines';
+import { hourlyRows } from './fixture-data';
 import {
   daysBefore,
   define,

@@ -15,7 +15,6 @@ import { SIGNIN_FAILURE_TEMPLATES } from './signin-failure-templates';
 import { SIGNIN_TEMPLATES } from './signin-templates';
 
 export type { BuiltInTemplate, FixtureCase } from './built-in-template';
-export { runFixture, templateRule } from './run-fixture';
 
 /**
  * The built-in rule templates, installed on first start. Ids are stable; a template that needs

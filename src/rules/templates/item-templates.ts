@@ -1,4 +1,4 @@
-import { hourlyRows } from '../engine/testing/baselines';
+import { hourlyRows } from './fixture-data';
 import { daysBefore, define, series, user, type BuiltInTemplate } from './built-in-template';
 
 const AT = '2025-03-20T14:00:00.000Z';

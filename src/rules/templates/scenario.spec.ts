@@ -13,10 +13,11 @@ import { evaluate, historyNeed } from '../engine/evaluate';
 import type { AlertCandidate, HistoryNeed, ListSnapshot } from '../engine/evaluation';
 import { compareIds } from '../../events/event-order';
 import { InMemoryBaselines } from '../replay/in-memory-baselines';
-import { detectEventFrom } from '../engine/testing/detect-events';
+import { detectEventFrom } from '../../../test/support/rule-engine/detect-events';
 import { listReferences } from './built-in-template';
 import { HEAVY_REVEALER } from '../../../simulator/scenario/population';
-import { BUILT_IN_TEMPLATES, templateRule } from './index';
+import { templateRule } from '../../../test/support/rule-engine/run-fixture';
+import { BUILT_IN_TEMPLATES } from './index';
 
 /** Stored events indexed by field value, to answer history needs without scanning all. */
 class Store {

@@ -1,4 +1,4 @@
-import { hourlyRows } from '../engine/testing/baselines';
+import { hourlyRows } from './fixture-data';
 import { daysBefore, define, series, user, type BuiltInTemplate } from './built-in-template';
 import { failed, FAILED, signin } from './signin-templates';
 

@@ -2,7 +2,8 @@ import { ATTACK_KINDS, EXPECTED_RULES } from '../../../simulator/scenario/types'
 import { BUILT_IN_LISTS } from '../built-in-lists';
 import { validateRuleDefinition } from '../engine/validate-rule';
 import { listReferences } from './built-in-template';
-import { BUILT_IN_TEMPLATES, findTemplate, runFixture } from './index';
+import { runFixture } from '../../../test/support/rule-engine/run-fixture';
+import { BUILT_IN_TEMPLATES, findTemplate } from './index';
 
 const BUILT_IN_LIST_NAMES = new Set(BUILT_IN_LISTS.map((l) => `@${l.name}`));
 

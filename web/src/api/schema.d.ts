@@ -151,6 +151,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rules/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RulesController_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{id}": {
         parameters: {
             query?: never;
@@ -661,6 +677,17 @@ export interface components {
             lastError: components["schemas"]["RuleErrorDto"] | null;
             /** @description Batches the rule failed to judge (the others rules judged them) */
             failureCount: number;
+        };
+        RuleKindDto: {
+            /** @enum {string} */
+            kind: "match" | "threshold" | "new_value" | "rate_anomaly" | "geo_velocity" | "sequence" | "heartbeat";
+            /**
+             * @description What its rules judge: stored events, or the sources' polling (heartbeat)
+             * @enum {string}
+             */
+            judges: "events" | "sources";
+            /** @description The properties its params may hold */
+            params: string[];
         };
         RuleTestDto: {
             /** @description Start of the event-time range (ISO) */
@@ -1485,6 +1512,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleDto"];
+                };
+            };
+        };
+    };
+    RulesController_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleKindDto"][];
                 };
             };
         };

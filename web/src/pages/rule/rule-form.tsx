@@ -1,16 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { api, unwrap } from '../../api/client';
 import { SEVERITIES } from '../../api/types';
+import { useApi } from '../../api/use-api';
 import type { Definition } from './rule-definition';
-
-const KINDS = [
-  'match',
-  'threshold',
-  'new_value',
-  'rate_anomaly',
-  'geo_velocity',
-  'sequence',
-  'heartbeat',
-];
 
 interface Props {
   definition: Definition;
@@ -24,6 +16,10 @@ export function RuleForm({ definition, onChange, problems }: Props) {
   const text = (key: string) => (typeof definition[key] === 'string' ? definition[key] : '');
   const list = (key: string) =>
     Array.isArray(definition[key]) ? (definition[key] as unknown[]).join(', ') : '';
+  // The kinds come from the service: a new rule kind needs nothing here.
+  const kinds = useApi(() => unwrap(api.GET('/api/v1/rules/kinds')), 'rule-kinds');
+  const kindNames: string[] = kinds.data?.map((k) => k.kind) ?? [];
+  if (text('kind') && !kindNames.includes(text('kind'))) kindNames.unshift(text('kind'));
   const splitList = (value: string) =>
     value
       .split(',')
@@ -46,7 +42,7 @@ export function RuleForm({ definition, onChange, problems }: Props) {
       <div className="row">
         <Field name="kind" label="Kind" problems={problems}>
           <select id="f-kind" value={text('kind')} onChange={(e) => set('kind', e.target.value)}>
-            {KINDS.map((k) => (
+            {kindNames.map((k) => (
               <option key={k}>{k}</option>
             ))}
           </select>

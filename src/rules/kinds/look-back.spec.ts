@@ -1,0 +1,55 @@
+import { hourlyDaysOf, retainMsOf, seenDimensionsOf, warmupDaysOf } from './look-back';
+
+describe('hourlyDaysOf', () => {
+  it('tells how many days of hourly counts a rule reads', () => {
+    expect(hourlyDaysOf({ kind: 'rate_anomaly', params: { baselineDays: 28 } as never })).toBe(28);
+    expect(
+      hourlyDaysOf({
+        kind: 'threshold',
+        params: { windowSeconds: 60, threshold: 5, routine: { baselineDays: 14 } } as never,
+      }),
+    ).toBe(15);
+    expect(hourlyDaysOf({ kind: 'threshold', params: { windowSeconds: 60, threshold: 5 } })).toBe(
+      0,
+    );
+  });
+});
+
+describe('seenDimensionsOf', () => {
+  it('names each remembered (entity, dimension) the rules read once', () => {
+    expect(
+      seenDimensionsOf([
+        { kind: 'new_value', params: { entity: 'user', field: 'country' } as never },
+        { kind: 'new_value', params: { entity: 'user', field: 'country' } as never },
+        { kind: 'new_value', params: { entity: 'connect_token', field: 'ip' } as never },
+        { kind: 'threshold', params: { windowSeconds: 60, threshold: 5 } },
+        { kind: 'heartbeat', params: { sources: [], maxSilenceSeconds: 60 } },
+      ]),
+    ).toEqual([
+      { entityType: 'user', dimension: 'country' },
+      { entityType: 'connect_token', dimension: 'ip' },
+    ]);
+  });
+});
+
+describe('replay look-back', () => {
+  it.each([
+    ['match', {}, 0, 0],
+    ['threshold', { windowSeconds: 600, threshold: 5 }, 0, 1_200_000],
+    [
+      'threshold',
+      { windowSeconds: 600, threshold: 5, routine: { baselineDays: 90 } },
+      91,
+      1_200_000,
+    ],
+    ['new_value', { learningDays: 14, forgetAfterDays: 120, newForHours: 24 }, 90, 172_800_000],
+    ['rate_anomaly', { baselineDays: 28 }, 28, 0],
+    ['geo_velocity', { maxSpeedKmh: 900 }, 0, 172_800_000],
+    ['sequence', { withinSeconds: 3600 }, 0, 3_600_000],
+    ['heartbeat', { sources: [], maxSilenceSeconds: 60 }, 0, 0],
+  ])('%s %j: warm-up %d days, window buffer %d ms', (kind, params, warmupDays, retainMs) => {
+    const rule = { kind, params } as never;
+    expect(warmupDaysOf(rule)).toBe(warmupDays);
+    expect(retainMsOf(rule)).toBe(retainMs);
+  });
+});

@@ -1,0 +1,40 @@
+import type { BaselineDimension, EntityType } from '../../baselines/baseline-snapshot';
+import type { Rule } from '../engine/rule-definition';
+import type { LookBack } from './kind-module';
+import { kindModule, type RuleParamsByKind, type RuleKind } from './registry';
+
+type KindAndParams = Pick<Rule, 'kind' | 'params'>;
+
+/** The look-back of a rule's kind; null for kinds that judge no events (heartbeat). */
+function lookBackOf(rule: KindAndParams): LookBack<RuleParamsByKind[RuleKind]> | null {
+  const kind = kindModule(rule.kind);
+  return kind.judges === 'events' ? kind.lookBack : null;
+}
+
+/** Days of hourly counts a rule reads from the baselines (0: none). */
+export function hourlyDaysOf(rule: KindAndParams): number {
+  return lookBackOf(rule)?.hourlyDays(rule.params) ?? 0;
+}
+
+/** The remembered values the rules read, each (entity type, dimension) once. */
+export function seenDimensionsOf(
+  rules: readonly KindAndParams[],
+): Array<{ entityType: EntityType; dimension: BaselineDimension }> {
+  const wanted = new Map<string, { entityType: EntityType; dimension: BaselineDimension }>();
+  for (const rule of rules) {
+    for (const seen of lookBackOf(rule)?.seenDimensions(rule.params) ?? []) {
+      wanted.set(`${seen.entityType}:${seen.dimension}`, seen);
+    }
+  }
+  return [...wanted.values()];
+}
+
+/** Replay: days of events before the range that the rule's baselines learn from. */
+export function warmupDaysOf(rule: KindAndParams): number {
+  return lookBackOf(rule)?.warmupDays(rule.params) ?? 0;
+}
+
+/** Replay: how long events stay in the window buffer, the rule's longest look-back (ms). */
+export function retainMsOf(rule: KindAndParams): number {
+  return lookBackOf(rule)?.retainMs(rule.params) ?? 0;
+}

@@ -1,0 +1,21 @@
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
+import type { EventKindModule } from '../kind-module';
+import { evaluateRateAnomaly, rateAnomalyHistoryNeed } from './rate-anomaly.evaluator';
+import { rateAnomalyParamsSchema, type RateAnomalyParams } from './rate-anomaly.params';
+
+/** An entity's hourly count is improbably high against its own hourly history. */
+export const rateAnomalyKind: EventKindModule<RateAnomalyParams> = {
+  judges: 'events',
+  params: rateAnomalyParamsSchema,
+  streamsRequired: true,
+  groupByRequired: false,
+  impliedStreams: () => [],
+  evaluate: evaluateRateAnomaly,
+  lookBack: {
+    historyNeed: rateAnomalyHistoryNeed,
+    hourlyDays: (params) => params.baselineDays,
+    seenDimensions: () => [],
+    warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, params.baselineDays),
+    retainMs: () => 0,
+  },
+};

@@ -1,0 +1,176 @@
+import { compileCounting, compileRule, makeAlert } from '../../engine/compiled-rule';
+import type { DetectEvent } from '../../../events/detect-event';
+import type {
+  AlertCandidate,
+  EvaluationInput,
+  HistoryNeed,
+  ListSnapshot,
+} from '../../engine/evaluation';
+import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../../engine/event-order';
+import { describeEvent, formatApproxDuration, formatDuration, who } from '../../engine/explain';
+import { readField, type EventPredicate } from '../../engine/filter';
+import type { Rule } from '../../engine/rule-definition';
+import type { SequenceParams, SequenceStage } from './sequence.params';
+
+interface Stage {
+  def: SequenceStage;
+  matches: EventPredicate;
+}
+
+interface Hit extends Timed {
+  key: string;
+}
+
+function compileStages(rule: Rule, lists: ListSnapshot): [Stage, Stage] {
+  const params = rule.params as SequenceParams;
+  const base = compileRule(rule, lists);
+  const stage = (def: SequenceStage): Stage => {
+    const own = compileCounting(def.streams, def.filter, () => false, lists);
+    return { def, matches: (e) => base.counts(e) && own(e) };
+  };
+  return [stage(params.stages[0]), stage(params.stages[1])];
+}
+
+function hitOf(stage: Stage, e: DetectEvent): Hit | null {
+  if (!stage.matches(e)) return null;
+  const value = readField(e, stage.def.key);
+  if (value === null) return null;
+  return { e, t: e.eventTime.getTime(), key: typeof value === 'string' ? value : String(value) };
+}
+
+/**
+ * sequence: stage A then stage B for one join value (A's key field equals B's key field)
+ * with A.t ≤ B.t ≤ A.t + within. One alert per B (fingerprint = B's id; evidence the earliest
+ * such A and B). A pair fires when either end is in the batch: a late A makes stored Bs fire.
+ * Whether a B fires depends only on the events stored, so batching never changes the result,
+ * and forward and retro rules fire the same way (retro only describes how the need looks back
+ * when B arrives).
+ */
+export function evaluateSequence(input: EvaluationInput): AlertCandidate[] {
+  const rule = compileRule(input.rule, input.lists);
+  const params = input.rule.params as SequenceParams;
+  const withinMs = params.withinSeconds * 1000;
+  const [stageA, stageB] = compileStages(input.rule, input.lists);
+
+  const all = uniqueById([...input.history, ...input.batch]);
+  const batchIds = new Set(input.batch.map((e) => e.id));
+  const aByKey = new Map<string, Hit[]>();
+  const bByKey = new Map<string, Hit[]>();
+  for (const e of all) {
+    const a = hitOf(stageA, e);
+    if (a) pushTo(aByKey, a);
+    const b = hitOf(stageB, e);
+    if (b) pushTo(bByKey, b);
+  }
+  for (const list of aByKey.values()) list.sort(compareTimed);
+  for (const list of bByKey.values()) list.sort(compareTimed);
+
+  // Bs to judge: those of the batch, and those a batch A can reach.
+  const toJudge = new Map<string, Hit>();
+  for (const [key, bs] of bByKey) {
+    for (const b of bs) if (batchIds.has(b.e.id)) toJudge.set(b.e.id, b);
+    for (const a of aByKey.get(key) ?? []) {
+      if (!batchIds.has(a.e.id)) continue;
+      for (let i = firstAtOrAfter(bs, a.t); i < bs.length && bs[i].t <= a.t + withinMs; i++) {
+        toJudge.set(bs[i].e.id, bs[i]);
+      }
+    }
+  }
+
+  const out: AlertCandidate[] = [];
+  for (const b of toJudge.values()) {
+    const as = aByKey.get(b.key);
+    if (!as) continue;
+    const minCount = stageA.def.minCount ?? 1;
+    const found: Hit[] = [];
+    for (let i = firstAtOrAfter(as, b.t - withinMs); i < as.length && as[i].t <= b.t; i++) {
+      if (as[i].e.id !== b.e.id) found.push(as[i]);
+    }
+    if (found.length < minCount) continue;
+    const a = found[0];
+    const groupKey = b.key;
+    const gapSeconds = Math.round((b.t - a.t) / 1000);
+    out.push(
+      makeAlert(rule, {
+        fingerprint: b.e.id,
+        groupKey,
+        trigger: b.e,
+        // Every A that made the count when a count is asked for, else the earliest.
+        evidence: minCount > 1 ? [...found.map((h) => h.e), b.e] : [a.e, b.e],
+        actorId: a.e.actorId ?? b.e.actorId,
+        count: minCount > 1 ? found.length + 1 : 2,
+        explanation:
+          `${minCount > 1 ? `${found.length} × ` : ''}${stageA.def.name} then ${stageB.def.name} for ${subjectOf(a.e, b.e, groupKey)} ` +
+          `${formatApproxDuration(gapSeconds)} apart (limit ${formatDuration(params.withinSeconds)}): ` +
+          `${describeEvent(a.e)}, then ${describeEvent(b.e)}.`,
+        figures: {
+          joinKey: groupKey,
+          stageA: { name: stageA.def.name, eventId: a.e.id, at: a.e.eventTime.toISOString() },
+          stageACount: found.length,
+          stageB: { name: stageB.def.name, eventId: b.e.id, at: b.e.eventTime.toISOString() },
+          gapSeconds,
+          withinSeconds: params.withinSeconds,
+          mode: params.mode,
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+/** The joined user by email when one of the events is theirs, else the join value. */
+function subjectOf(a: DetectEvent, b: DetectEvent, key: string): string {
+  if (a.actorId === key) return who(a);
+  if (b.actorId === key) return who(b);
+  return key;
+}
+
+function pushTo(map: Map<string, Hit[]>, hit: Hit): void {
+  const list = map.get(hit.key);
+  if (list) list.push(hit);
+  else map.set(hit.key, [hit]);
+}
+
+/**
+ * Two needs, one per stage (the stages' key fields may differ: actorId of an export, objectId
+ * of a suspend): every join value of the batch's A and B events, over [min − within, max + within].
+ */
+export function sequenceHistoryNeed(
+  rule: Rule,
+  batch: readonly DetectEvent[],
+  lists: ListSnapshot,
+): HistoryNeed[] {
+  const params = rule.params as SequenceParams;
+  const withinMs = params.withinSeconds * 1000;
+  const [stageA, stageB] = compileStages(rule, lists);
+  const keys = new Set<string>();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of batch) {
+    for (const hit of [hitOf(stageA, e), hitOf(stageB, e)]) {
+      if (hit === null) continue;
+      keys.add(hit.key);
+      if (hit.t < min) min = hit.t;
+      if (hit.t > max) max = hit.t;
+    }
+  }
+  if (keys.size === 0) return [];
+  const sortedKeys = [...keys].sort();
+  const from = new Date(min - withinMs);
+  const to = new Date(max + withinMs);
+  const needA: HistoryNeed = {
+    field: stageA.def.key,
+    keys: sortedKeys,
+    from,
+    to,
+    streams: [...stageA.def.streams],
+  };
+  const needB: HistoryNeed = {
+    field: stageB.def.key,
+    keys: sortedKeys,
+    from,
+    to,
+    streams: [...stageB.def.streams],
+  };
+  return [needA, needB];
+}
