@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { AppModule } from './app.module';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { apiValidationPipe } from './common/validation.pipe';
+import { dutiesOf } from './config/duties';
 import { Env } from './config/env.schema';
 import { migrateDatabase } from './database/migrate';
 import { JSON_BODY_TYPES, TEXT_BODY_TYPES } from './events/push-body';
@@ -13,7 +14,8 @@ import { JSON_BODY_TYPES, TEXT_BODY_TYPES } from './events/push-body';
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(env: Env): Promise<NestExpressApplication> {
   await migrateWhenReachable(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(env.APP_ROLE), {
+  const appModule = AppModule.forDuties(dutiesOf(env.APP_ROLE));
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
     bufferLogs: true,
     bodyParser: false,
     // Slack signs the exact bytes of its requests.

@@ -8,6 +8,7 @@ import {
   hourlyActionOf,
   type SeenValue,
 } from './baseline-snapshot';
+import { HOURLY_RETENTION_DAYS } from './baseline-horizon';
 
 /**
  * Text kept per value, action and label (a long user agent is cut): index entries have a
@@ -19,8 +20,6 @@ export const MAX_ENTITY_ID_LENGTH = 256;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-/** Hourly counts older than this are neither written nor kept. */
-export const HOURLY_RETENTION_DAYS = 90;
 
 export interface EntityKey {
   entityType: EntityType;

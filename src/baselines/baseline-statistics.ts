@@ -1,5 +1,6 @@
 import { mean, medianSorted, standardDeviation } from 'simple-statistics';
-import { DAY_MS, floorToHour, HOUR_MS, HOURLY_RETENTION_DAYS } from './baseline-aggregate';
+import { DAY_MS, floorToHour, HOUR_MS } from './baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from './baseline-horizon';
 import type { EntityType } from './baseline-snapshot';
 
 export const HOURS_PER_WEEK = 168;

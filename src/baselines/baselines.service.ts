@@ -7,8 +7,8 @@ import {
   type EntityKey,
   floorToHour,
   type SeenKey,
-  HOURLY_RETENTION_DAYS,
 } from './baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from './baseline-horizon';
 import {
   type BaselineDimension,
   type BaselineSnapshot,

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig, AppConfig } from '../config/app.config';
 
-/** Structured JSON logs; credentials in request headers never reach them. */
+/**
+ * Structured JSON logs; credentials in request headers never reach them. nestjs-pino's root
+ * module is global: it replaces Nest's logger, which every class uses as `new Logger(X.name)`.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({

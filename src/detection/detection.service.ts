@@ -1,17 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { HOURLY_RETENTION_DAYS, seenKeysOf } from '../baselines/baseline-aggregate';
+import { seenKeysOf } from '../baselines/baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
 import type { EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
 import { hourlyDaysOf, seenDimensionsOf } from '../rules/kinds/look-back';
 import { RulesService } from '../rules/rules.service';
-import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
+import { toDetectEvent } from '../events/detect-event.mapper';
+import { byEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 

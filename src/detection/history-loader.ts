@@ -3,9 +3,8 @@ import type { EventsService } from '../events/events.service';
 import type { DetectEvent } from '../events/detect-event';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
-import { byEventTime, toDetectEvent } from '../events/detect-event.mapper';
-
-const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+import { toDetectEvent } from '../events/detect-event.mapper';
+import { byEventTime } from '../events/event-order';
 
 /**
  * Answers every rule's history needs with as few queries as possible: needs on the same
@@ -38,7 +37,7 @@ export async function loadHistories(
   }
   const byField = new Map<string, DetectEvent[]>();
   for (const need of merged.values()) {
-    const rows = await events.findHistory(manager, { ...need, column: column(need.field) });
+    const rows = await events.findHistory(manager, need);
     byField.set(
       need.field,
       rows.map(toDetectEvent).filter((event) => BigInt(event.id) <= lastBatchId),
@@ -51,7 +50,7 @@ export async function loadHistories(
       const candidates = need.neighbours
         ? (
             await events.findNeighbours(manager, {
-              column: column(need.field),
+              field: need.field,
               points: need.neighbours.points,
               streams: need.streams,
               spanMs: Math.max(0, need.to.getTime() - need.from.getTime()),

@@ -1,47 +1,33 @@
-import type { EventRow } from './events.repository';
 import type { DetectEvent } from './detect-event';
+import { EVENT_COLUMNS, type StoredField } from './event-columns';
+import type { EventRow } from './events.repository';
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/** Set one by one below, or not read by detection. */
+const SPECIAL: ReadonlySet<StoredField> = new Set<StoredField>([
+  'stream',
+  'externalId',
+  'eventTime',
+  'raw',
+  'issues',
+]);
+/** The nullable fields, read by their column's type. */
+const NULLABLE_COLUMNS = EVENT_COLUMNS.filter(({ field }) => !SPECIAL.has(field));
+
 /** An events row (snake_case, raw left out) as the rules read it. */
 export function toDetectEvent(row: EventRow): DetectEvent {
-  return {
+  const event: Record<string, unknown> = {
     id: row.id,
     stream: row.stream,
     externalId: String(row.external_id),
-    eventTime: row.event_time as Date,
-    ingestedAt: row.ingested_at as Date,
-    actorType: text(row.actor_type) as DetectEvent['actorType'],
-    actorId: text(row.actor_id),
-    actorEmail: text(row.actor_email),
-    actorName: text(row.actor_name),
-    connectServerId: text(row.connect_server_id),
-    action: text(row.action),
-    result: text(row.result),
-    resultDetail: text(row.result_detail),
-    objectType: text(row.object_type),
-    objectId: text(row.object_id),
-    auxId: text(row.aux_id),
-    vaultId: text(row.vault_id),
-    itemId: text(row.item_id),
-    sessionId: text(row.session_id),
-    ip: text(row.ip),
-    country: text(row.country),
-    region: text(row.region),
-    city: text(row.city),
-    latitude: number(row.latitude),
-    longitude: number(row.longitude),
-    clientApp: text(row.client_app),
-    clientVersion: text(row.client_version),
-    platform: text(row.platform),
-    os: text(row.os),
-    userAgent: text(row.user_agent),
-    accountId: text(row.account_id),
+    eventTime: row.event_time,
+    ingestedAt: row.ingested_at,
     raw: {},
   };
+  for (const { field, column, type } of NULLABLE_COLUMNS) {
+    event[field] = type === 'double precision' ? number(row[column]) : text(row[column]);
+  }
+  return event as unknown as DetectEvent;
 }
-
-/** Event time, then id: the order every evaluator expects. */
-export const byEventTime = (a: DetectEvent, b: DetectEvent): number =>
-  a.eventTime.getTime() - b.eventTime.getTime() || Number(a.id) - Number(b.id);

@@ -1,3 +1,4 @@
+import { EVENT_COLUMNS, type StoredField } from './event-columns';
 import type { NormalizedEvent } from './normalize/normalized-event';
 
 /** A stored event as detection sees it: the normalized fields plus its storage id. */
@@ -7,36 +8,12 @@ export interface DetectEvent extends NormalizedEvent {
   ingestedAt: Date;
 }
 
-/** Fields a rule may name in filters, group-by and parameters: every normalized field but raw. */
-export const EVENT_FIELDS = [
-  'stream',
-  'externalId',
-  'actorType',
-  'actorId',
-  'actorEmail',
-  'actorName',
-  'connectServerId',
-  'action',
-  'result',
-  'resultDetail',
-  'objectType',
-  'objectId',
-  'auxId',
-  'vaultId',
-  'itemId',
-  'sessionId',
-  'ip',
-  'country',
-  'region',
-  'city',
-  'latitude',
-  'longitude',
-  'clientApp',
-  'clientVersion',
-  'platform',
-  'os',
-  'userAgent',
-  'accountId',
-] as const satisfies ReadonlyArray<keyof NormalizedEvent>;
+/** Stored fields no rule names: time is the window's axis, raw and issues are not normalized. */
+type UnnamedField = 'eventTime' | 'raw' | 'issues';
+export type EventField = Exclude<StoredField, UnnamedField>;
+const UNNAMED: ReadonlySet<StoredField> = new Set<UnnamedField>(['eventTime', 'raw', 'issues']);
 
-export type EventField = (typeof EVENT_FIELDS)[number];
+/** Fields a rule may name in filters, group-by and parameters: every stored field but those. */
+export const EVENT_FIELDS: readonly EventField[] = EVENT_COLUMNS.map(({ field }) => field).filter(
+  (field): field is EventField => !UNNAMED.has(field),
+);

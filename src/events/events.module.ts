@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { MetricsModule } from '../metrics/metrics.module';
+import { QueueModule } from '../queue/queue.module';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -9,9 +11,9 @@ import { RejectedEventsRetentionService } from './rejected-events-retention.serv
 @Module({})
 export class EventsModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: EventsModule,
-      global: true,
+      imports: [QueueModule, MetricsModule],
       controllers: duties.api ? [EventsController] : [],
       providers: [
         EventsRepository,
@@ -21,6 +23,6 @@ export class EventsModule {
         ...(duties.ingest || duties.api ? [RejectedEventsRetentionService] : []),
       ],
       exports: [EventsService],
-    };
+    });
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { EventField } from './detect-event';
+import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
+import { EVENT_ORDER_SQL } from './event-order';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
@@ -24,42 +27,8 @@ export interface InsertedEvents {
 }
 
 // Columns written per event, in the order of jsonb_to_recordset's record definition.
-const COLUMNS: Array<[column: string, type: string, pick: (e: NormalizedEvent) => unknown]> = [
-  ['stream', 'text', (e) => e.stream],
-  ['external_id', 'text', (e) => e.externalId],
-  ['event_time', 'timestamptz', (e) => e.eventTime.toISOString()],
-  ['actor_type', 'text', (e) => e.actorType],
-  ['actor_id', 'text', (e) => e.actorId],
-  ['actor_email', 'text', (e) => e.actorEmail],
-  ['actor_name', 'text', (e) => e.actorName],
-  ['connect_server_id', 'text', (e) => e.connectServerId],
-  ['action', 'text', (e) => e.action],
-  ['result', 'text', (e) => e.result],
-  ['result_detail', 'text', (e) => e.resultDetail],
-  ['object_type', 'text', (e) => e.objectType],
-  ['object_id', 'text', (e) => e.objectId],
-  ['aux_id', 'text', (e) => e.auxId],
-  ['vault_id', 'text', (e) => e.vaultId],
-  ['item_id', 'text', (e) => e.itemId],
-  ['session_id', 'text', (e) => e.sessionId],
-  ['ip', 'text', (e) => e.ip],
-  ['country', 'text', (e) => e.country],
-  ['region', 'text', (e) => e.region],
-  ['city', 'text', (e) => e.city],
-  ['latitude', 'double precision', (e) => e.latitude],
-  ['longitude', 'double precision', (e) => e.longitude],
-  ['client_app', 'text', (e) => e.clientApp],
-  ['client_version', 'text', (e) => e.clientVersion],
-  ['platform', 'text', (e) => e.platform],
-  ['os', 'text', (e) => e.os],
-  ['user_agent', 'text', (e) => e.userAgent],
-  ['account_id', 'text', (e) => e.accountId],
-  ['raw', 'jsonb', (e) => e.raw],
-  ['issues', 'jsonb', (e) => e.issues ?? null],
-];
-
-const COLUMN_LIST = COLUMNS.map(([column]) => column).join(', ');
-const RECORD_TYPE = COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
+const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
+const RECORD_TYPE = EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ');
 const INSERT_EVENTS = `
   INSERT INTO events (source_id, ${COLUMN_LIST})
   SELECT $1, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
@@ -77,7 +46,12 @@ const INSERT_REJECTIONS = `
   ON CONFLICT DO NOTHING`;
 
 const toRecord = (event: NormalizedEvent) =>
-  Object.fromEntries(COLUMNS.map(([column, , pick]) => [column, pick(event)]));
+  Object.fromEntries(
+    EVENT_COLUMNS.map(({ column, field }) => {
+      const value = event[field];
+      return [column, value instanceof Date ? value.toISOString() : (value ?? null)];
+    }),
+  );
 
 /**
  * Runs one statement under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
@@ -251,11 +225,11 @@ export class EventsRepository {
     ]);
   }
 
-  /** Events shown as evidence: what detection reads, and the fields lost on the way in. */
+  /** Events shown as an alert's evidence: what detection read, and the field issues. */
   async findEvidence(ids: string[]): Promise<EventRow[]> {
     if (ids.length === 0) return [];
     return this.dataSource.query(
-      `SELECT ${DETECTION_COLUMNS}, issues FROM events WHERE id = ANY($1::bigint[])`,
+      `SELECT ${EVIDENCE_COLUMNS} FROM events WHERE id = ANY($1::bigint[])`,
       [ids],
     );
   }
@@ -280,8 +254,8 @@ export class EventsRepository {
     return this.dataSource.query(
       `SELECT ${DETECTION_COLUMNS} FROM events
        WHERE event_time >= $1 AND event_time <= $2
-         AND ($3::timestamptz IS NULL OR (event_time, id) > ($3::timestamptz, $4::bigint))
-       ORDER BY event_time, id LIMIT $5`,
+         AND ($3::timestamptz IS NULL OR (${EVENT_ORDER_SQL}) > ($3::timestamptz, $4::bigint))
+       ORDER BY ${EVENT_ORDER_SQL} LIMIT $5`,
       [from, to, after?.time ?? null, after?.id ?? null, limit],
     );
   }
@@ -302,7 +276,7 @@ export class EventsRepository {
   async findNeighbours(
     manager: EntityManager,
     query: {
-      column: string;
+      field: EventField;
       points: Array<{ key: string; at: Date }>;
       streams: Stream[];
       spanMs: number;
@@ -311,11 +285,12 @@ export class EventsRepository {
       maxId: string;
     },
   ): Promise<EventRow[]> {
-    if (query.points.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    const column = KEY_COLUMNS.get(query.field);
+    if (query.points.length === 0 || !column) return [];
     const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
     const side = (comparison: string, order: string) =>
       `(SELECT ${DETECTION_COLUMNS} FROM events
-        WHERE ${query.column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
+        WHERE ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
           AND event_time ${comparison}
         ORDER BY event_time ${order} LIMIT $5)`;
     return manager.query(
@@ -336,27 +311,21 @@ export class EventsRepository {
     );
   }
 
-  /** Stored events of some streams whose `column` is one of `keys`, in an event-time range. */
+  /** Stored events of some streams whose `field` is one of `keys`, in an event-time range. */
   async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
-    if (query.keys.length === 0 || !HISTORY_COLUMNS.has(query.column)) return [];
+    const column = KEY_COLUMNS.get(query.field);
+    if (query.keys.length === 0 || !column) return [];
     return manager.query(
       `SELECT ${DETECTION_COLUMNS} FROM events
-       WHERE ${query.column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
+       WHERE ${column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
          AND stream = ANY($4::text[])`,
       [query.keys, query.from, query.to, query.streams],
     );
   }
 }
 
-const DETECTION_COLUMNS = [
-  'id',
-  'ingested_at',
-  ...COLUMNS.map(([column]) => column).filter((column) => column !== 'raw' && column !== 'issues'),
-].join(', ');
-const HISTORY_COLUMNS = new Set(COLUMNS.map(([column, type]) => (type === 'text' ? column : '')));
-
 export interface HistoryQuery {
-  column: string;
+  field: EventField;
   keys: string[];
   from: Date;
   to: Date;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CheckResult, runCheck, SingleFlight } from './probe';
+import { SingleFlight } from '../common/deadline';
+import { CheckResult, runCheck } from './probe';
 
 /** Readiness of PostgreSQL through the application's own connection pool. */
 @Injectable()

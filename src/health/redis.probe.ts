@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Redis } from 'ioredis';
 import { queueConfig, QueueConfig } from '../config/app.config';
 import { redisConnection } from '../queue/redis-connection';
-import { CheckResult, failureReason, runCheck } from './probe';
+import { failureReason } from '../common/deadline';
+import { CheckResult, runCheck } from './probe';
 
 /** Longest a ping may take before the client itself gives up on it. */
 const COMMAND_TIMEOUT_MS = 1_000;

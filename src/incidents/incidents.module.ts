@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { EventsModule } from '../events/events.module';
+import { QueueModule } from '../queue/queue.module';
+import { RulesModule } from '../rules/rules.module';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { IncidentChangesService } from './incident-changes.service';
@@ -18,9 +21,9 @@ import { SilencesService } from './silences.service';
 @Module({})
 export class IncidentsModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: IncidentsModule,
-      global: true,
+      imports: [EventsModule.register(duties), RulesModule.register(duties), QueueModule],
       controllers: duties.api ? [IncidentsController, SilencesController] : [],
       providers: [
         AlertsRepository,
@@ -41,6 +44,6 @@ export class IncidentsModule {
         IncidentLifecycleService,
         IncidentsQueryService,
       ],
-    };
+    });
   }
 }

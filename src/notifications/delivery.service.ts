@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { notificationsConfig, NotificationsConfig } from '../config/app.config';
 import { IncidentChangesService } from '../incidents/incident-changes.service';
+import { DELIVERY_ATTEMPTS } from '../queue/queue.contract';
 import { RulesService } from '../rules/rules.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import {
@@ -11,9 +12,6 @@ import {
 import { ChannelsService } from './channels.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { toIncidentMessage } from './incident-message';
-
-/** Attempts recorded for one delivery, Retry-After waits included, before it is given up. */
-export const MAX_DELIVERY_ATTEMPTS = 20;
 
 /** Longer than any one attempt (three provider calls of 10 s and a rate-gate wait). */
 export const ATTEMPT_LEASE_MS = 60_000;
@@ -55,7 +53,7 @@ export class DeliveryService {
         reason: 'another attempt is in flight',
       };
     const { delivery, unfinishedAttemptAt } = claim;
-    lastAttempt ||= delivery.attempts + 1 >= MAX_DELIVERY_ATTEMPTS;
+    lastAttempt ||= delivery.attempts + 1 >= DELIVERY_ATTEMPTS;
     const channel = await this.channels.get(delivery.channel_id).catch(() => null);
     if (!channel?.enabled) {
       await this.deliveries.markAttempt(deliveryId, 'channel disabled or deleted', true);

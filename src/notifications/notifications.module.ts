@@ -7,7 +7,10 @@ import {
   queueConfig,
   QueueConfig,
 } from '../config/app.config';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { IncidentsModule } from '../incidents/incidents.module';
+import { QueueModule } from '../queue/queue.module';
+import { RulesModule } from '../rules/rules.module';
 import { ChannelEntity } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelRegistry } from './channels/channel-registry';
@@ -31,9 +34,14 @@ import { SlackRateGate } from './slack-rate-gate';
 @Module({})
 export class NotificationsModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: NotificationsModule,
-      imports: [TypeOrmModule.forFeature([ChannelEntity])],
+      imports: [
+        TypeOrmModule.forFeature([ChannelEntity]),
+        IncidentsModule.register(duties),
+        RulesModule.register(duties),
+        QueueModule,
+      ],
       controllers: duties.api
         ? [ChannelsController, NotificationsController, SlackActionsController]
         : [],
@@ -81,6 +89,6 @@ export class NotificationsModule {
         },
         ...(duties.worker ? [NotifyProcessor, NotificationsSweeperService] : []),
       ],
-    };
+    });
   }
 }

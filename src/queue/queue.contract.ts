@@ -54,9 +54,15 @@ export const ROUTE_JOB_OPTIONS: JobsOptions = {
   removeOnFail: KEEP_FAILED,
 };
 
-/** Exponential from 5 s with jitter; six attempts, then the delivery is marked failed. */
+/**
+ * Tries of one delivery before it is marked failed (six, exponential from 5 s with full jitter,
+ * as alerting-recommendations.md advises). The same limit caps the attempts recorded on the
+ * delivery itself, which also count Retry-After waits and jobs a sweeper enqueued again.
+ */
+export const DELIVERY_ATTEMPTS = 6;
+
 export const DELIVER_JOB_OPTIONS: JobsOptions = {
-  attempts: 6,
+  attempts: DELIVERY_ATTEMPTS,
   backoff: { type: 'exponential', delay: 5000, jitter: 1 },
   removeOnComplete: true,
   removeOnFail: KEEP_FAILED,

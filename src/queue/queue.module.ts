@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
 import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
@@ -7,8 +7,11 @@ import { QueueErrorsLogger } from './queue-errors.logger';
 import { WorkersDrain } from './workers-drain';
 import { queueRootOptions } from './queue-connection';
 
-/** The queue backend (BullMQ on Redis or on PostgreSQL) is chosen here and nowhere else. */
-@Global()
+/**
+ * The queue backend (BullMQ on Redis or on PostgreSQL) is chosen here and nowhere else. Not
+ * global: the modules that enqueue or consume (events, incidents, detection, notifications,
+ * metrics) import it, so the graph shows who talks to the queues.
+ */
 @Module({
   imports: [
     DiscoveryModule,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { EventsModule } from '../events/events.module';
 import { ListEntity } from './list.entity';
 import { ListsController } from './lists.controller';
 import { RuleTemplatesController } from './rule-templates.controller';
@@ -14,13 +15,12 @@ import { TemplateInstallerService } from './template-installer.service';
 @Module({})
 export class RulesModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: RulesModule,
-      global: true,
-      imports: [TypeOrmModule.forFeature([RuleEntity, ListEntity])],
+      imports: [TypeOrmModule.forFeature([RuleEntity, ListEntity]), EventsModule.register(duties)],
       controllers: duties.api ? [RulesController, ListsController, RuleTemplatesController] : [],
       providers: [RulesRepository, RulesService, RuleTestService, TemplateInstallerService],
       exports: [RulesService],
-    };
+    });
   }
 }

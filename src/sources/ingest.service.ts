@@ -8,7 +8,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { sourcesConfig, SourcesConfig } from '../config/app.config';
 import { EventsService } from '../events/events.service';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { delayAfterFailure, jitteredBackoff } from './backoff';
 import { ConnectClient } from './connect.client';
 import { ConnectPoller } from './connect.poller';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { delayAfterFailure, jitteredBackoff } from './backoff';
 import { REQUEST_RETRY, retryInPlace, retryReason, RetryPolicy } from './retry-in-place';
 import type { SourceState } from './source.entity';

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { SOURCE_STATES } from './source.entity';
 import { SourcesRepository } from './sources.repository';
 

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Duties } from '../config/duties';
+import { Duties, sharedFor } from '../config/duties';
+import { EventsModule } from '../events/events.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { IngestService } from './ingest.service';
 import { SourceEntity } from './source.entity';
 import { SourceMetricsCollector } from './source-metrics.collector';
@@ -11,10 +13,13 @@ import { SourcesService } from './sources.service';
 @Module({})
 export class SourcesModule {
   static register(duties: Duties): DynamicModule {
-    return {
+    return sharedFor(duties, {
       module: SourcesModule,
-      global: true,
-      imports: [TypeOrmModule.forFeature([SourceEntity])],
+      imports: [
+        TypeOrmModule.forFeature([SourceEntity]),
+        EventsModule.register(duties),
+        MetricsModule,
+      ],
       controllers: duties.api ? [SourcesController] : [],
       providers: [
         SourcesRepository,
@@ -23,6 +28,6 @@ export class SourcesModule {
         ...(duties.ingest ? [IngestService] : []),
       ],
       exports: [SourcesService],
-    };
+    });
   }
 }

@@ -5,7 +5,7 @@
  * and they match a brute-force reading of each kind's definition.
  */
 import type { DetectEvent } from '../../events/detect-event';
-import { compareIds } from './event-order';
+import { compareIds } from '../../events/event-order';
 import { haversineKm } from '../kinds/geo-velocity/geo-velocity.evaluator';
 import type { Rule } from './rule-definition';
 import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';

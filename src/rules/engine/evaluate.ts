@@ -1,3 +1,4 @@
+import { byEventTime } from '../../events/event-order';
 import type { DetectEvent } from '../../events/detect-event';
 import { kindModule } from '../kinds/registry';
 import type {
@@ -7,7 +8,6 @@ import type {
   ListSnapshot,
   SourceHealth,
 } from './evaluation';
-import { compareIds } from './event-order';
 import type { Rule } from './rule-definition';
 
 /**
@@ -101,7 +101,5 @@ export function selectHistory(
     seen.add(e.id);
     out.push(e);
   }
-  return out.sort(
-    (a, b) => a.eventTime.getTime() - b.eventTime.getTime() || compareIds(a.id, b.id),
-  );
+  return out.sort(byEventTime);
 }

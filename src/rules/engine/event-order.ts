@@ -1,13 +1,5 @@
 import type { DetectEvent } from '../../events/detect-event';
-
-/**
- * Event ids are `events.id` bigints as decimal strings: longer is larger, then lexicographic.
- * Ids grow in the order events were stored, which is the order detection judges them in.
- */
-export function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareEventOrder, compareIds } from '../../events/event-order';
 
 /** An event with its time as a number, the unit every evaluator sorts and windows on. */
 export interface Timed {
@@ -19,9 +11,9 @@ export function timed(e: DetectEvent): Timed {
   return { e, t: e.eventTime.getTime() };
 }
 
-/** Event-time order, ties by id. */
+/** Event-time order, ties by id (events' order, on times read once). */
 export function compareTimed(a: Timed, b: Timed): number {
-  return a.t !== b.t ? a.t - b.t : compareIds(a.e.id, b.e.id);
+  return compareEventOrder(a.t, a.e.id, b.t, b.e.id);
 }
 
 /** First index whose element is not before `x` (in event-time order, ties by id). */

@@ -11,7 +11,7 @@ import type { Stream } from '../../events/normalize/normalized-event';
 import type { DetectEvent } from '../../events/detect-event';
 import { evaluate, historyNeed } from '../engine/evaluate';
 import type { AlertCandidate, HistoryNeed, ListSnapshot } from '../engine/evaluation';
-import { compareIds } from '../engine/event-order';
+import { compareIds } from '../../events/event-order';
 import { InMemoryBaselines } from '../replay/in-memory-baselines';
 import { detectEventFrom } from '../../../test/support/rule-engine/detect-events';
 import { listReferences } from './built-in-template';

@@ -1,4 +1,4 @@
-import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { EVENT_FIELDS, type EventField } from '../../../events/detect-event';
 import { STREAMS, type Stream } from '../../../events/normalize/normalized-event';
 import { isListReference } from '../filter';

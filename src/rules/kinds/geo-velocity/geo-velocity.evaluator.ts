@@ -6,13 +6,8 @@ import type {
   HistoryNeed,
   ListSnapshot,
 } from '../../engine/evaluation';
-import {
-  compareIds,
-  compareTimed,
-  insertionIndex,
-  uniqueById,
-  type Timed,
-} from '../../engine/event-order';
+import { compareIds } from '../../../events/event-order';
+import { compareTimed, insertionIndex, uniqueById, type Timed } from '../../engine/event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../../engine/explain';
 import { readField } from '../../engine/filter';
 import type { Rule } from '../../engine/rule-definition';

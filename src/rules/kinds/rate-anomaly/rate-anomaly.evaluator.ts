@@ -1,4 +1,4 @@
-import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { mean, median, medianAbsoluteDeviation, standardDeviation } from 'simple-statistics';
 import {
   entityOf,
@@ -9,7 +9,8 @@ import {
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../../engine/evaluation';
-import { compareIds, uniqueById } from '../../engine/event-order';
+import { compareIds } from '../../../events/event-order';
+import { uniqueById } from '../../engine/event-order';
 import { formatNumber, formatProbability, plural, pluralize, who } from '../../engine/explain';
 import { hourOfWeek } from '../../../baselines/baseline-statistics';
 import { poissonUpperTailLog } from './poisson';

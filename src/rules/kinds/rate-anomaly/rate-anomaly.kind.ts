@@ -1,3 +1,4 @@
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import type { EventKindModule } from '../kind-module';
 import { evaluateRateAnomaly, rateAnomalyHistoryNeed } from './rate-anomaly.evaluator';
 import { rateAnomalyParamsSchema, type RateAnomalyParams } from './rate-anomaly.params';
@@ -14,7 +15,7 @@ export const rateAnomalyKind: EventKindModule<RateAnomalyParams> = {
     historyNeed: rateAnomalyHistoryNeed,
     hourlyDays: (params) => params.baselineDays,
     seenDimensions: () => [],
-    warmupDays: (params) => Math.min(91, params.baselineDays),
+    warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, params.baselineDays),
     retainMs: () => 0,
   },
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_BASELINE_DAYS } from '../../../baselines/baseline-horizon';
 import { ENTITY_TYPES, type EntityType } from '../../../baselines/baseline-snapshot';
 import { LIMITS } from '../../engine/rule-limits';
 import type { ParamsSchema } from '../kind-module';
@@ -21,7 +22,7 @@ export const rateAnomalyParamsSchema: ParamsSchema<RateAnomalyParams> = {
     const minCount =
       c.number(obj, 'minCount', path, { integer: true, min: 1, max: LIMITS.maxCount }) ?? 10;
     const minRatio = c.number(obj, 'minRatio', path, { min: 0, max: LIMITS.maxCount }) ?? 4;
-    const baselineDays = c.hourlyDays(obj, 'baselineDays', path) ?? 28;
+    const baselineDays = c.hourlyDays(obj, 'baselineDays', path) ?? DEFAULT_BASELINE_DAYS;
     return { entity, pValue, minCount, minRatio, baselineDays };
   },
 };

@@ -1,4 +1,4 @@
-import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { compileRule, makeAlert, type CompiledRule } from '../../engine/compiled-rule';
 import type { DetectEvent, EventField } from '../../../events/detect-event';
 import type {

@@ -1,3 +1,4 @@
+import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import type { EventKindModule } from '../kind-module';
 import { evaluateThreshold, thresholdHistoryNeed } from './threshold.evaluator';
 import { thresholdParamsSchema, type ThresholdParams } from './threshold.params';
@@ -18,7 +19,7 @@ export const thresholdKind: EventKindModule<ThresholdParams> = {
     historyNeed: thresholdHistoryNeed,
     hourlyDays: routineDays,
     seenDimensions: () => [],
-    warmupDays: (params) => Math.min(91, routineDays(params)),
+    warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, routineDays(params)),
     retainMs: (params) => 2 * params.windowSeconds * 1000,
   },
 };

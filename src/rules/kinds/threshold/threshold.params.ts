@@ -1,4 +1,4 @@
-import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-aggregate';
+import { DEFAULT_BASELINE_DAYS, HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { ENTITY_TYPES, type EntityType } from '../../../baselines/baseline-snapshot';
 import type { EventField } from '../../../events/detect-event';
 import { LIMITS } from '../../engine/rule-limits';
@@ -64,7 +64,7 @@ function readRoutine(c: RuleChecker, raw: unknown, params: string): RoutineParam
   c.noUnknown(raw, ['entity', 'baselineDays', 'minDays', 'factor'], path);
   const before = c.errors.length;
   const entity = c.oneOf(raw, 'entity', path, ENTITY_TYPES, 'entity') ?? 'connect_token';
-  const baselineDays = c.hourlyDays(raw, 'baselineDays', path) ?? 28;
+  const baselineDays = c.hourlyDays(raw, 'baselineDays', path) ?? DEFAULT_BASELINE_DAYS;
   const minDays =
     c.number(raw, 'minDays', path, { integer: true, min: 1, max: HOURLY_RETENTION_DAYS }) ?? 3;
   const factor = c.number(raw, 'factor', path, { min: 1, max: 100 }) ?? 2;

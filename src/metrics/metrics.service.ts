@@ -3,7 +3,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DETECT_QUEUE } from '../queue/queue.contract';
-import { failureReason, SingleFlight, withTimeout } from './probe';
+import { failureReason, SingleFlight, withTimeout } from '../common/deadline';
 
 /** Refreshes gauges right before a scrape (e.g. source lag read from the database). */
 export type MetricsCollector = () => void | Promise<void>;
