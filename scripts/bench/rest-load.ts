@@ -55,7 +55,8 @@ export async function seedRestTenant(db: Client, tenant: RestTenant): Promise<vo
      CROSS JOIN LATERAL generate_series(1, v.n) g`,
     [tenant.users, tenant.days],
   );
-  // Incidents newest last, as ids grow with creation; one in ten open, one in ten acknowledged.
+  // Incidents newest last, as ids grow with creation; one in ten open, one in ten acknowledged,
+  // severities spread independently of status.
   await db.query(
     `WITH rules AS (SELECT array_agg(id ORDER BY id) AS ids FROM rules),
      spread AS (
@@ -65,7 +66,7 @@ export async function seedRestTenant(db: Client, tenant: RestTenant): Promise<vo
        status, alert_count, first_alert_at, last_alert_at, resolved_at, created_at, updated_at)
      SELECT 'bench-' || s.i, r.ids[1 + s.i % cardinality(r.ids)], 'BENCHUSER' || lpad((1 + s.i % $3::int)::text, 6, '0'),
        'BENCHUSER' || lpad((1 + s.i % $3::int)::text, 6, '0'), 'user' || (1 + s.i % $3::int) || '@bench.example',
-       'Bench incident ' || s.i, (ARRAY['info', 'low', 'medium', 'high', 'critical'])[1 + s.i % 5],
+       'Bench incident ' || s.i, (ARRAY['info', 'low', 'medium', 'high', 'critical'])[1 + (s.i / 10) % 5],
        CASE s.i % 10 WHEN 0 THEN 'triggered' WHEN 1 THEN 'acknowledged' ELSE 'resolved' END,
        1, s.at, s.at, CASE WHEN s.i % 10 > 1 THEN s.at + interval '1 hour' END, s.at, s.at
      FROM spread s, rules r`,
