@@ -135,6 +135,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BaselinesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/baselines/{actor}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BaselinesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["BaselinesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules": {
         parameters: {
             query?: never;
@@ -258,38 +290,6 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/baselines": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["BaselinesController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/baselines/{actor}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["BaselinesController_get"];
-        put?: never;
-        post?: never;
-        delete: operations["BaselinesController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -638,6 +638,151 @@ export interface components {
             /** @description Seconds between now and the newest event */
             lagSeconds: number | null;
         };
+        MaturityDto: {
+            /**
+             * @description Mature after 14 days observed or 10 successful sign-ins
+             * @enum {string}
+             */
+            state: "learning" | "mature";
+            /** @enum {string|null} */
+            reason: "days_observed" | "successful_signins" | null;
+            /** @description Days since the first event */
+            daysObserved: number;
+            /**
+             * Format: date-time
+             * @description When 14 days will have been observed, while learning
+             */
+            matureAt: string | null;
+        };
+        TopValueDto: {
+            value: string;
+            count: number;
+        };
+        BaselineListItemDto: {
+            /** @enum {string} */
+            entityType: "user" | "connect_token" | "connect_server";
+            /** @description User uuid, Connect token jti or Connect server id */
+            entityId: string;
+            /** @description A user's email, else name */
+            label: string | null;
+            /** Format: date-time */
+            firstEventAt: string;
+            /** Format: date-time */
+            lastEventAt: string;
+            /** @description Distinct UTC days with activity */
+            activeDays: number;
+            eventCount: number;
+            /** @description Sign-in attempts of category success */
+            successfulSignins: number;
+            maturity: components["schemas"]["MaturityDto"];
+            /** @description The three most frequent countries */
+            topCountries: components["schemas"]["TopValueDto"][];
+        };
+        BaselinePageDto: {
+            /** @description Newest activity first */
+            items: components["schemas"]["BaselineListItemDto"][];
+            /** @description Null on the last page */
+            nextCursor: string | null;
+        };
+        LocationDto: {
+            /**
+             * Format: date-time
+             * @description Event time of the located event
+             */
+            at: string;
+            latitude: number;
+            longitude: number;
+            country: string | null;
+            city: string | null;
+        };
+        RateWindowDto: {
+            /**
+             * Format: date-time
+             * @description First hour (first event, or 90 days back)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Last hour (the current one)
+             */
+            to: string;
+            hours: number;
+        };
+        HourOfWeekCellDto: {
+            /** @description 0 = Monday 00:00–01:00 UTC … 167 = Sunday 23:00–24:00 UTC */
+            hourOfWeek: number;
+            /** @description Hours of the window on this hour of the week (samples) */
+            weeks: number;
+            mean: number | null;
+            /** @description Population standard deviation */
+            stdDev: number | null;
+            median: number | null;
+            /** @description Median absolute deviation */
+            mad: number | null;
+        };
+        ActionRateDto: {
+            /** @description The event action; sign-in attempts are signin:<category>, e.g. signin:success */
+            action: string;
+            /** @description Events in the window */
+            total: number;
+            /** @description Mean events per hour over the window */
+            meanPerHour: number;
+            /** @description 168 cells, index = hour of week */
+            hourOfWeek: components["schemas"]["HourOfWeekCellDto"][];
+        };
+        SeenValueDto: {
+            value: string;
+            /** Format: date-time */
+            firstSeen: string;
+            /** Format: date-time */
+            lastSeen: string;
+            count: number;
+        };
+        SeenDimensionDto: {
+            /** @enum {string} */
+            dimension: "country" | "city" | "ip" | "clientApp" | "os" | "vaultId" | "itemId" | "userAgent" | "action";
+            /** @description Values stored for this dimension */
+            total: number;
+            /** @description Only the most frequent values are listed */
+            truncated: boolean;
+            /** @description Most frequent first */
+            values: components["schemas"]["SeenValueDto"][];
+        };
+        BaselineDetailDto: {
+            /** @enum {string} */
+            entityType: "user" | "connect_token" | "connect_server";
+            /** @description User uuid, Connect token jti or Connect server id */
+            entityId: string;
+            /** @description A user's email, else name */
+            label: string | null;
+            /** Format: date-time */
+            firstEventAt: string;
+            /** Format: date-time */
+            lastEventAt: string;
+            /** @description Distinct UTC days with activity */
+            activeDays: number;
+            eventCount: number;
+            /** @description Sign-in attempts of category success */
+            successfulSignins: number;
+            maturity: components["schemas"]["MaturityDto"];
+            lastLocation: components["schemas"]["LocationDto"] | null;
+            window: components["schemas"]["RateWindowDto"];
+            actionRates: components["schemas"]["ActionRateDto"][];
+            seen: components["schemas"]["SeenDimensionDto"][];
+        };
+        DeletedCountsDto: {
+            profile: number;
+            activeDays: number;
+            hourlyCounts: number;
+            seenValues: number;
+        };
+        DeletedBaselineDto: {
+            /** @enum {string} */
+            entityType: "user" | "connect_token" | "connect_server";
+            entityId: string;
+            /** @description Rows deleted per table */
+            deleted: components["schemas"]["DeletedCountsDto"];
+        };
         RuleErrorDto: {
             message: string;
             at: string;
@@ -801,151 +946,6 @@ export interface components {
             };
             /** @description Worked examples, run by the test suite through the real evaluators */
             fixtures: components["schemas"]["TemplateFixturesDto"];
-        };
-        MaturityDto: {
-            /**
-             * @description Mature after 14 days observed or 10 successful sign-ins
-             * @enum {string}
-             */
-            state: "learning" | "mature";
-            /** @enum {string|null} */
-            reason: "days_observed" | "successful_signins" | null;
-            /** @description Days since the first event */
-            daysObserved: number;
-            /**
-             * Format: date-time
-             * @description When 14 days will have been observed, while learning
-             */
-            matureAt: string | null;
-        };
-        TopValueDto: {
-            value: string;
-            count: number;
-        };
-        BaselineListItemDto: {
-            /** @enum {string} */
-            entityType: "user" | "connect_token" | "connect_server";
-            /** @description User uuid, Connect token jti or Connect server id */
-            entityId: string;
-            /** @description A user's email, else name */
-            label: string | null;
-            /** Format: date-time */
-            firstEventAt: string;
-            /** Format: date-time */
-            lastEventAt: string;
-            /** @description Distinct UTC days with activity */
-            activeDays: number;
-            eventCount: number;
-            /** @description Sign-in attempts of category success */
-            successfulSignins: number;
-            maturity: components["schemas"]["MaturityDto"];
-            /** @description The three most frequent countries */
-            topCountries: components["schemas"]["TopValueDto"][];
-        };
-        BaselinePageDto: {
-            /** @description Newest activity first */
-            items: components["schemas"]["BaselineListItemDto"][];
-            /** @description Null on the last page */
-            nextCursor: string | null;
-        };
-        LocationDto: {
-            /**
-             * Format: date-time
-             * @description Event time of the located event
-             */
-            at: string;
-            latitude: number;
-            longitude: number;
-            country: string | null;
-            city: string | null;
-        };
-        RateWindowDto: {
-            /**
-             * Format: date-time
-             * @description First hour (first event, or 90 days back)
-             */
-            from: string;
-            /**
-             * Format: date-time
-             * @description Last hour (the current one)
-             */
-            to: string;
-            hours: number;
-        };
-        HourOfWeekCellDto: {
-            /** @description 0 = Monday 00:00–01:00 UTC … 167 = Sunday 23:00–24:00 UTC */
-            hourOfWeek: number;
-            /** @description Hours of the window on this hour of the week (samples) */
-            weeks: number;
-            mean: number | null;
-            /** @description Population standard deviation */
-            stdDev: number | null;
-            median: number | null;
-            /** @description Median absolute deviation */
-            mad: number | null;
-        };
-        ActionRateDto: {
-            /** @description The event action; sign-in attempts are signin:<category>, e.g. signin:success */
-            action: string;
-            /** @description Events in the window */
-            total: number;
-            /** @description Mean events per hour over the window */
-            meanPerHour: number;
-            /** @description 168 cells, index = hour of week */
-            hourOfWeek: components["schemas"]["HourOfWeekCellDto"][];
-        };
-        SeenValueDto: {
-            value: string;
-            /** Format: date-time */
-            firstSeen: string;
-            /** Format: date-time */
-            lastSeen: string;
-            count: number;
-        };
-        SeenDimensionDto: {
-            /** @enum {string} */
-            dimension: "country" | "city" | "ip" | "clientApp" | "os" | "vaultId" | "itemId" | "userAgent" | "action";
-            /** @description Values stored for this dimension */
-            total: number;
-            /** @description Only the most frequent values are listed */
-            truncated: boolean;
-            /** @description Most frequent first */
-            values: components["schemas"]["SeenValueDto"][];
-        };
-        BaselineDetailDto: {
-            /** @enum {string} */
-            entityType: "user" | "connect_token" | "connect_server";
-            /** @description User uuid, Connect token jti or Connect server id */
-            entityId: string;
-            /** @description A user's email, else name */
-            label: string | null;
-            /** Format: date-time */
-            firstEventAt: string;
-            /** Format: date-time */
-            lastEventAt: string;
-            /** @description Distinct UTC days with activity */
-            activeDays: number;
-            eventCount: number;
-            /** @description Sign-in attempts of category success */
-            successfulSignins: number;
-            maturity: components["schemas"]["MaturityDto"];
-            lastLocation: components["schemas"]["LocationDto"] | null;
-            window: components["schemas"]["RateWindowDto"];
-            actionRates: components["schemas"]["ActionRateDto"][];
-            seen: components["schemas"]["SeenDimensionDto"][];
-        };
-        DeletedCountsDto: {
-            profile: number;
-            activeDays: number;
-            hourlyCounts: number;
-            seenValues: number;
-        };
-        DeletedBaselineDto: {
-            /** @enum {string} */
-            entityType: "user" | "connect_token" | "connect_server";
-            entityId: string;
-            /** @description Rows deleted per table */
-            deleted: components["schemas"]["DeletedCountsDto"];
         };
         IncidentSummaryDto: {
             id: string;
@@ -1471,6 +1471,145 @@ export interface operations {
             };
         };
     };
+    BaselinesController_list: {
+        parameters: {
+            query?: {
+                /** @description Only entities whose id or label (email, name) starts with this, any case */
+                actor?: string;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselinePageDto"];
+                };
+            };
+            /** @description A bad limit or a cursor this API did not return */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BaselinesController_get: {
+        parameters: {
+            query?: {
+                /** @description Which entity, when a Connect token and a Connect server share the id */
+                type?: "user" | "connect_token" | "connect_server";
+            };
+            header?: never;
+            path: {
+                /** @description User uuid, Connect token jti or Connect server id (any case) */
+                actor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselineDetailDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nothing learned about this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Several entity types have this id: pass ?type= */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BaselinesController_remove: {
+        parameters: {
+            query?: {
+                /** @description Which entity, when a Connect token and a Connect server share the id */
+                type?: "user" | "connect_token" | "connect_server";
+            };
+            header?: never;
+            path: {
+                /** @description User uuid, Connect token jti or Connect server id (any case) */
+                actor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was forgotten */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedBaselineDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The key is not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nothing learned about this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Several entity types have this id: pass ?type= */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     RulesController_list: {
         parameters: {
             query?: never;
@@ -1732,145 +1871,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RuleTemplateDto"][];
                 };
-            };
-        };
-    };
-    BaselinesController_list: {
-        parameters: {
-            query?: {
-                /** @description Only entities whose id or label (email, name) starts with this, any case */
-                actor?: string;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BaselinePageDto"];
-                };
-            };
-            /** @description A bad limit or a cursor this API did not return */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BaselinesController_get: {
-        parameters: {
-            query?: {
-                /** @description Which entity, when a Connect token and a Connect server share the id */
-                type?: "user" | "connect_token" | "connect_server";
-            };
-            header?: never;
-            path: {
-                /** @description User uuid, Connect token jti or Connect server id (any case) */
-                actor: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BaselineDetailDto"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Nothing learned about this actor */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Several entity types have this id: pass ?type= */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BaselinesController_remove: {
-        parameters: {
-            query?: {
-                /** @description Which entity, when a Connect token and a Connect server share the id */
-                type?: "user" | "connect_token" | "connect_server";
-            };
-            header?: never;
-            path: {
-                /** @description User uuid, Connect token jti or Connect server id (any case) */
-                actor: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description What was forgotten */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedBaselineDto"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The key is not an admin key */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Nothing learned about this actor */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Several entity types have this id: pass ?type= */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
