@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SmtpCatcher } from '../../../simulator/smtp-catcher';
-import { type IncidentMessage, PermanentDeliveryError, RetryableDeliveryError } from './channel';
+import { PermanentDeliveryError, RetryableDeliveryError } from './channel';
 import {
   EmailChannel,
   type EmailChannelConfig,
@@ -9,36 +9,10 @@ import {
   redactSmtpUrl,
 } from './email.channel';
 import { DestinationGuard } from '../destinations/destination-guard';
+import { INCIDENT_ID, incidentMessage } from '../../../test/support/incident-message';
 
 /** The fakes listen on 127.0.0.1. */
 const LOCAL = new DestinationGuard(true);
-
-const INCIDENT_ID = '7d0c7d4e-5a4a-4b8e-9a51-0c9b0f1b2c3d';
-
-function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
-  return {
-    incidentId: INCIDENT_ID,
-    changeId: 'c1',
-    change: 'opened',
-    status: 'triggered',
-    severity: 'high',
-    title: 'Bulk export: alice@example.com',
-    ruleId: 'bulk-export',
-    ruleName: 'Bulk export',
-    actor: { id: 'WXYZ1234', label: 'alice@example.com' },
-    explanation: '25 exports in 10 min (threshold 20)',
-    alertCount: 1,
-    firstSeenAt: new Date('2025-03-03T12:00:00Z'),
-    lastSeenAt: new Date('2025-03-03T12:09:30Z'),
-    url: `http://localhost:3000/incidents/${INCIDENT_ID}`,
-    by: null,
-    note: null,
-    snoozedUntil: null,
-    runbook: 'Ask the user whether the export was expected.',
-    tags: ['T1530'],
-    ...overrides,
-  };
-}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -71,7 +45,7 @@ describe('EmailChannel against a real SMTP server', () => {
   });
 
   it('sends the first message as the thread root, with text and HTML bodies', async () => {
-    const result = await channel.send(config, incident(), null);
+    const result = await channel.send(config, incidentMessage(), null);
 
     const [mail] = await catcher.waitForMessages(1);
     const root = `<incident-${INCIDENT_ID}@vaultwatch>`;
@@ -96,10 +70,10 @@ describe('EmailChannel against a real SMTP server', () => {
   });
 
   it('threads a later change under the root with In-Reply-To and References', async () => {
-    const first = await channel.send(config, incident(), null);
+    const first = await channel.send(config, incidentMessage(), null);
     const second = await channel.send(
       config,
-      incident({
+      incidentMessage({
         change: 'acknowledged',
         changeId: 'c2',
         status: 'acknowledged',
@@ -124,7 +98,7 @@ describe('EmailChannel against a real SMTP server', () => {
   it('replies to the synthetic root when the first message never went out', async () => {
     const result = await channel.send(
       config,
-      incident({ change: 'reminder', changeId: 'c9' }),
+      incidentMessage({ change: 'reminder', changeId: 'c9' }),
       null,
     );
     const [mail] = await catcher.waitForMessages(1);
@@ -136,7 +110,7 @@ describe('EmailChannel against a real SMTP server', () => {
   it('escapes HTML from event data', async () => {
     await channel.send(
       config,
-      incident({
+      incidentMessage({
         title: '<script>alert(1)</script>',
         explanation: 'item "<img src=x onerror=alert(1)>" & more',
         actor: { id: 'x', label: '<b>mallory</b>' },
@@ -155,7 +129,7 @@ describe('EmailChannel against a real SMTP server', () => {
 
   it('treats a server that is down as retryable', async () => {
     await catcher.setDown(true);
-    const error = await rejection(channel.send(config, incident(), null));
+    const error = await rejection(channel.send(config, incidentMessage(), null));
     expect(error).toBeInstanceOf(RetryableDeliveryError);
     expect(error.message).toContain('SMTP send to smtp://127.0.0.1:');
     expect(error.message).toMatch(/failed at CONN: ESOCKET: connect ECONNREFUSED/);
@@ -169,7 +143,7 @@ describe('EmailChannel against a real SMTP server', () => {
     try {
       const quick = new EmailChannel({ timeoutMs: 400, guard: LOCAL });
       const error = await rejection(
-        quick.send({ ...config, smtpUrl: `smtp://127.0.0.1:${port}` }, incident(), null),
+        quick.send({ ...config, smtpUrl: `smtp://127.0.0.1:${port}` }, incidentMessage(), null),
       );
       expect(error).toBeInstanceOf(RetryableDeliveryError);
       expect(error.message).toContain('ETIMEDOUT');
@@ -181,12 +155,12 @@ describe('EmailChannel against a real SMTP server', () => {
 
   it('treats 4xx replies as retryable and 5xx replies as permanent', async () => {
     catcher.rejectNext(1, 451, { stage: 'data' });
-    await expect(channel.send(config, incident(), null)).rejects.toBeInstanceOf(
+    await expect(channel.send(config, incidentMessage(), null)).rejects.toBeInstanceOf(
       RetryableDeliveryError,
     );
 
     catcher.rejectNext(2, 550);
-    const error = await rejection(channel.send(config, incident(), null));
+    const error = await rejection(channel.send(config, incidentMessage(), null));
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('550');
   });
@@ -198,7 +172,7 @@ describe('EmailChannel against a real SMTP server', () => {
     const password = 'S3cret:p@ss/word';
     const smtpUrl = catcher.urlWithAuth('alerts', password);
 
-    const error = await rejection(channel.send({ ...config, smtpUrl }, incident(), null));
+    const error = await rejection(channel.send({ ...config, smtpUrl }, incidentMessage(), null));
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('535');
     expect(error.message).not.toContain(password);
@@ -207,7 +181,7 @@ describe('EmailChannel against a real SMTP server', () => {
 
     await channel.send(
       { ...config, smtpUrl: catcher.urlWithAuth('alerts', 'correct horse') },
-      incident(),
+      incidentMessage(),
       null,
     );
     expect((await catcher.waitForMessages(1))[0].user).toBe('alerts');
@@ -224,8 +198,8 @@ describe('EmailChannel against a real SMTP server', () => {
   });
 
   it('refuses a channel without recipients as permanent', async () => {
-    await expect(channel.send({ ...config, to: [] }, incident(), null)).rejects.toBeInstanceOf(
-      PermanentDeliveryError,
-    );
+    await expect(
+      channel.send({ ...config, to: [] }, incidentMessage(), null),
+    ).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
 });

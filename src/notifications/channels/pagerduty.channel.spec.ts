@@ -7,34 +7,17 @@ import {
   deliveryErrorClass,
 } from './channel';
 import { PagerDutyChannel, type PagerDutyChannelConfig, pagerDutyEvent } from './pagerduty.channel';
+import { INCIDENT_ID, incidentMessage } from '../../../test/support/incident-message';
 
-const INCIDENT_ID = '7d0c7d4e-5a4a-4b8e-9a51-0c9b0f1b2c3d';
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 
-function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
-  return {
-    incidentId: INCIDENT_ID,
+const incident = (overrides: Partial<IncidentMessage> = {}): IncidentMessage =>
+  incidentMessage({
     changeId: 'change-1',
-    change: 'opened',
-    status: 'triggered',
-    severity: 'high',
-    title: 'Bulk export: alice@example.com',
-    ruleId: 'bulk-export',
-    ruleName: 'Bulk export',
-    actor: { id: 'WXYZ1234', label: 'alice@example.com' },
-    explanation: '25 exports in 10 min (threshold 20)',
     alertCount: 3,
-    firstSeenAt: new Date('2025-03-03T12:00:00Z'),
-    lastSeenAt: new Date('2025-03-03T12:09:30Z'),
     url: `https://vaultwatch.example.com/incidents/${INCIDENT_ID}`,
-    by: null,
-    note: null,
-    snoozedUntil: null,
-    runbook: 'Ask the user whether the export was expected.',
-    tags: ['T1530'],
     ...overrides,
-  };
-}
+  });
 
 describe('pagerDutyEvent', () => {
   it('triggers with a summary, source, severity, details and a link to the incident', () => {

@@ -3,36 +3,18 @@ import type { PostSlotGate, SlotReservation } from '../slack-rate-gate';
 import { type IncidentMessage, PermanentDeliveryError, RetryableDeliveryError } from './channel';
 import { SlackChannel, type SlackChannelConfig } from './slack.channel';
 import { DestinationGuard } from '../destinations/destination-guard';
+import { INCIDENT_ID, incidentMessage } from '../../../test/support/incident-message';
 
 /** The fakes listen on 127.0.0.1. */
 const LOCAL = new DestinationGuard(true);
 
-const INCIDENT_ID = '7d0c7d4e-5a4a-4b8e-9a51-0c9b0f1b2c3d';
-
-function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
-  return {
-    incidentId: INCIDENT_ID,
+const incident = (overrides: Partial<IncidentMessage> = {}): IncidentMessage =>
+  incidentMessage({
     changeId: 'change-1',
-    change: 'opened',
-    status: 'triggered',
-    severity: 'high',
-    title: 'Bulk export: alice@example.com',
-    ruleId: 'bulk-export',
-    ruleName: 'Bulk export',
-    actor: { id: 'WXYZ1234', label: 'alice@example.com' },
     explanation: '25 exports in 10 min (threshold 20); usual exports per hour: mean 0.2',
-    alertCount: 1,
-    firstSeenAt: new Date('2025-03-03T12:00:00Z'),
-    lastSeenAt: new Date('2025-03-03T12:09:30Z'),
-    url: `http://localhost:3000/incidents/${INCIDENT_ID}`,
-    by: null,
-    note: null,
-    snoozedUntil: null,
-    runbook: 'Ask the user whether the export was expected.',
     tags: ['T1530', 'exfiltration'],
     ...overrides,
-  };
-}
+  });
 
 interface Block {
   type: string;

@@ -9,6 +9,7 @@ import {
   type WebhookPayload,
 } from './webhook.channel';
 import { DestinationGuard } from '../destinations/destination-guard';
+import { incidentMessage } from '../../../test/support/incident-message';
 
 /** The fakes listen on 127.0.0.1. */
 const LOCAL = new DestinationGuard(true);
@@ -16,30 +17,19 @@ const LOCAL = new DestinationGuard(true);
 const NOW_MS = Date.parse('2025-03-03T12:10:00Z');
 const SECRET = 'whsec_test_0123456789';
 
-function incident(overrides: Partial<IncidentMessage> = {}): IncidentMessage {
-  return {
+const incident = (overrides: Partial<IncidentMessage> = {}): IncidentMessage =>
+  incidentMessage({
     incidentId: 'inc-1',
     changeId: 'change-42',
     change: 'acknowledged',
     status: 'acknowledged',
-    severity: 'high',
-    title: 'Bulk export: alice@example.com',
-    ruleId: 'bulk-export',
-    ruleName: 'Bulk export',
-    actor: { id: 'WXYZ1234', label: 'alice@example.com' },
-    explanation: '25 exports in 10 min (threshold 20)',
     alertCount: 2,
-    firstSeenAt: new Date('2025-03-03T12:00:00Z'),
-    lastSeenAt: new Date('2025-03-03T12:09:30Z'),
     url: 'http://localhost:3000/incidents/inc-1',
     by: 'bob',
     note: 'checking',
-    snoozedUntil: null,
     runbook: '',
-    tags: ['T1530'],
     ...overrides,
-  };
-}
+  });
 
 interface Received {
   headers: IncomingHttpHeaders;
