@@ -33,15 +33,10 @@ describe('detection order', () => {
       itemUsage(day * 5, new Date(start + day * DAY_MS), { user: alice, ...overrides }),
     );
 
-  beforeAll(async () => {
-    context = newTestContext();
-    // Stored by an API process: the detect jobs wait in a queue no worker below reads.
+  /** Stored by an API process: the detect jobs wait in a queue no worker below reads. */
+  async function store(batches: unknown[][]): Promise<void> {
     const api = await startTestApp({ APP_ROLE: 'api' }, context);
-    for (const batch of [
-      reveals([1, 2, 3]),
-      reveals([5, 7, 9, 11, 13, 15, 17]),
-      reveals([18], { location: saoPaulo }),
-    ]) {
+    for (const batch of batches) {
       await api
         .http()
         .post('/api/v1/events')
@@ -50,6 +45,15 @@ describe('detection order', () => {
         .expect(200);
     }
     await api.close();
+  }
+
+  beforeAll(async () => {
+    context = newTestContext();
+    await store([
+      reveals([1, 2, 3]),
+      reveals([5, 7, 9, 11, 13, 15, 17]),
+      reveals([18], { location: saoPaulo }),
+    ]);
     worker = await startTestApp(
       {
         APP_ROLE: 'worker',
@@ -81,5 +85,30 @@ describe('detection order', () => {
     );
     expect(alerts).toHaveLength(1);
     expect(alerts[0].explanation).toContain('BR');
+  });
+
+  it('leaves an earlier batch that fails to its own job and still judges the later one', async () => {
+    await store([reveals([19]), reveals([20])]);
+    const [earlier, later] = await worker.sql<{ id: string }>(
+      `SELECT id FROM ingest_batches WHERE detected_at IS NULL ORDER BY id`,
+    );
+    // The earlier batch's detection fails where it records its end, as a lost connection or
+    // a deadlock would, after its rules ran.
+    await worker.sql(`CREATE FUNCTION refuse_detection() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'detection refused'; END $$`);
+    await worker.sql(`CREATE TRIGGER refuse_detection BEFORE UPDATE ON ingest_batches
+      FOR EACH ROW WHEN (NEW.id = ${Number(earlier.id)}) EXECUTE FUNCTION refuse_detection()`);
+    const detection = worker.app.get(DetectionService);
+
+    await expect(detection.processBatch(later.id)).resolves.toMatchObject({ skipped: false });
+    const pending = await worker.sql<{ id: string }>(
+      `SELECT id FROM ingest_batches WHERE detected_at IS NULL`,
+    );
+    expect(pending.map(({ id }) => id)).toEqual([earlier.id]);
+
+    // Its own job's retry, once the fault is gone, detects it.
+    await worker.sql(`DROP TRIGGER refuse_detection ON ingest_batches`);
+    await expect(detection.processBatch(earlier.id)).resolves.toMatchObject({ skipped: false });
+    expect(await worker.sql(`SELECT id FROM ingest_batches WHERE detected_at IS NULL`)).toEqual([]);
   });
 });
