@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadSourcesFile } from './sources-file';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -150,8 +151,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
-/** The process environment, validated. The only reader of `process.env`. */
-export const loadEnv = (): Env => parseEnv(process.env);
+/**
+ * The process environment, validated, the sources file with it (so that a bad entry stops
+ * start-up before anything runs). The only reader of `process.env`.
+ */
+export function loadEnv(): Env {
+  const env = parseEnv(process.env);
+  if (env.SOURCES_FILE) loadSourcesFile(env.SOURCES_FILE);
+  return env;
+}
 
 /**
  * Points this process at the database it started itself (the embedded PostgreSQL), so that

@@ -142,9 +142,17 @@ function problemsOf(error: z.ZodError, prefix = ''): FieldProblem[] {
   return error.issues.map((issue) => {
     const path = [...issue.path];
     // An unknown key is reported on the object: name the key itself.
-    if (issue.code === 'unrecognized_keys') path.push(issue.keys.join(', '));
+    if (issue.code === 'unrecognized_keys') path.push(issue.keys.map(keyLabel).join(', '));
     return { field: `${prefix}${formatPath(path)}` || 'body', reason: issue.message };
   });
+}
+
+/**
+ * An unknown key as a problem names it: as written when it looks like a field name, else
+ * by its length (a key may be a token pasted in the wrong place).
+ */
+export function keyLabel(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,39}$/.test(key) ? key : `<a key of ${key.length} characters>`;
 }
 
 function formatPath(path: PropertyKey[]): string {

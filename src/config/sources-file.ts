@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { checkSourceSpec, FieldProblem, SourceSpec, SpecCheck } from './source-definition';
+import {
+  checkSourceSpec,
+  FieldProblem,
+  keyLabel,
+  SourceSpec,
+  SpecCheck,
+} from './source-definition';
 
 /**
  * Reads the sources file: `sources:` followed by a list of named sources, in YAML or JSON
@@ -17,7 +23,7 @@ export function parseSourcesFile(text: string, path = ''): SpecCheck<SourceSpec[
   }
   const { sources, ...rest } = root as Record<string, unknown>;
   const problems: FieldProblem[] = Object.keys(rest).map((key) => ({
-    field: key,
+    field: keyLabel(key),
     reason: 'unknown field',
   }));
   if (!Array.isArray(sources)) {
@@ -90,8 +96,8 @@ function readDocument(text: string, path: string): SpecCheck<unknown> {
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
     const error = document.errors[0];
-    const [at] = error.linePos ?? [];
-    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    const before = text.slice(0, error.pos[0]).split('\n');
+    const where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
     return fail('file', `not valid YAML${where} (${error.code})`);
   }
   try {
