@@ -9,7 +9,13 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireRole } from '../auth/require-role.decorator';
 import { SourceCatalogService } from './source-catalog.service';
 import {
@@ -55,7 +61,7 @@ export class SourcesController {
   @Post()
   @RequireRole('admin')
   @ApiBody({ type: CreateSourceDto })
-  @ApiOkResponse({ type: NamedSourceDto })
+  @ApiCreatedResponse({ type: NamedSourceDto })
   async create(@Body() body: unknown): Promise<NamedSourceDto> {
     return toNamedSourceDto(await this.catalog.create(body));
   }
