@@ -180,8 +180,10 @@ export function checkSourcePatch(
 ): SpecCheck<SourcePatch> {
   const parsed = patchSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
-  // name and kind parse only when absent: what is left is the patch.
-  const patch: SourcePatch = parsed.data;
+  // name and kind parse only when absent (or undefined): what is left is the patch.
+  const patch: SourcePatch = { ...parsed.data };
+  Reflect.deleteProperty(patch, 'name');
+  Reflect.deleteProperty(patch, 'kind');
   const merged = applySourcePatch({ ...current, token: 'stored' }, patch);
   const check = checkSourceSpec(merged);
   return check.ok ? { ok: true, value: patch } : check;
