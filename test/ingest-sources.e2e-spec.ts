@@ -167,7 +167,7 @@ describe('several Events API accounts and Connect servers', () => {
     );
     pg = new Client({ connectionString: context.databaseUrl });
     await pg.connect();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await services.killAll();
@@ -211,7 +211,7 @@ describe('several Events API accounts and Connect servers', () => {
     await waitFor(
       'every source to be read',
       async () => JSON.stringify(await byAccount()) === JSON.stringify(expected),
-      60_000,
+      80_000,
     );
     const [{ n }] = await sql<{ n: number }>(
       `SELECT count(DISTINCT (stream, external_id))::int AS n FROM events`,
@@ -240,7 +240,7 @@ describe('several Events API accounts and Connect servers', () => {
     ]);
     expect(sources[0].tokenLast4).toBe(acmeToken.slice(-4));
     expectNoToken(sources);
-  });
+  }, 90_000);
 
   it('keeps the other sources polling when one account revokes its token', async () => {
     globex.revokeToken(globexToken);
@@ -409,7 +409,11 @@ describe('the source of the OP_* variables', () => {
       OP_EVENTS_POLL_INTERVAL: '0.2',
     };
     t = await startTestApp(env, context);
-    await waitFor('the history', async () => (await count(t!, 'events:item_usage')) === 2500);
+    await waitFor(
+      'the history',
+      async () => (await count(t!, 'events:item_usage')) === 2500,
+      60_000,
+    );
     // Without a key, a source cannot be created over the API: its token is never stored in clear.
     const refused = await t
       .http()
@@ -455,6 +459,7 @@ describe('the source of the OP_* variables', () => {
       async () =>
         (await count(t!, 'events:item_usage')) === 2501 &&
         (await count(t!, 'events:globex:item_usage')) === 30,
+      60_000,
     );
     const resumed = api.requests.slice(seen).find((entry) => entry.path === '/api/v2/itemusages');
     expect(resumed?.body).toEqual({ cursor: saved.cursor });
@@ -469,7 +474,7 @@ describe('the source of the OP_* variables', () => {
       `SELECT count(DISTINCT external_id)::int AS n FROM events`,
     );
     expect(n).toBe(2531);
-  });
+  }, 120_000);
 });
 
 describe('a sources file with a mistake', () => {

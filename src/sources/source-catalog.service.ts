@@ -53,6 +53,7 @@ const READ_ONLY: Record<Exclude<SourceOrigin, 'api'>, string> = {
 export class SourceCatalogService {
   private readonly logger = new Logger(SourceCatalogService.name);
   private readonly listeners = new Set<() => void>();
+  private readonly shadowed = new Set<string>();
   private readonly cipher: TokenCipher | null;
 
   constructor(
@@ -78,7 +79,10 @@ export class SourceCatalogService {
     const unreadable: string[] = [];
     const configured = this.configuredNames();
     for (const row of await this.stored.list()) {
-      if (configured.has(row.name)) continue;
+      if (configured.has(row.name)) {
+        this.warnShadowed(row.name);
+        continue;
+      }
       try {
         if (!this.cipher) throw new TokenUnreadableError(row.name);
         const token = this.cipher.decrypt(row.name, row.tokenCiphertext);
@@ -156,6 +160,15 @@ export class SourceCatalogService {
     );
     if (!summary) throw new NotFoundException(`source ${name} does not exist`);
     return summary;
+  }
+
+  /** A source created over the API, then defined in the file too: the file's wins. */
+  private warnShadowed(name: string): void {
+    if (this.shadowed.has(name)) return;
+    this.shadowed.add(name);
+    this.logger.warn(
+      `Source ${name} is defined both in SOURCES_FILE and over the API: the file's definition is polled`,
+    );
   }
 
   private notify(): void {
