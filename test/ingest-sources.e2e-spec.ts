@@ -498,3 +498,62 @@ describe('a sources file with a mistake', () => {
     expect(services.logs()).not.toContain(secret);
   });
 });
+
+describe('a source created in the API process', () => {
+  const clock = SimClock.frozen(NOW);
+  const api = new FakeEventsApi({ clock, seed: 51, accountUuid: INITECH });
+  const context = newTestContext();
+  const key = randomBytes(32).toString('hex');
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    await api.start();
+  });
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+    await api.stop();
+    await dropTestContext(context);
+  });
+
+  it('is polled by the ingest process, and stops there when deleted', async () => {
+    api.load('itemusages', usages(9000, 25));
+    const ingest = await startTestApp(
+      { APP_ROLE: 'ingest', SOURCES_ENCRYPTION_KEY: key, SOURCES_RECONCILE_INTERVAL: '0.3' },
+      context,
+    );
+    apps.push(ingest);
+    const web = await startTestApp({ APP_ROLE: 'api', SOURCES_ENCRYPTION_KEY: key }, context);
+    apps.push(web);
+    const admin = <T extends request.Test>(test: T) =>
+      test.set('authorization', `Bearer ${context.adminKey}`);
+    await admin(web.http().post('/api/v1/sources'))
+      .send({
+        name: 'initech',
+        kind: 'events_api',
+        url: api.url,
+        token: api.createToken({ features: ['itemusages'] }),
+        pollIntervalSeconds: 0.2,
+        startTime: START_TIME,
+      })
+      .expect(201);
+    const stored = async () =>
+      Number(
+        (
+          await web.sql<{ n: string }>(`SELECT count(*) AS n FROM events WHERE account_id = $1`, [
+            INITECH,
+          ])
+        )[0].n,
+      );
+    await waitFor('the ingest process to read the new source', async () => (await stored()) === 25);
+
+    await admin(web.http().delete('/api/v1/sources/initech')).expect(204);
+    await waitFor('the ingest process to stop it', async () => {
+      const rows = await web.sql<{ state: string }>(
+        `SELECT state FROM sources WHERE id = 'events:initech:item_usage'`,
+      );
+      return rows[0]?.state === 'disabled';
+    });
+    expect(await stored()).toBe(25);
+  });
+});
