@@ -60,12 +60,19 @@ describe('Connect activity: resuming after a crash', () => {
     connect = new FakeConnectServer({ clock, seed: 5, ...options });
     const url = await connect.start();
     const sources = t.app.get(SourcesRepository, { strict: false });
-    await sources.ensure(SOURCE, 'connect', 'connect_activity', url);
+    await sources.ensure({
+      id: SOURCE,
+      sourceName: 'default',
+      kind: 'connect',
+      stream: 'connect_activity',
+      endpoint: url,
+    });
     poller = new ConnectPoller(
       SOURCE,
       new ConnectClient(url, connect.createToken()),
       sources,
       t.app.get(EventsService, { strict: false }),
+      connect.accountUuid,
     );
   };
 

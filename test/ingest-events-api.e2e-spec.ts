@@ -3,6 +3,7 @@ import { FakeEventsApi } from '../simulator/fake-events-api';
 import { auditEvent, itemUsage, signInAttempt } from './support/factories';
 import { SimClock } from '../simulator/sim-clock';
 import { dropTestContext, newTestContext, startTestApp, TestApp } from './support/test-app';
+import { streamsOf } from './support/source-streams';
 import { waitFor } from './support/wait-for';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
@@ -84,7 +85,7 @@ describe('Events API ingestion', () => {
       .get('/api/v1/sources')
       .set('authorization', `Bearer ${t.adminKey}`)
       .expect(200);
-    const items = (sources.body as Array<{ id: string; lagSeconds: number }>).find(
+    const items = streamsOf<{ id: string; lagSeconds: number }>(sources.body).find(
       (source) => source.id === 'events:item_usage',
     );
     expect(items).toMatchObject({
@@ -322,7 +323,7 @@ async function waitForSources(
       .http()
       .get('/api/v1/sources')
       .set('authorization', `Bearer ${t.adminKey}`);
-    last = response.body as SourceAnswer[];
+    last = streamsOf<SourceAnswer>(response.body);
     return check(last);
   });
   return last;

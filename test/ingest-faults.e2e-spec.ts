@@ -6,6 +6,7 @@ import type { Scenario } from '../simulator/scenario/types';
 import { SimClock } from '../simulator/sim-clock';
 import { startTestApp, TestApp } from './support/test-app';
 import { pollingEnv } from './support/polling-env';
+import { streamsOf } from './support/source-streams';
 import { waitFor } from './support/wait-for';
 
 const DAY_MS = 86_400_000;
@@ -117,7 +118,9 @@ describe('ingestion from servers that fail now and then', () => {
       .http()
       .get('/api/v1/sources')
       .set('authorization', `Bearer ${t.adminKey}`);
-    const sources = (answer.body as SourceAnswer[]).filter((source) => source.state !== 'disabled');
+    const sources = streamsOf<SourceAnswer>(answer.body).filter(
+      (source) => source.state !== 'disabled',
+    );
     expect(sources.map((source) => source.id).sort()).toEqual([
       'connect:activity',
       'events:audit_event',
@@ -132,7 +135,7 @@ describe('ingestion from servers that fail now and then', () => {
         .http()
         .get('/api/v1/sources')
         .set('authorization', `Bearer ${t.adminKey}`);
-      return (now.body as SourceAnswer[])
+      return streamsOf<SourceAnswer>(now.body)
         .filter((source) => source.state !== 'disabled')
         .every((source) => source.consecutiveFailures <= 1);
     });

@@ -1,5 +1,12 @@
 import { ConfigType, registerAs } from '@nestjs/config';
-import { loadEnv } from './env.schema';
+import { Env, loadEnv, parseEncryptionKey } from './env.schema';
+import {
+  DEFAULT_SOURCE_NAME,
+  resolveSourceSpec,
+  SourceDefaults,
+  SourceDefinition,
+} from './source-definition';
+import { loadSourcesFile } from './sources-file';
 
 const env = loadEnv;
 
@@ -29,30 +36,53 @@ export const queueConfig = registerAs('queue', () => {
 
 export const sourcesConfig = registerAs('sources', () => {
   const e = env();
+  const defaults: SourceDefaults = {
+    eventsPollIntervalMs: e.OP_EVENTS_POLL_INTERVAL * 1000,
+    connectPollIntervalMs: e.OP_CONNECT_POLL_INTERVAL * 1000,
+    maxRequestsPerMinute: e.OP_EVENTS_MAX_REQUESTS_PER_MINUTE,
+    startTime: e.OP_EVENTS_START_TIME
+      ? new Date(e.OP_EVENTS_START_TIME)
+      : new Date(Date.now() - 30 * 86_400_000),
+  };
   return {
-    events: e.OP_EVENTS_API_TOKEN
-      ? {
-          token: e.OP_EVENTS_API_TOKEN,
-          url: e.OP_EVENTS_API_URL,
-          pollIntervalMs: e.OP_EVENTS_POLL_INTERVAL * 1000,
-          maxRequestsPerMinute: e.OP_EVENTS_MAX_REQUESTS_PER_MINUTE,
-          startTime: e.OP_EVENTS_START_TIME
-            ? new Date(e.OP_EVENTS_START_TIME)
-            : new Date(Date.now() - 30 * 86_400_000),
-        }
-      : null,
-    connect:
-      e.OP_CONNECT_URL && e.OP_CONNECT_TOKEN
-        ? {
-            url: e.OP_CONNECT_URL,
-            token: e.OP_CONNECT_TOKEN,
-            pollIntervalMs: e.OP_CONNECT_POLL_INTERVAL * 1000,
-          }
-        : null,
+    definitions: [
+      ...environmentSources(e, defaults),
+      ...(e.SOURCES_FILE ? loadSourcesFile(e.SOURCES_FILE) : []).map((spec) =>
+        resolveSourceSpec(spec, 'file', defaults),
+      ),
+    ],
+    defaults,
+    encryptionKey: e.SOURCES_ENCRYPTION_KEY ? parseEncryptionKey(e.SOURCES_ENCRYPTION_KEY) : null,
+    reconcileIntervalMs: e.SOURCES_RECONCILE_INTERVAL * 1000,
     requestTimeoutMs: e.OP_REQUEST_TIMEOUT * 1000,
     detectSweepAfterMs: e.DETECT_SWEEP_AFTER,
   };
 });
+
+/** The `default` source of the single-source variables: an Events API token, a Connect server. */
+function environmentSources(e: Env, defaults: SourceDefaults): SourceDefinition[] {
+  const definitions: SourceDefinition[] = [];
+  const base = { name: DEFAULT_SOURCE_NAME, origin: 'env' as const, account: null, ...defaults };
+  if (e.OP_EVENTS_API_TOKEN) {
+    definitions.push({
+      ...base,
+      kind: 'events_api',
+      url: e.OP_EVENTS_API_URL ?? null,
+      token: e.OP_EVENTS_API_TOKEN,
+      pollIntervalMs: defaults.eventsPollIntervalMs,
+    });
+  }
+  if (e.OP_CONNECT_URL && e.OP_CONNECT_TOKEN) {
+    definitions.push({
+      ...base,
+      kind: 'connect',
+      url: e.OP_CONNECT_URL,
+      token: e.OP_CONNECT_TOKEN,
+      pollIntervalMs: defaults.connectPollIntervalMs,
+    });
+  }
+  return definitions;
+}
 
 export const eventsConfig = registerAs('events', () => ({
   rejectedRetentionMs: env().REJECTED_EVENTS_RETENTION,

@@ -1,4 +1,4 @@
-import { parseDuration, parseEnv } from './env.schema';
+import { parseDuration, parseEncryptionKey, parseEnv } from './env.schema';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
@@ -89,5 +89,17 @@ describe('configuration', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('7d')).toBe(604_800_000);
     expect(parseDuration('1 hour')).toBeNull();
+  });
+
+  it('takes a 32-byte sources encryption key in hex or base64, and nothing else', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(parseEncryptionKey(key.toString('hex'))).toEqual(key);
+    expect(parseEncryptionKey(key.toString('base64'))).toEqual(key);
+    expect(parseEncryptionKey(Buffer.alloc(16).toString('base64'))).toBeNull();
+    expect(parseEncryptionKey('correct horse battery staple')).toBeNull();
+    expect(() => parseEnv({ SOURCES_ENCRYPTION_KEY: 'not-a-key' })).toThrow(
+      /SOURCES_ENCRYPTION_KEY: must be 32 bytes/,
+    );
+    expect(() => parseEnv({ SOURCES_ENCRYPTION_KEY: 'not-a-key' })).not.toThrow(/not-a-key/);
   });
 });

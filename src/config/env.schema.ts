@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadSourcesFile } from './sources-file';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -25,6 +26,15 @@ const duration = (fallback: string) =>
     }
     return ms;
   });
+
+/** A 32-byte key from 64 hex digits or base64; null when it is neither. */
+export function parseEncryptionKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(trimmed)) return null;
+  const bytes = Buffer.from(trimmed, 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
 
 /** Every environment variable vaultwatch reads, with its default. Checked once at start-up. */
 export const envSchema = z.object({
@@ -67,6 +77,17 @@ export const envSchema = z.object({
   OP_CONNECT_URL: optionalUrl,
   OP_CONNECT_TOKEN: optionalText,
   OP_CONNECT_POLL_INTERVAL: seconds(10),
+  // More named sources (Events API accounts, Connect servers): a YAML or JSON file.
+  SOURCES_FILE: optionalText,
+  // Encrypts the tokens of sources created over the API: 32 bytes, base64 or hex.
+  SOURCES_ENCRYPTION_KEY: z
+    .preprocess(blankAsUndefined, z.string().optional())
+    .refine(
+      (key) => key === undefined || parseEncryptionKey(key) !== null,
+      'must be 32 bytes written as 64 hex digits or in base64 (openssl rand -base64 32)',
+    ),
+  // How often an ingest process looks for sources created, changed or deleted over the API.
+  SOURCES_RECONCILE_INTERVAL: seconds(10),
   // A request to a 1Password service that takes longer (answer included) is retried.
   OP_REQUEST_TIMEOUT: seconds(30),
   DETECT_SWEEP_AFTER: duration('5m'),
@@ -130,8 +151,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
-/** The process environment, validated. The only reader of `process.env`. */
-export const loadEnv = (): Env => parseEnv(process.env);
+/**
+ * The process environment, validated, the sources file with it (so that a bad entry stops
+ * start-up before anything runs). The only reader of `process.env`.
+ */
+export function loadEnv(): Env {
+  const env = parseEnv(process.env);
+  if (env.SOURCES_FILE) loadSourcesFile(env.SOURCES_FILE);
+  return env;
+}
 
 /**
  * Points this process at the database it started itself (the embedded PostgreSQL), so that

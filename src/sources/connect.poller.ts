@@ -10,6 +10,7 @@ import { HEALTH_CHECK_RETRY } from './retry-in-place';
 import type { SourceEntity, SourcePosition } from './source.entity';
 import { HeartbeatError, SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
+import { fillAccount } from './source-account';
 
 export const CONNECT_PAGE_LIMIT = 100;
 /** New requests stored per transaction. */
@@ -54,7 +55,7 @@ class Pending {
  * ids dedupe what a page reads twice.
  */
 export class ConnectPoller implements Poller {
-  private readonly logger = new Logger(ConnectPoller.name);
+  private readonly logger: Logger;
   private version = '0';
 
   constructor(
@@ -62,7 +63,11 @@ export class ConnectPoller implements Poller {
     private readonly client: ConnectClient,
     private readonly sources: SourcesRepository,
     private readonly events: EventsService,
-  ) {}
+    /** The server's account: stored on each request that names none itself. */
+    private readonly accountId: string | null,
+  ) {
+    this.logger = new Logger(`ConnectPoller ${sourceId}`);
+  }
 
   async drain(run: PollRun): Promise<void> {
     await this.heartbeat(run);
@@ -192,6 +197,7 @@ export class ConnectPoller implements Poller {
     const events = pending.events;
     const rejections = pending.rejections;
     pending.clear();
+    fillAccount(events, this.accountId);
     const expectedVersion = this.version;
     await this.events.storeBatch(
       { sourceId: this.sourceId, events, rejections },

@@ -13,6 +13,7 @@ import { RateLimiter } from './rate-limiter';
 import type { SourceEntity } from './source.entity';
 import { SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
+import { fillAccount } from './source-account';
 
 /** How far back a reset cursor reaches before the newest stored event: late item usages. */
 const RESET_OVERLAP_MS = 24 * 3_600_000;
@@ -33,8 +34,10 @@ export class EventsApiPoller implements Poller {
     private readonly limiter: RateLimiter,
     private readonly sources: SourcesRepository,
     private readonly events: EventsService,
+    /** The account introspection named: stored on each event that names none itself. */
+    private readonly accountId: string | null,
   ) {
-    this.logger = new Logger(`EventsApiPoller ${stream}`);
+    this.logger = new Logger(`EventsApiPoller ${sourceId}`);
   }
 
   async drain(run: PollRun): Promise<void> {
@@ -75,6 +78,7 @@ export class EventsApiPoller implements Poller {
 
   private async store(source: SourceEntity, page: EventsApiPage): Promise<SourceEntity> {
     const batch = normalizeBatch(page.items, this.stream);
+    fillAccount(batch.events, this.accountId);
     const pagesRead = (source.position.pagesRead ?? 0) + 1;
     const position = {
       pagesRead,

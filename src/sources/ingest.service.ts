@@ -1,154 +1,149 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { createHash } from 'node:crypto';
 import { sourcesConfig, SourcesConfig } from '../config/app.config';
+import type { SourceDefinition } from '../config/source-definition';
+import { runPeriodically } from '../common/periodic';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { delayAfterFailure, jitteredBackoff } from './backoff';
-import { ConnectClient } from './connect.client';
-import { ConnectPoller } from './connect.poller';
-import {
-  EVENTS_API_STREAMS,
-  EventsApiClient,
-  EventsApiStream,
-  resolveEventsUrl,
-} from './events-api.client';
-import { EventsApiPoller } from './events-api.poller';
-import { PollLoop, Poller } from './poll-loop';
-import { RateLimiter } from './rate-limiter';
-import { SourceError } from './source-errors';
+import { ConnectSource } from './connect.source';
+import { EventsApiSource } from './events-api.source';
+import { IngestContext, RunningSource } from './running-source';
+import { SourceCatalogService } from './source-catalog.service';
 import { SourcesRepository } from './sources.repository';
 
-export const eventsSourceId = (stream: EventsApiStream) => `events:${stream}`;
-export const CONNECT_SOURCE_ID = 'connect:activity';
+const RECONCILE_TASK = 'sources:reconcile';
 
 /**
- * Starts one poll loop per readable stream: the Events API streams the token may read
- * (asked of `/api/v2/auth/introspect`), and the Connect activity log.
+ * Polls every named source: the set of running sources follows the catalog, reconciled at
+ * start-up, after each change made in this process, and every SOURCES_RECONCILE_INTERVAL
+ * (changes made by another process). A changed definition restarts its source on the same
+ * streams and cursors; a deleted one stops, its events kept.
  */
 @Injectable()
 export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
-  private readonly loops: PollLoop[] = [];
+  private readonly running = new Map<string, { fingerprint: string; source: RunningSource }>();
+  private readonly context: IngestContext;
+  private queue: Promise<void> = Promise.resolve();
+  private unsubscribe: () => void = () => undefined;
+  private unreadable = '';
   private stopped = false;
 
   constructor(
     @Inject(sourcesConfig.KEY) private readonly config: SourcesConfig,
-    private readonly sources: SourcesRepository,
-    private readonly events: EventsService,
+    private readonly catalog: SourceCatalogService,
+    sources: SourcesRepository,
+    events: EventsService,
     private readonly registry: SchedulerRegistry,
-    private readonly metrics: MetricsService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.context = {
+      sources,
+      events,
+      registry,
+      metrics,
+      requestTimeoutMs: config.requestTimeoutMs,
+    };
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.connect) await this.startConnect(this.config.connect);
-    if (this.config.events) this.startEventsApi(this.config.events, 1);
-    if (!this.config.connect && !this.config.events) {
+    this.unsubscribe = this.catalog.onChange(() => {
+      void this.requestReconcile();
+    });
+    await this.requestReconcile();
+    if (this.running.size === 0) {
       this.logger.warn('No 1Password source configured: only pushed events will be ingested');
     }
+    runPeriodically(
+      this.registry,
+      RECONCILE_TASK,
+      this.config.reconcileIntervalMs,
+      () => this.requestReconcile(),
+      this.logger,
+    );
   }
 
   // Before the database closes: the page in flight is stored, or abandoned, cleanly.
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.loops.map((loop) => loop.stop()));
+    this.unsubscribe();
+    await this.queue;
+    await Promise.all([...this.running.values()].map(({ source }) => source.stop()));
   }
 
-  private async startConnect(config: NonNullable<SourcesConfig['connect']>): Promise<void> {
-    const baseUrl = config.url.replace(/\/+$/, '');
-    await this.sources.ensure(CONNECT_SOURCE_ID, 'connect', 'connect_activity', baseUrl);
-    const client = new ConnectClient(baseUrl, config.token, this.config.requestTimeoutMs);
-    this.startLoop(
-      new ConnectPoller(CONNECT_SOURCE_ID, client, this.sources, this.events),
-      config.pollIntervalMs,
-    );
-  }
-
-  /** Introspects the token, retrying until it answers, then polls the streams it grants. */
-  private startEventsApi(config: NonNullable<SourcesConfig['events']>, attempt: number): void {
-    if (this.stopped) return;
-    const client = new EventsApiClient(
-      resolveEventsUrl(config.url, config.token),
-      config.token,
-      this.config.requestTimeoutMs,
-    );
-    this.introspectAndPoll(client, config)
-      .then(() => {
-        this.logger.log(`Events API at ${client.baseUrl}: polling started`);
-      })
+  /** Reconciles after whatever reconciliation is under way: one at a time, in order. */
+  private requestReconcile(): Promise<void> {
+    this.queue = this.queue
+      .then(() => this.reconcile())
       .catch((error: unknown) => {
-        const delay =
-          error instanceof SourceError
-            ? delayAfterFailure(error, attempt)
-            : jitteredBackoff(attempt, 1000, 60_000);
         this.logger.error(
-          `Events API introspection failed: ${(error as Error).message}; retrying in ${Math.round(delay / 1000)} s`,
-        );
-        const name = 'introspect:events';
-        if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
-        this.registry.addTimeout(
-          name,
-          setTimeout(() => {
-            this.startEventsApi(config, attempt + 1);
-          }, delay),
+          `Reconciling sources failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
+    return this.queue;
   }
 
-  private async introspectAndPoll(
-    client: EventsApiClient,
-    config: NonNullable<SourcesConfig['events']>,
-  ): Promise<void> {
-    const streams = Object.keys(EVENTS_API_STREAMS) as EventsApiStream[];
-    for (const stream of streams) {
-      await this.sources.ensure(eventsSourceId(stream), 'events_api', stream, client.baseUrl);
-    }
-    let features: string[];
-    try {
-      ({ features } = await client.introspect());
-    } catch (error) {
-      if (error instanceof SourceError) {
-        for (const stream of streams) {
-          await this.sources.markFailed(
-            eventsSourceId(stream),
-            error.kind === 'unauthorized' ? 'failing' : 'backoff',
-            error.message,
-          );
-        }
-      }
-      throw error;
-    }
-    const limiter = new RateLimiter(config.maxRequestsPerMinute);
-    for (const stream of streams) {
-      const id = eventsSourceId(stream);
-      const { feature } = EVENTS_API_STREAMS[stream];
-      await this.sources.mergePosition(id, { features });
-      if (!features.includes(feature)) {
-        await this.sources.markDisabled(id, `the token lacks the ${feature} feature`);
-        continue;
-      }
-      const poller = new EventsApiPoller(
-        id,
-        stream,
-        config.startTime,
-        client,
-        limiter,
-        this.sources,
-        this.events,
-      );
-      this.startLoop(poller, config.pollIntervalMs);
-    }
-  }
-
-  private startLoop(poller: Poller, intervalMs: number): void {
+  private async reconcile(): Promise<void> {
     if (this.stopped) return;
-    const loop = new PollLoop(poller, intervalMs, this.sources, this.registry, this.metrics);
-    this.loops.push(loop);
-    loop.start();
+    const { definitions, unreadable } = await this.catalog.definitionsToPoll();
+    this.reportUnreadable(unreadable);
+    const wanted = new Map(definitions.map((definition) => [keyOf(definition), definition]));
+    for (const [key, { fingerprint, source }] of this.running) {
+      const definition = wanted.get(key);
+      if (definition && fingerprintOf(definition) === fingerprint) continue;
+      await source.stop();
+      this.running.delete(key);
+      if (!definition && !unreadable.includes(source.definition.name)) {
+        for (const id of source.streamIds()) {
+          await this.context.sources.markDisabled(id, 'the source was deleted');
+        }
+        this.logger.log(`Source ${source.definition.name} stopped: it was deleted`);
+      }
+    }
+    for (const [key, definition] of wanted) {
+      if (this.running.has(key) || this.isStopping()) continue;
+      const source =
+        definition.kind === 'connect'
+          ? new ConnectSource(definition, this.context)
+          : new EventsApiSource(definition, this.context);
+      this.running.set(key, { fingerprint: fingerprintOf(definition), source });
+      try {
+        await source.start();
+      } catch (error) {
+        // Tried again at the next reconciliation.
+        this.running.delete(key);
+        await source.stop();
+        throw error;
+      }
+    }
   }
+
+  /** Shutdown may begin while a reconciliation awaits. */
+  private isStopping(): boolean {
+    return this.stopped;
+  }
+
+  private reportUnreadable(names: string[]): void {
+    const text = names.join(', ');
+    if (text && text !== this.unreadable) {
+      this.logger.error(
+        `Not polling ${text}: the stored token cannot be decrypted (SOURCES_ENCRYPTION_KEY is missing or changed)`,
+      );
+    }
+    this.unreadable = text;
+  }
+}
+
+const keyOf = (definition: SourceDefinition) => `${definition.kind}:${definition.name}`;
+
+/** Tells a changed definition (a new token, URL or interval) from the one running. */
+function fingerprintOf(definition: SourceDefinition): string {
+  return createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 }

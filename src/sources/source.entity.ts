@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { SourceKind } from '../config/source-definition';
 import type { Stream } from '../events/normalize/normalized-event';
 
-export type SourceKind = 'events_api' | 'connect';
+export type { SourceKind };
 /**
  * idle: waiting for its next poll; polling: draining pages; backoff: a passing failure
  * (429, 5xx, unreachable); failing: the token was refused; down: the Connect heartbeat
@@ -27,6 +28,10 @@ export interface SourcePosition {
 @Entity('sources')
 export class SourceEntity {
   @PrimaryColumn('text') id!: string;
+  /** The named source this stream belongs to (`default`: the OP_* variables). */
+  @Column('text') sourceName!: string;
+  /** The 1Password account read, upper-case: introspection, or the Connect token's claim. */
+  @Column('text', { nullable: true }) accountId!: string | null;
   @Column('text') kind!: SourceKind;
   @Column('text') stream!: Stream;
   @Column('text') endpoint!: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Stream } from '../events/normalize/normalized-event';
 import { SourceEntity, SourceKind, SourcePosition, SourceState } from './source.entity';
 
@@ -10,6 +10,15 @@ export class CursorMovedError extends Error {
     super(`Source ${sourceId}: cursor moved under this poller; its page is discarded`);
     this.name = 'CursorMovedError';
   }
+}
+
+/** One stream of a named source, as its row is first written. */
+export interface StreamOf {
+  id: string;
+  sourceName: string;
+  kind: SourceKind;
+  stream: Stream;
+  endpoint: string;
 }
 
 export interface Advance {
@@ -25,18 +34,32 @@ export class SourcesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Creates the source once; a restart keeps its cursor and counters. */
-  async ensure(
-    id: string,
-    kind: SourceKind,
-    stream: Stream,
-    endpoint: string,
-  ): Promise<SourceEntity> {
+  async ensure(stream: StreamOf): Promise<SourceEntity> {
     await this.dataSource.query(
-      `INSERT INTO sources (id, kind, stream, endpoint) VALUES ($1, $2, $3, $4)
+      `INSERT INTO sources (id, source_name, kind, stream, endpoint) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, updated_at = now()`,
-      [id, kind, stream, endpoint],
+      [stream.id, stream.sourceName, stream.kind, stream.stream, stream.endpoint],
     );
-    return (await this.find(id))!;
+    return (await this.find(stream.id))!;
+  }
+
+  /** Records the account a source's streams read (upper-case, as events carry it). */
+  async setAccount(ids: string[], accountId: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sources SET account_id = $2, updated_at = now() WHERE id = ANY($1)`,
+      [ids, accountId],
+    );
+  }
+
+  /** The streams of the named sources given, by name. */
+  async listBySourceName(names: string[]): Promise<Map<string, SourceEntity[]>> {
+    const rows = await this.dataSource
+      .getRepository(SourceEntity)
+      .find({ where: { sourceName: In(names) }, order: { id: 'ASC' } });
+    const byName = new Map<string, SourceEntity[]>();
+    for (const row of rows)
+      byName.set(row.sourceName, [...(byName.get(row.sourceName) ?? []), row]);
+    return byName;
   }
 
   find(id: string): Promise<SourceEntity | null> {

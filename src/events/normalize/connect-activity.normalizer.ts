@@ -5,6 +5,7 @@ import {
   lower,
   MAX_USER_AGENT_LENGTH,
   requiredString,
+  upper,
 } from './field-readers';
 import type { StreamNormalizer } from './event-parts';
 import type { NormalizedEvent } from './normalized-event';
@@ -27,7 +28,8 @@ function applyActor(event: NormalizedEvent, value: unknown, fields: FieldReader)
   event.actorId = lower(fields.id(actor.jti, 'actor.jti'));
   if (event.actorId !== null) event.actorType = 'connect_token';
   event.connectServerId = lower(fields.id(actor.id, 'actor.id'));
-  event.accountId = lower(fields.id(actor.account, 'actor.account'));
+  // Upper-case, as the Events API normalizers spell account ids (one spelling everywhere).
+  event.accountId = upper(fields.id(actor.account, 'actor.account'));
   event.userAgent = fields.text(actor.userAgent, 'actor.userAgent', MAX_USER_AGENT_LENGTH);
   event.ip = fields.ip(actor.requestIp, 'actor.requestIp') ?? fields.ip(actor.ip, 'actor.ip');
 }

@@ -177,7 +177,7 @@ describe('normalizeEvent: Connect activity', () => {
     actorType: 'connect_token',
     actorId: '6q2qsgrwx5at2yxq6u54sxz6ue',
     connectServerId: '4sx2cuyhbbau7nxjm2huw7gpze',
-    accountId: 'qhq4rvhpbvb4vlfg3numpj6x5e',
+    accountId: 'QHQ4RVHPBVB4VLFG3NUMPJ6X5E',
     userAgent: '1Password Connect SDK/1.2.0 (go1.21)',
     ip: '172.18.0.1',
     action: 'READ',

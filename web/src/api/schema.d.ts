@@ -112,7 +112,7 @@ export interface paths {
         };
         get: operations["SourcesController_list"];
         put?: never;
-        post?: never;
+        post: operations["SourcesController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -133,6 +133,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SourcesController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["SourcesController_update"];
         trace?: never;
     };
     "/api/v1/baselines": {
@@ -613,6 +629,10 @@ export interface components {
         };
         SourceDto: {
             id: string;
+            /** @description The named source this stream belongs to */
+            source: string;
+            /** @description The 1Password account read (upper-case), once known */
+            accountId: string | null;
             /** @enum {string} */
             kind: "events_api" | "connect";
             stream: string;
@@ -637,6 +657,57 @@ export interface components {
             newestEventAt: string | null;
             /** @description Seconds between now and the newest event */
             lagSeconds: number | null;
+        };
+        NamedSourceDto: {
+            /** @description Lower-case slug; `default` is the OP_* variables */
+            name: string;
+            /** @enum {string} */
+            kind: "events_api" | "connect";
+            /**
+             * @description Where it is defined; only `api` sources can be changed over the API
+             * @enum {string}
+             */
+            origin: "env" | "file" | "api";
+            /** @description Configured base URL (Events API: null reads it from the token) */
+            url: string | null;
+            /** @description The account read: from introspection, the Connect token or the definition */
+            accountId: string | null;
+            /** @description A token is set (it is never returned) */
+            tokenSet: boolean;
+            /** @description Last 4 characters of the token */
+            tokenLast4: string | null;
+            pollIntervalSeconds: number;
+            /** @description Events API: request budget */
+            maxRequestsPerMinute: number | null;
+            /** @description Events API: where a stream without a cursor starts reading */
+            startTime: string | null;
+            streams: components["schemas"]["SourceDto"][];
+        };
+        CreateSourceDto: {
+            /** @description Lower-case slug, unique; not `default` */
+            name: string;
+            /** @enum {string} */
+            kind: "events_api" | "connect";
+            /** @description Events API: default from the token; Connect: required */
+            url?: string;
+            /** @description Write-only; stored encrypted */
+            token: string;
+            /** @description Connect: the account, when the token does not say */
+            account?: string;
+            pollIntervalSeconds?: number;
+            /** @description Events API only */
+            maxRequestsPerMinute?: number;
+            /** @description Events API only: RFC 3339 */
+            startTime?: string;
+        };
+        UpdateSourceDto: {
+            url?: string;
+            /** @description Write-only; stored encrypted */
+            token?: string;
+            account?: string | null;
+            pollIntervalSeconds?: number | null;
+            maxRequestsPerMinute?: number | null;
+            startTime?: string | null;
         };
         MaturityDto: {
             /**
@@ -1445,7 +1516,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SourceDto"][];
+                    "application/json": components["schemas"]["NamedSourceDto"][];
+                };
+            };
+        };
+    };
+    SourcesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSourceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedSourceDto"];
                 };
             };
         };
@@ -1467,6 +1561,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SourceDto"];
+                };
+            };
+        };
+    };
+    SourcesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SourcesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSourceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedSourceDto"];
                 };
             };
         };

@@ -10,16 +10,17 @@ function lag(seconds: number | null): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/** Every stream polled: its state, how far behind it is, and what last went wrong. */
+/** Every stream of every named source: its state, how far behind it is, what last went wrong. */
 export function SourcesPage() {
   const sources = useApi(() => unwrap(api.GET('/api/v1/sources')), 'sources', 5000);
+  const streams = sources.data?.flatMap((source) => source.streams);
   return (
     <section>
       <h1>Sources</h1>
       <Problem error={sources.error} />
       {!sources.data && !sources.error && <Loading what="sources" />}
       {sources.data && !sources.data.length && <p className="empty">No source is configured.</p>}
-      {sources.data && sources.data.length > 0 && (
+      {streams && streams.length > 0 && (
         <div className="table-wrap">
           <table data-testid="sources">
             <thead>
@@ -33,12 +34,12 @@ export function SourcesPage() {
               </tr>
             </thead>
             <tbody>
-              {sources.data.map((s) => (
+              {streams.map((s) => (
                 <tr key={s.id}>
                   <td>
                     {s.stream}{' '}
                     <div className="muted small">
-                      {s.kind} · {s.endpoint}
+                      {s.source} · {s.kind} · {s.endpoint}
                     </div>
                   </td>
                   <td>

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { TokenCipher, tokenHint, TokenUnreadableError } from './token-cipher';
+
+describe('the token cipher', () => {
+  const cipher = new TokenCipher(randomBytes(32));
+  const token = 'ops_eyJhbGciOiJFUzI1NiJ9.payload.signature-1234';
+
+  it('reads back what it wrote, and never writes the token itself', () => {
+    const stored = cipher.encrypt('acme', token);
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain('signature');
+    expect(cipher.decrypt('acme', stored)).toBe(token);
+    // A fresh IV each time: the same token never encrypts the same way twice.
+    expect(cipher.encrypt('acme', token)).not.toBe(stored);
+  });
+
+  it('refuses another key, another source, or an altered text', () => {
+    const stored = cipher.encrypt('acme', token);
+    expect(() => new TokenCipher(randomBytes(32)).decrypt('acme', stored)).toThrow(
+      TokenUnreadableError,
+    );
+    expect(() => cipher.decrypt('globex', stored)).toThrow(TokenUnreadableError);
+    const altered = stored.slice(0, -2) + (stored.endsWith('A') ? 'B' : 'A') + stored.slice(-1);
+    expect(() => cipher.decrypt('acme', altered)).toThrow(TokenUnreadableError);
+    expect(() => cipher.decrypt('acme', 'plain')).toThrow(TokenUnreadableError);
+  });
+
+  it('shows the last four characters of a long token only', () => {
+    expect(tokenHint(token)).toBe('1234');
+    expect(tokenHint('short-token')).toBeNull();
+  });
+});
