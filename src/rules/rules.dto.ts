@@ -35,6 +35,12 @@ export class RuleDto {
   @ApiProperty({ type: 'array', items: { type: 'object' } }) escalations!: unknown[];
   @ApiProperty({ type: [String] }) streams!: string[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) filter?: unknown;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      '1Password account ids whose events the rule judges; absent: every account (and events naming none)',
+  })
+  accounts?: string[];
   @ApiProperty({ type: [String] }) groupBy!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) params!: unknown;
   @ApiProperty() dedupSeconds!: number;

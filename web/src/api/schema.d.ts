@@ -311,6 +311,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["IncidentsController_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}": {
         parameters: {
             query?: never;
@@ -663,6 +679,8 @@ export interface components {
             entityType: "user" | "connect_token" | "connect_server";
             /** @description User uuid, Connect token jti or Connect server id */
             entityId: string;
+            /** @description The 1Password account of the entity; null for events that name none */
+            accountId: string | null;
             /** @description A user's email, else name */
             label: string | null;
             /** Format: date-time */
@@ -753,6 +771,8 @@ export interface components {
             entityType: "user" | "connect_token" | "connect_server";
             /** @description User uuid, Connect token jti or Connect server id */
             entityId: string;
+            /** @description The 1Password account of the entity; null for events that name none */
+            accountId: string | null;
             /** @description A user's email, else name */
             label: string | null;
             /** Format: date-time */
@@ -780,6 +800,7 @@ export interface components {
             /** @enum {string} */
             entityType: "user" | "connect_token" | "connect_server";
             entityId: string;
+            accountId: string | null;
             /** @description Rows deleted per table */
             deleted: components["schemas"]["DeletedCountsDto"];
         };
@@ -808,6 +829,8 @@ export interface components {
             filter?: {
                 [key: string]: unknown;
             };
+            /** @description 1Password account ids whose events the rule judges; absent: every account (and events naming none) */
+            accounts?: string[];
             groupBy: string[];
             params: {
                 [key: string]: unknown;
@@ -957,6 +980,8 @@ export interface components {
             ruleId: string;
             ruleName: string;
             groupKey: string;
+            /** @description The 1Password account of its alerts; null when their events name none */
+            accountId: string | null;
             actorId: string | null;
             /** @description Email of a user */
             actorLabel: string | null;
@@ -976,6 +1001,10 @@ export interface components {
         IncidentPageDto: {
             items: components["schemas"]["IncidentSummaryDto"][];
             nextCursor: string | null;
+        };
+        IncidentAccountsDto: {
+            /** @description Accounts that have incidents, in id order */
+            accounts: string[];
         };
         FieldIssueDto: {
             /** @example location.latitude */
@@ -1033,6 +1062,8 @@ export interface components {
             ruleId: string;
             ruleName: string;
             groupKey: string;
+            /** @description The 1Password account of its alerts; null when their events name none */
+            accountId: string | null;
             actorId: string | null;
             /** @description Email of a user */
             actorLabel: string | null;
@@ -1515,6 +1546,8 @@ export interface operations {
             query?: {
                 /** @description Which entity, when a Connect token and a Connect server share the id */
                 type?: "user" | "connect_token" | "connect_server";
+                /** @description Which account, when the same id is known in several 1Password accounts */
+                account?: string;
             };
             header?: never;
             path: {
@@ -1561,6 +1594,8 @@ export interface operations {
             query?: {
                 /** @description Which entity, when a Connect token and a Connect server share the id */
                 type?: "user" | "connect_token" | "connect_server";
+                /** @description Which account, when the same id is known in several 1Password accounts */
+                account?: string;
             };
             header?: never;
             path: {
@@ -1882,6 +1917,8 @@ export interface operations {
                 severity?: "info" | "low" | "medium" | "high" | "critical";
                 /** @description Actor id (user uuid or Connect token id) */
                 actor?: string;
+                /** @description 1Password account id (26 upper-case letters and digits): its incidents only */
+                account?: string;
                 /** @description Rule id */
                 rule?: string;
                 /** @description Opened at or after this time (ISO) */
@@ -1902,6 +1939,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentPageDto"];
+                };
+            };
+        };
+    };
+    IncidentsController_accounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentAccountsDto"];
                 };
             };
         };
