@@ -148,6 +148,12 @@ export class RuleTestAlertDto {
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;
   @ApiProperty({ format: 'date-time' }) eventTime!: string;
   @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The 1Password account of the events behind it; null when they name none',
+  })
+  accountId!: string | null;
   @ApiProperty({ type: [String] }) evidenceEventIds!: string[];
   @ApiProperty() explanation!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) figures!: Record<string, unknown>;

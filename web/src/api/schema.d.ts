@@ -893,6 +893,8 @@ export interface components {
             /** Format: date-time */
             eventTime: string;
             actorId: string | null;
+            /** @description The 1Password account of the events behind it; null when they name none */
+            accountId: string | null;
             evidenceEventIds: string[];
             explanation: string;
             figures: {
