@@ -10,6 +10,8 @@ import type { DetectEvent } from '../src/events/detect-event';
 import { opId } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
+const ACCOUNT = opId('account', 0);
+
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 // The API judges against the real clock, so the data is placed relative to it.
@@ -277,10 +279,10 @@ describe('Baselines (e2e)', () => {
 
     const snapshot = await baselines.loadSnapshot(
       [
-        { entityType: 'user', entityId: user },
-        { entityType: 'connect_token', entityId: jti },
-        { entityType: 'connect_server', entityId: server },
-        { entityType: 'user', entityId: 'NEVER-SEEN' },
+        { entityType: 'user', accountId: ACCOUNT, entityId: user },
+        { entityType: 'connect_token', accountId: ACCOUNT, entityId: jti },
+        { entityType: 'connect_server', accountId: ACCOUNT, entityId: server },
+        { entityType: 'user', accountId: ACCOUNT, entityId: 'NEVER-SEEN' },
       ],
       new Date(THIS_HOUR - 30 * DAY),
       seenKeysOf(batch, [
@@ -289,7 +291,7 @@ describe('Baselines (e2e)', () => {
       ]),
     );
 
-    const ada = snapshot.get('user', user)!;
+    const ada = snapshot.get('user', ACCOUNT, user)!;
     expect(ada).toMatchObject({
       entityType: 'user',
       entityId: user,
@@ -304,10 +306,12 @@ describe('Baselines (e2e)', () => {
     expect(ada.seen.get('country')!.get('CA')).toMatchObject({ count: 2 });
     expect(ada.lastLocation).toMatchObject({ latitude: 43.65, longitude: -79.38, country: 'CA' });
 
-    expect(snapshot.get('connect_token', jti)?.seen.get('itemId')?.has('item-a')).toBe(true);
-    expect(snapshot.get('connect_server', server)?.seen.has('itemId')).toBe(false);
-    expect(snapshot.get('connect_server', server)?.hourly.get('READ')?.size).toBe(1);
-    expect(snapshot.get('user', 'NEVER-SEEN')).toBeUndefined();
+    expect(snapshot.get('connect_token', ACCOUNT, jti)?.seen.get('itemId')?.has('item-a')).toBe(
+      true,
+    );
+    expect(snapshot.get('connect_server', ACCOUNT, server)?.seen.has('itemId')).toBe(false);
+    expect(snapshot.get('connect_server', ACCOUNT, server)?.hourly.get('READ')?.size).toBe(1);
+    expect(snapshot.get('user', ACCOUNT, 'NEVER-SEEN')).toBeUndefined();
   });
 
   it('lists entities newest first, page by page, filtered by id or label prefix', async () => {
@@ -344,6 +348,7 @@ describe('Baselines (e2e)', () => {
         {
           entityType: 'user',
           entityId: users[4],
+          accountId: ACCOUNT,
           label: 'Pager-4@Example.com',
           firstEventAt: new Date(THIS_HOUR - 6 * 60_000).toISOString(),
           lastEventAt: new Date(THIS_HOUR - 6 * 60_000).toISOString(),
@@ -514,6 +519,43 @@ describe('Baselines (e2e)', () => {
     await asAdmin(`/api/v1/baselines/${shared}?type=user`).expect(404);
   });
 
+  it('keeps the same user uuid in two accounts apart, and asks for ?account=', async () => {
+    const user = opId('two-accounts-user', 1);
+    const acme = opId('account', 101);
+    const globex = opId('account', 102);
+    await apply([
+      detectEvent({ actorId: user, accountId: acme, country: 'CA' }),
+      detectEvent({ actorId: user, accountId: globex, country: 'FR' }),
+      detectEvent({ actorId: user, accountId: globex, country: 'FR' }),
+    ]);
+
+    const snapshot = await baselines.loadSnapshot(
+      [
+        { entityType: 'user', accountId: acme, entityId: user },
+        { entityType: 'user', accountId: globex, entityId: user },
+      ],
+      new Date(THIS_HOUR - 30 * DAY),
+      [],
+    );
+    expect(snapshot.get('user', acme, user)?.eventCount).toBe(1);
+    expect(snapshot.get('user', globex, user)?.eventCount).toBe(2);
+    expect(snapshot.get('user', '', user)).toBeUndefined();
+
+    const ambiguous = await asAdmin(`/api/v1/baselines/${user}`).expect(409);
+    expect(ambiguous.body.message).toContain(`user in account ${acme}`);
+    expect(ambiguous.body.message).toContain('?account=');
+    const inGlobex = await asAdmin(`/api/v1/baselines/${user}?account=${globex}`).expect(200);
+    expect(inGlobex.body).toMatchObject({ accountId: globex, eventCount: 2 });
+    expect(inGlobex.body.seen).toContainEqual(
+      expect.objectContaining({
+        dimension: 'country',
+        values: [expect.objectContaining({ value: 'FR' })],
+      }),
+    );
+    const bad = await asAdmin(`/api/v1/baselines/${user}?account=acme`).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('account must be a 1Password account id');
+  });
+
   it('answers 404 naming an unknown actor', async () => {
     const res = await asAdmin('/api/v1/baselines/NO-SUCH-ACTOR').expect(404);
     expect(res.body).toEqual({
@@ -557,6 +599,7 @@ describe('Baselines (e2e)', () => {
     expect(res.body).toEqual({
       entityType: 'user',
       entityId: user,
+      accountId: ACCOUNT,
       deleted: { profile: 1, activeDays: 2, hourlyCounts: 2, seenValues: 8 },
     });
     for (const table of [
@@ -671,11 +714,11 @@ describe('Baselines (e2e)', () => {
       connectRequest({ actorId: jti, userAgent: 'agent-399' }),
     ];
     const snapshot = await capped.loadSnapshot(
-      [{ entityType: 'connect_token', entityId: jti }],
+      [{ entityType: 'connect_token', accountId: ACCOUNT, entityId: jti }],
       new Date(start),
       seenKeysOf(asked, [{ entityType: 'connect_token', dimension: 'userAgent' }]),
     );
-    const loaded = snapshot.get('connect_token', jti)!.seen;
+    const loaded = snapshot.get('connect_token', ACCOUNT, jti)!.seen;
     expect([...loaded.keys()]).toEqual(['userAgent']);
     expect(loaded.get('userAgent')!.has('agent-399')).toBe(true);
     expect(loaded.get('userAgent')!.has('agent-1000')).toBe(false);

@@ -8,6 +8,7 @@ import {
 } from './support/browser';
 import { generateScenario } from '../simulator/scenario/generate-scenario';
 import type { Scenario } from '../simulator/scenario/types';
+import { auditEvent, opId } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -320,6 +321,51 @@ describeInBrowser('web console', () => {
       channels.body.length,
     );
     await screenshot(admin, '11-channels');
+  });
+
+  it('offers an account filter on the incidents list once a second account has incidents', async () => {
+    await admin.goto(`${base}/incidents`);
+    await admin.locator('[data-testid=incidents] tbody tr').first().waitFor();
+    // With one account there is nothing to choose (how many the scenario gives depends on
+    // how each source spells its account).
+    const known = await api('/api/v1/incidents/accounts').expect(200);
+    const accountFilter = admin.locator('form[aria-label="Filter incidents"] select[name=account]');
+    const expected = known.body.accounts.length > 1 ? 1 : 0;
+    await waitFor('the account filter as the accounts say', async () => {
+      return (await accountFilter.count()) === expected;
+    });
+
+    // An account-wide MFA disable in a second account: the built-in match rule fires.
+    const other = opId('account', 777);
+    await t
+      .http()
+      .post('/api/v1/events')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .send([
+        auditEvent(777, new Date(), {
+          action: 'disblmfa',
+          object_type: 'account',
+          object_uuid: other,
+          account_uuid: other,
+        }),
+      ])
+      .expect(200);
+    await waitFor('an incident in the second account', async () => {
+      const page = await api(`/api/v1/incidents?account=${other}`).expect(200);
+      return (page.body.items as unknown[]).length === 1;
+    });
+
+    await admin.reload();
+    await accountFilter.selectOption(other);
+    await admin.getByRole('button', { name: 'Apply' }).click();
+    const accounts = () =>
+      admin.locator('[data-testid=incidents] td[data-label=Account]').allTextContents();
+    await waitFor('only the second account listed', async () => {
+      const shown = await accounts();
+      return shown.length === 1 && shown[0] === other;
+    });
+    expect(new URL(admin.url()).searchParams.get('account')).toBe(other);
+    await screenshot(admin, '11b-incidents-by-account');
   });
 
   it('shows a viewer no Acknowledge button, and the API refuses a viewer anyway', async () => {

@@ -4,7 +4,7 @@ import { checkNeeds } from '../src/detection/rule-isolation';
 import { evaluate, historyNeed } from '../src/rules/engine/evaluate';
 import { detectEvents } from './support/rule-engine/detect-events';
 import { validateRuleDefinition } from '../src/rules/engine/validate-rule';
-import { ruleBody } from './support/rule-arbitraries';
+import { ACCOUNTS, ruleBody } from './support/rule-arbitraries';
 
 const LISTS = new Map([['@serviceAccounts', ['svc-*', '*@1passwordserviceaccounts.com']]]);
 const KNOWN = new Set(LISTS.keys());
@@ -32,6 +32,23 @@ const batch = detectEvents([
     result: 'SUCCESS',
   },
 ]);
+
+/** The same user and token in two accounts, and once in none. */
+const accountsBatch = detectEvents(
+  [undefined, ...ACCOUNTS].flatMap((accountId, i) =>
+    [0, 1, 2].map((n) => ({
+      at: `2026-10-01T09:0${i}:0${n}Z`,
+      stream: 'item_usage' as const,
+      actorType: 'user' as const,
+      actorId: 'U1',
+      actorEmail: 'ana@example.com',
+      action: 'export',
+      ip: '203.0.113.7',
+      country: n === 2 ? 'FR' : 'CA',
+      accountId,
+    })),
+  ),
+);
 
 describe('rule validation, on random bodies', () => {
   it('refuses with errors that each name a field and a reason, and never throws', () => {
@@ -67,6 +84,33 @@ describe('rule validation, on random bodies', () => {
           lists: LISTS,
           now: new Date('2026-10-01T10:00:00Z'),
         });
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('keeps accounts apart: a scoped rule fires only for its accounts, none mixes two', () => {
+    fc.assert(
+      fc.property(ruleBody, (body) => {
+        const result = validateRuleDefinition(body, KNOWN);
+        if (!result.ok) return;
+        const rule = { ...result.rule, id: 'r', version: 1, templateId: null };
+        const alerts = evaluate({
+          rule,
+          batch: accountsBatch,
+          history: accountsBatch,
+          baselines: snapshotOf([]),
+          lists: LISTS,
+          now: new Date('2026-10-01T10:00:00Z'),
+        });
+        const accountOf = new Map(accountsBatch.map((e) => [e.id, e.accountId]));
+        const scope = rule.accounts?.length ? rule.accounts : null;
+        for (const alert of alerts) {
+          expect(scope === null || scope.includes(alert.accountId ?? '')).toBe(true);
+          for (const id of alert.evidenceEventIds) {
+            expect(accountOf.get(id)).toBe(alert.accountId);
+          }
+        }
       }),
       { numRuns: 1_000 },
     );

@@ -86,6 +86,7 @@ describe('aggregateBatch', () => {
     expect(result.profiles).toEqual([
       {
         entityType: 'user',
+        accountId: 'ACCOUNT',
         entityId: 'USER1',
         label: 'ada@example.com',
         labelAt: c.eventTime,
@@ -103,7 +104,7 @@ describe('aggregateBatch', () => {
       },
     ]);
     expect(result.activeDays).toEqual([
-      { entityType: 'user', entityId: 'USER1', day: '2026-11-20' },
+      { entityType: 'user', accountId: 'ACCOUNT', entityId: 'USER1', day: '2026-11-20' },
     ]);
     expect(result.hourly.map((h) => [h.action, h.hourStart.toISOString(), h.count])).toEqual([
       ['copy', '2026-11-20T11:00:00.000Z', 1],
@@ -128,6 +129,34 @@ describe('aggregateBatch', () => {
     expect([...new Set(result.seen.map((s) => s.dimension))].sort()).toEqual(
       ['action', 'city', 'clientApp', 'country', 'ip', 'os', 'vaultId'].sort(),
     );
+  });
+
+  it('keeps the same user uuid in two accounts as two entities, and no account as a third', () => {
+    const result = aggregateBatch(
+      [
+        event({ accountId: 'AAAAAAAAAAAAAAAAAAAAAAAAAA', country: 'CA' }),
+        event({ accountId: 'BBBBBBBBBBBBBBBBBBBBBBBBBB', country: 'FR' }),
+        event({ accountId: 'BBBBBBBBBBBBBBBBBBBBBBBBBB', country: 'FR' }),
+        event({ accountId: null, country: 'JP' }),
+      ],
+      NOW,
+    );
+    expect(result.profiles.map((p) => [p.accountId, p.entityId, p.eventCount])).toEqual([
+      ['', 'USER1', 1],
+      ['AAAAAAAAAAAAAAAAAAAAAAAAAA', 'USER1', 1],
+      ['BBBBBBBBBBBBBBBBBBBBBBBBBB', 'USER1', 2],
+    ]);
+    const countries = result.seen.filter((s) => s.dimension === 'country');
+    expect(countries.map((s) => [s.accountId, s.value, s.count])).toEqual([
+      ['', 'JP', 1],
+      ['AAAAAAAAAAAAAAAAAAAAAAAAAA', 'CA', 1],
+      ['BBBBBBBBBBBBBBBBBBBBBBBBBB', 'FR', 2],
+    ]);
+    expect(result.hourly.map((h) => [h.accountId, h.count])).toEqual([
+      ['', 1],
+      ['AAAAAAAAAAAAAAAAAAAAAAAAAA', 1],
+      ['BBBBBBBBBBBBBBBBBBBBBBBBBB', 2],
+    ]);
   });
 
   it('counts a Connect request for its token and its server, with their own dimensions', () => {
@@ -284,9 +313,10 @@ describe('aggregateBatch', () => {
 });
 
 describe('snapshotOf', () => {
-  it('finds baselines by entity type and id', () => {
+  it('finds baselines by entity type, account and id', () => {
     const baseline = {
       entityType: 'user' as const,
+      accountId: '',
       entityId: 'USER1',
       firstEventAt: NOW,
       lastEventAt: NOW,
@@ -296,7 +326,9 @@ describe('snapshotOf', () => {
       lastLocation: null,
     };
     const snapshot = snapshotOf([baseline]);
-    expect(snapshot.get('user', 'USER1')).toBe(baseline);
-    expect(snapshot.get('connect_token', 'USER1')).toBeUndefined();
+    expect(snapshot.get('user', '', 'USER1')).toBe(baseline);
+    expect(snapshot.get('connect_token', '', 'USER1')).toBeUndefined();
+    // The same user uuid in an account is another actor.
+    expect(snapshot.get('user', 'K3ZPQ7WXNB4CDEF6GHJ2LMRSTU', 'USER1')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { DetectEvent } from '../events/detect-event';
 import {
+  accountOf,
   type BaselineDimension,
   DIMENSIONS_BY_ENTITY,
   ENTITY_TYPES,
@@ -21,8 +22,10 @@ export const MAX_ENTITY_ID_LENGTH = 256;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** One entity of one account (NO_ACCOUNT for events that name none). */
 export interface EntityKey {
   entityType: EntityType;
+  accountId: string;
   entityId: string;
 }
 
@@ -146,17 +149,22 @@ export function seenKeysOf(
 ): SeenKey[] {
   const keys = new Map<string, SeenKey>();
   for (const event of events) {
+    const accountId = accountOf(event);
     for (const { entityType, dimension } of wanted) {
       const entityId = entityOf(event, entityType);
       const raw: unknown = event[dimension];
       if (!entityId || typeof raw !== 'string' || raw === '') continue;
       for (const value of new Set([raw, clip(raw)!])) {
-        keys.set(`${entityType}${SEP}${entityId}${SEP}${dimension}${SEP}${value}`, {
-          entityType,
-          entityId,
-          dimension,
-          value,
-        });
+        keys.set(
+          `${entityType}${SEP}${accountId}${SEP}${entityId}${SEP}${dimension}${SEP}${value}`,
+          {
+            entityType,
+            accountId,
+            entityId,
+            dimension,
+            value,
+          },
+        );
       }
     }
   }
@@ -180,15 +188,17 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
     const time = event.eventTime;
     const teaches = teachesNormal(event);
     const action = clip(hourlyActionOf(event));
+    const accountId = accountOf(event);
     for (const entityType of ENTITY_TYPES) {
       const entityId = entityOf(event, entityType);
       if (entityId === null || entityId === '' || entityId.length > MAX_ENTITY_ID_LENGTH) continue;
-      const entityKey = `${entityType}${SEP}${entityId}`;
+      const entityKey = `${entityType}${SEP}${accountId}${SEP}${entityId}`;
 
       let profile = profiles.get(entityKey);
       if (!profile) {
         profile = {
           entityType,
+          accountId,
           entityId,
           label: null,
           labelAt: null,
@@ -227,7 +237,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
       }
 
       const day = utcDay(time);
-      activeDays.set(`${entityKey}${SEP}${day}`, { entityType, entityId, day });
+      activeDays.set(`${entityKey}${SEP}${day}`, { entityType, accountId, entityId, day });
 
       if (action !== null && time.getTime() >= hourlyFloor) {
         const hourStart = floorToHour(time.getTime());
@@ -237,6 +247,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         else {
           hourly.set(hourKey, {
             entityType,
+            accountId,
             entityId,
             action,
             hourStart: new Date(hourStart),
@@ -258,6 +269,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         } else {
           seen.set(seenKey, {
             entityType,
+            accountId,
             entityId,
             dimension,
             value,
@@ -271,15 +283,27 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
   }
 
   return {
-    profiles: sortedBy(profiles.values(), (r) => [r.entityType, r.entityId]),
-    activeDays: sortedBy(activeDays.values(), (r) => [r.entityType, r.entityId, r.day]),
+    profiles: sortedBy(profiles.values(), (r) => [r.entityType, r.entityId, r.accountId]),
+    activeDays: sortedBy(activeDays.values(), (r) => [
+      r.entityType,
+      r.entityId,
+      r.accountId,
+      r.day,
+    ]),
     // Hour starts are epoch ms of equal length up to year 2286: as strings they sort as numbers.
     hourly: sortedBy(hourly.values(), (r) => [
       r.entityType,
       r.entityId,
+      r.accountId,
       r.action,
       String(r.hourStart.getTime()).padStart(15, '0'),
     ]),
-    seen: sortedBy(seen.values(), (r) => [r.entityType, r.entityId, r.dimension, r.value]),
+    seen: sortedBy(seen.values(), (r) => [
+      r.entityType,
+      r.entityId,
+      r.accountId,
+      r.dimension,
+      r.value,
+    ]),
   };
 }

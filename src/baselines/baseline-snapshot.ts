@@ -39,6 +39,8 @@ export interface SeenValue {
 
 export interface EntityBaseline {
   entityType: EntityType;
+  /** The 1Password account the entity belongs to; NO_ACCOUNT for events that name none. */
+  accountId: string;
   entityId: string;
   /** Event time of the entity's first event, and the number of distinct days it was active. */
   firstEventAt: Date;
@@ -68,7 +70,29 @@ export interface EntityBaseline {
 
 export interface BaselineSnapshot {
   /** Undefined when the entity has no baseline yet (its first events are in this batch). */
-  get(entityType: EntityType, entityId: string): EntityBaseline | undefined;
+  get(entityType: EntityType, accountId: string, entityId: string): EntityBaseline | undefined;
+}
+
+/**
+ * The account of events that name none (stored before accounts were recorded, or from a
+ * source that does not say): such entities keep one baseline, as with a single account.
+ */
+export const NO_ACCOUNT = '';
+
+/**
+ * The account an event's entities belong to. The same user uuid or token id in two accounts
+ * is two entities: every baseline, and every rule's grouping, is per account.
+ */
+export function accountOf(event: { accountId: string | null }): string {
+  return event.accountId ?? NO_ACCOUNT;
+}
+
+/**
+ * One entity of one account as one text, for in-memory keys and alert fingerprints: the id
+ * alone without an account (as before accounts were recorded), else `<account>/<id>`.
+ */
+export function scopedEntity(accountId: string, entityId: string): string {
+  return accountId === NO_ACCOUNT ? entityId : `${accountId}/${entityId}`;
 }
 
 /** The entity a baseline of the given type keeps for an event, if any. */
@@ -103,9 +127,13 @@ export function hourlyActionOf(event: {
 
 /** A snapshot over baselines already in memory (what loadSnapshot returns; handy in tests). */
 export function snapshotOf(baselines: Iterable<EntityBaseline>): BaselineSnapshot {
+  const keyOf = (entityType: EntityType, accountId: string, entityId: string) =>
+    `${entityType}\u0000${accountId}\u0000${entityId}`;
   const byKey = new Map<string, EntityBaseline>();
   for (const baseline of baselines) {
-    byKey.set(`${baseline.entityType}\u0000${baseline.entityId}`, baseline);
+    byKey.set(keyOf(baseline.entityType, baseline.accountId, baseline.entityId), baseline);
   }
-  return { get: (entityType, entityId) => byKey.get(`${entityType}\u0000${entityId}`) };
+  return {
+    get: (entityType, accountId, entityId) => byKey.get(keyOf(entityType, accountId, entityId)),
+  };
 }

@@ -6,10 +6,21 @@ describe('list cursor', () => {
       lastEventAt: '2026-11-20T10:15:00.123456Z',
       entityType: 'connect_token' as const,
       entityId: 'jti-ü/"%',
+      accountId: 'AAAAAAAAAAAAAAAAAAAAAAAAAA',
     };
     const cursor = encodeCursor(position);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor)).toEqual(position);
+  });
+
+  it('reads a position without an account as one of events that name none', () => {
+    const cursor = Buffer.from('["2026-11-20T10:15:00Z","user","U1"]').toString('base64url');
+    expect(decodeCursor(cursor)).toEqual({
+      lastEventAt: '2026-11-20T10:15:00Z',
+      entityType: 'user',
+      entityId: 'U1',
+      accountId: '',
+    });
   });
 
   it.each([

@@ -8,13 +8,19 @@ export interface ListPosition {
   lastEventAt: string;
   entityType: EntityType;
   entityId: string;
+  accountId: string;
 }
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 export function encodeCursor(position: ListPosition): string {
   return Buffer.from(
-    JSON.stringify([position.lastEventAt, position.entityType, position.entityId]),
+    JSON.stringify([
+      position.lastEventAt,
+      position.entityType,
+      position.entityId,
+      position.accountId,
+    ]),
     'utf8',
   ).toString('base64url');
 }
@@ -27,10 +33,12 @@ export function decodeCursor(cursor: string): ListPosition | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3) return null;
-  const [lastEventAt, entityType, entityId] = parsed as unknown[];
+  // Cursors handed out before accounts were recorded have three parts: no account.
+  if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 4)) return null;
+  const [lastEventAt, entityType, entityId, accountId = ''] = parsed as unknown[];
   if (typeof lastEventAt !== 'string' || !TIME.test(lastEventAt)) return null;
   if (!ENTITY_TYPES.some((type) => type === entityType)) return null;
   if (typeof entityId !== 'string' || entityId === '') return null;
-  return { lastEventAt, entityType: entityType as EntityType, entityId };
+  if (typeof accountId !== 'string') return null;
+  return { lastEventAt, entityType: entityType as EntityType, entityId, accountId };
 }

@@ -6,31 +6,33 @@ import type { BatchAggregate } from './baseline-aggregate';
 // so two workers upserting overlapping batches lock rows in the same order.
 const UPSERT_PROFILES = `
   WITH new_days AS (
-    INSERT INTO baseline_active_days (entity_type, entity_id, day)
-    SELECT d.entity_type, d.entity_id, d.day
-    FROM jsonb_to_recordset($1::jsonb) AS d(ord integer, entity_type text, entity_id text, day date)
+    INSERT INTO baseline_active_days (entity_type, entity_id, account_id, day)
+    SELECT d.entity_type, d.entity_id, d.account_id, d.day
+    FROM jsonb_to_recordset($1::jsonb)
+      AS d(ord integer, entity_type text, entity_id text, account_id text, day date)
     ORDER BY d.ord
-    ON CONFLICT (entity_type, entity_id, day) DO NOTHING
-    RETURNING entity_type, entity_id
+    ON CONFLICT (entity_type, entity_id, account_id, day) DO NOTHING
+    RETURNING entity_type, entity_id, account_id
   ), added AS (
-    SELECT entity_type, entity_id, count(*)::integer AS days
-    FROM new_days GROUP BY entity_type, entity_id
+    SELECT entity_type, entity_id, account_id, count(*)::integer AS days
+    FROM new_days GROUP BY entity_type, entity_id, account_id
   )
   INSERT INTO baseline_entities AS t (
-    entity_type, entity_id, label, label_at, first_event_at, last_event_at, active_days,
-    event_count, successful_signins, last_location_at, last_latitude, last_longitude,
-    last_country, last_city)
-  SELECT p.entity_type, p.entity_id, p.label, p.label_at, p.first_event_at, p.last_event_at,
-    coalesce(a.days, 0), p.event_count, p.successful_signins, p.location_at, p.latitude,
-    p.longitude, p.country, p.city
+    entity_type, entity_id, account_id, label, label_at, first_event_at, last_event_at,
+    active_days, event_count, successful_signins, last_location_at, last_latitude,
+    last_longitude, last_country, last_city)
+  SELECT p.entity_type, p.entity_id, p.account_id, p.label, p.label_at, p.first_event_at,
+    p.last_event_at, coalesce(a.days, 0), p.event_count, p.successful_signins, p.location_at,
+    p.latitude, p.longitude, p.country, p.city
   FROM jsonb_to_recordset($2::jsonb) AS p(
-    ord integer, entity_type text, entity_id text, label text, label_at timestamptz,
-    first_event_at timestamptz, last_event_at timestamptz, event_count bigint,
-    successful_signins bigint, location_at timestamptz, latitude double precision,
-    longitude double precision, country text, city text)
+    ord integer, entity_type text, entity_id text, account_id text, label text,
+    label_at timestamptz, first_event_at timestamptz, last_event_at timestamptz,
+    event_count bigint, successful_signins bigint, location_at timestamptz,
+    latitude double precision, longitude double precision, country text, city text)
   LEFT JOIN added a ON a.entity_type = p.entity_type AND a.entity_id = p.entity_id
+    AND a.account_id = p.account_id
   ORDER BY p.ord
-  ON CONFLICT (entity_type, entity_id) DO UPDATE SET
+  ON CONFLICT (entity_type, entity_id, account_id) DO UPDATE SET
     label = CASE WHEN excluded.label_at >= t.label_at OR t.label_at IS NULL
       THEN coalesce(excluded.label, t.label) ELSE t.label END,
     label_at = CASE WHEN excluded.label_at >= t.label_at OR t.label_at IS NULL
@@ -58,47 +60,51 @@ const UPSERT_PROFILES = `
     updated_at = now()`;
 
 const UPSERT_HOURLY = `
-  INSERT INTO baseline_hourly_counts AS t (entity_type, entity_id, action, hour_start, count)
-  SELECT h.entity_type, h.entity_id, h.action, h.hour_start, h.count
+  INSERT INTO baseline_hourly_counts AS t (
+    entity_type, entity_id, account_id, action, hour_start, count)
+  SELECT h.entity_type, h.entity_id, h.account_id, h.action, h.hour_start, h.count
   FROM jsonb_to_recordset($1::jsonb) AS h(
-    ord integer, entity_type text, entity_id text, action text, hour_start timestamptz,
-    count integer)
+    ord integer, entity_type text, entity_id text, account_id text, action text,
+    hour_start timestamptz, count integer)
   ORDER BY h.ord
-  ON CONFLICT (entity_type, entity_id, action, hour_start)
+  ON CONFLICT (entity_type, entity_id, account_id, action, hour_start)
   DO UPDATE SET count = t.count + excluded.count`;
 
 const UPSERT_SEEN = `
   INSERT INTO baseline_seen_values AS t (
-    entity_type, entity_id, dimension, value, first_seen, last_seen, count)
-  SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+    entity_type, entity_id, account_id, dimension, value, first_seen, last_seen, count)
+  SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value, s.first_seen,
+    s.last_seen, s.count
   FROM jsonb_to_recordset($1::jsonb) AS s(
-    ord integer, entity_type text, entity_id text, dimension text, value text,
-    first_seen timestamptz, last_seen timestamptz, count bigint)
+    ord integer, entity_type text, entity_id text, account_id text, dimension text,
+    value text, first_seen timestamptz, last_seen timestamptz, count bigint)
   ORDER BY s.ord
-  ON CONFLICT (entity_type, entity_id, dimension, value) DO UPDATE SET
+  ON CONFLICT (entity_type, entity_id, account_id, dimension, value) DO UPDATE SET
     first_seen = LEAST(t.first_seen, excluded.first_seen),
     last_seen = GREATEST(t.last_seen, excluded.last_seen),
     count = t.count + excluded.count
-  RETURNING entity_type, entity_id, dimension, (xmax = 0) AS inserted`;
+  RETURNING entity_type, entity_id, account_id, dimension, (xmax = 0) AS inserted`;
 
 // Past the cap, the least recently seen values of an (entity, dimension) go. Rows another
 // worker holds are skipped (kept), so two workers never wait on each other here; the next
 // batch trims what was left.
 const EVICT_SEEN = `
   DELETE FROM baseline_seen_values t USING (
-    SELECT old.entity_type, old.entity_id, old.dimension, old.value
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS p(entity_type, entity_id, dimension)
+    SELECT old.entity_type, old.entity_id, old.account_id, old.dimension, old.value
+    FROM unnest($1::text[], $2::text[], $5::text[], $3::text[])
+      AS p(entity_type, entity_id, account_id, dimension)
     CROSS JOIN LATERAL (
-      SELECT s.entity_type, s.entity_id, s.dimension, s.value FROM baseline_seen_values s
+      SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value
+      FROM baseline_seen_values s
       WHERE s.entity_type = p.entity_type AND s.entity_id = p.entity_id
-        AND s.dimension = p.dimension
+        AND s.account_id = p.account_id AND s.dimension = p.dimension
       ORDER BY s.last_seen DESC, s.first_seen DESC, s.value
       OFFSET $4
       FOR UPDATE SKIP LOCKED
     ) old
   ) old
   WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
-    AND t.dimension = old.dimension AND t.value = old.value`;
+    AND t.account_id = old.account_id AND t.dimension = old.dimension AND t.value = old.value`;
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -123,12 +129,14 @@ export class BaselinesLearningRepository {
       ord,
       entity_type: row.entityType,
       entity_id: row.entityId,
+      account_id: row.accountId,
       day: row.day,
     }));
     const profiles = aggregate.profiles.map((row, ord) => ({
       ord,
       entity_type: row.entityType,
       entity_id: row.entityId,
+      account_id: row.accountId,
       label: row.label,
       label_at: iso(row.labelAt),
       first_event_at: row.firstEventAt.toISOString(),
@@ -148,6 +156,7 @@ export class BaselinesLearningRepository {
         ord,
         entity_type: row.entityType,
         entity_id: row.entityId,
+        account_id: row.accountId,
         action: row.action,
         hour_start: row.hourStart.toISOString(),
         count: row.count,
@@ -160,6 +169,7 @@ export class BaselinesLearningRepository {
         ord,
         entity_type: row.entityType,
         entity_id: row.entityId,
+        account_id: row.accountId,
         dimension: row.dimension,
         value: row.value,
         first_seen: row.firstSeen.toISOString(),
@@ -169,6 +179,7 @@ export class BaselinesLearningRepository {
       const upserted: Array<{
         entity_type: string;
         entity_id: string;
+        account_id: string;
         dimension: string;
         inserted: boolean;
       }> = await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
@@ -182,17 +193,23 @@ export class BaselinesLearningRepository {
     upserted: ReadonlyArray<{
       entity_type: string;
       entity_id: string;
+      account_id: string;
       dimension: string;
       inserted: boolean;
     }>,
     cap: number,
   ): Promise<void> {
-    const grown = new Map<string, { entityType: string; entityId: string; dimension: string }>();
+    const grown = new Map<
+      string,
+      { entityType: string; entityId: string; accountId: string; dimension: string }
+    >();
     for (const row of upserted) {
       if (!row.inserted) continue;
-      grown.set(`${row.entity_type}\u0000${row.entity_id}\u0000${row.dimension}`, {
+      const key = [row.entity_type, row.entity_id, row.account_id, row.dimension].join('\u0000');
+      grown.set(key, {
         entityType: row.entity_type,
         entityId: row.entity_id,
+        accountId: row.account_id,
         dimension: row.dimension,
       });
     }
@@ -203,6 +220,7 @@ export class BaselinesLearningRepository {
       pairs.map((pair) => pair.entityId),
       pairs.map((pair) => pair.dimension),
       cap,
+      pairs.map((pair) => pair.accountId),
     ]);
   }
 }

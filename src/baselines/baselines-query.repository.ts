@@ -38,6 +38,7 @@ export interface SeenRow extends SeenValue {
 
 interface ProfileRecord {
   entity_type: EntityType;
+  account_id: string;
   entity_id: string;
   label: string | null;
   first_event_at: Date;
@@ -52,12 +53,13 @@ interface ProfileRecord {
   last_city: string | null;
 }
 
-const PROFILE_COLUMNS = `e.entity_type, e.entity_id, e.label, e.first_event_at, e.last_event_at,
+const PROFILE_COLUMNS = `e.entity_type, e.account_id, e.entity_id, e.label, e.first_event_at, e.last_event_at,
   e.active_days, e.event_count, e.successful_signins, e.last_location_at, e.last_latitude,
   e.last_longitude, e.last_country, e.last_city`;
 
 const toProfile = (row: ProfileRecord): BaselineProfile => ({
   entityType: row.entity_type,
+  accountId: row.account_id,
   entityId: row.entity_id,
   label: row.label,
   firstEventAt: row.first_event_at,
@@ -89,9 +91,14 @@ export class BaselinesQueryRepository {
   async profilesOf(keys: EntityKey[], manager?: EntityManager): Promise<BaselineProfile[]> {
     const rows: ProfileRecord[] = await (manager ?? this.dataSource).query(
       `SELECT ${PROFILE_COLUMNS}
-       FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
-       JOIN baseline_entities e ON e.entity_type = k.entity_type AND e.entity_id = k.entity_id`,
-      [keys.map((key) => key.entityType), keys.map((key) => key.entityId)],
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(entity_type, account_id, entity_id)
+       JOIN baseline_entities e ON e.entity_type = k.entity_type AND e.entity_id = k.entity_id
+         AND e.account_id = k.account_id`,
+      [
+        keys.map((key) => key.entityType),
+        keys.map((key) => key.accountId),
+        keys.map((key) => key.entityId),
+      ],
     );
     return rows.map(toProfile);
   }
@@ -109,21 +116,22 @@ export class BaselinesQueryRepository {
   ): Promise<EntityHourlySeries[]> {
     const rows: Array<{
       entity_type: EntityType;
+      account_id: string;
       entity_id: string;
       action: string;
       hours: number[];
       counts: number[];
     }> = await (manager ?? this.dataSource).query(
       // Per entity, its index range is read in (action, hour) order: grouped without a sort.
-      `SELECT k.entity_type, k.entity_id, x.action, x.hours, x.counts
-       FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
+      `SELECT k.entity_type, k.account_id, k.entity_id, x.action, x.hours, x.counts
+       FROM unnest($1::text[], $2::text[], $5::text[]) AS k(entity_type, entity_id, account_id)
        CROSS JOIN LATERAL (
          SELECT h.action,
            array_agg((date_part('epoch', h.hour_start) / 3600)::integer) AS hours,
            array_agg(h.count) AS counts
          FROM baseline_hourly_counts h
          WHERE h.entity_type = k.entity_type AND h.entity_id = k.entity_id
-           AND h.hour_start >= $3 AND h.hour_start <= $4
+           AND h.account_id = k.account_id AND h.hour_start >= $3 AND h.hour_start <= $4
          GROUP BY h.action
        ) x`,
       [
@@ -131,10 +139,12 @@ export class BaselinesQueryRepository {
         keys.map((key) => key.entityId),
         since.toISOString(),
         until ? until.toISOString() : 'infinity',
+        keys.map((key) => key.accountId),
       ],
     );
     return rows.map((row) => ({
       entityType: row.entity_type,
+      accountId: row.account_id,
       entityId: row.entity_id,
       action: row.action,
       hourStarts: row.hours.map((hour) => hour * HOUR_MS),
@@ -154,6 +164,7 @@ export class BaselinesQueryRepository {
   ): Promise<Array<SeenValue & SeenKey>> {
     const rows: Array<{
       entity_type: EntityType;
+      account_id: string;
       entity_id: string;
       dimension: BaselineDimension;
       value: string;
@@ -162,19 +173,22 @@ export class BaselinesQueryRepository {
       count: string;
     }> = await (manager ?? this.dataSource).query(
       `WITH k AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           AS k(entity_type, entity_id, dimension, value)
+         SELECT * FROM unnest($1::text[], $2::text[], $6::text[], $3::text[], $4::text[])
+           AS k(entity_type, entity_id, account_id, dimension, value)
        )
-       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
+       SELECT s.entity_type, s.account_id, s.entity_id, s.dimension, s.value, s.first_seen,
+         s.last_seen, s.count
        FROM k JOIN baseline_seen_values s ON s.entity_type = k.entity_type
-         AND s.entity_id = k.entity_id AND s.dimension = k.dimension AND s.value = k.value
+         AND s.entity_id = k.entity_id AND s.account_id = k.account_id
+         AND s.dimension = k.dimension AND s.value = k.value
        UNION
-       SELECT s.entity_type, s.entity_id, s.dimension, s.value, s.first_seen, s.last_seen, s.count
-       FROM (SELECT DISTINCT entity_type, entity_id, dimension FROM k) d
+       SELECT s.entity_type, s.account_id, s.entity_id, s.dimension, s.value, s.first_seen,
+         s.last_seen, s.count
+       FROM (SELECT DISTINCT entity_type, entity_id, account_id, dimension FROM k) d
        CROSS JOIN LATERAL (
          SELECT * FROM baseline_seen_values s
          WHERE s.entity_type = d.entity_type AND s.entity_id = d.entity_id
-           AND s.dimension = d.dimension
+           AND s.account_id = d.account_id AND s.dimension = d.dimension
          ORDER BY s.count DESC, s.value
          LIMIT $5
        ) s`,
@@ -184,10 +198,12 @@ export class BaselinesQueryRepository {
         keys.map((key) => key.dimension),
         keys.map((key) => key.value),
         mostFrequent,
+        keys.map((key) => key.accountId),
       ],
     );
     return rows.map((row) => ({
       entityType: row.entity_type,
+      accountId: row.account_id,
       entityId: row.entity_id,
       dimension: row.dimension,
       value: row.value,
@@ -214,10 +230,11 @@ export class BaselinesQueryRepository {
       where.push(`(lower(e.entity_id) LIKE $${n} OR lower(e.label) LIKE $${n})`);
     }
     if (options.after) {
-      params.push(options.after.lastEventAt, options.after.entityType, options.after.entityId);
+      const { lastEventAt, entityType, entityId, accountId } = options.after;
+      params.push(lastEventAt, entityType, entityId, accountId);
       const n = params.length;
       where.push(
-        `(e.last_event_at, e.entity_type, e.entity_id) < ($${n - 2}::timestamptz, $${n - 1}::text, $${n}::text)`,
+        `(e.last_event_at, e.entity_type, e.entity_id, e.account_id) < ($${n - 3}::timestamptz, $${n - 2}::text, $${n - 1}::text, $${n}::text)`,
       );
     }
     params.push(options.limit);
@@ -230,7 +247,7 @@ export class BaselinesQueryRepository {
       `WITH page AS (
          SELECT ${PROFILE_COLUMNS} FROM baseline_entities e
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC
+         ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC, e.account_id DESC
          LIMIT $${params.length}
        )
        SELECT e.*,
@@ -244,11 +261,11 @@ export class BaselinesQueryRepository {
          FROM (
            SELECT value, count FROM baseline_seen_values s
            WHERE s.entity_type = e.entity_type AND s.entity_id = e.entity_id
-             AND s.dimension = 'country'
+             AND s.account_id = e.account_id AND s.dimension = 'country'
            ORDER BY count DESC, value LIMIT 3
          ) s
        ) c ON true
-       ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC`,
+       ORDER BY e.last_event_at DESC, e.entity_type DESC, e.entity_id DESC, e.account_id DESC`,
       params,
     );
     return rows.map((row) => ({
@@ -257,18 +274,27 @@ export class BaselinesQueryRepository {
         lastEventAt: row.last_event_at_text,
         entityType: row.entity_type,
         entityId: row.entity_id,
+        accountId: row.account_id,
       },
       topCountries: row.top_countries,
     }));
   }
 
-  /** Profiles whose id is `actor`, case-insensitively (a few at most: one per entity type). */
-  async findByActor(actor: string, entityType?: EntityType): Promise<BaselineProfile[]> {
+  /**
+   * Profiles whose id is `actor`, case-insensitively (a few at most: one per entity type and
+   * account), of the given type and account when given (NO_ACCOUNT: events naming none).
+   */
+  async findByActor(
+    actor: string,
+    entityType?: EntityType,
+    accountId?: string,
+  ): Promise<BaselineProfile[]> {
     const rows: ProfileRecord[] = await this.dataSource.query(
       `SELECT ${PROFILE_COLUMNS} FROM baseline_entities e
        WHERE lower(e.entity_id) = lower($1) AND ($2::text IS NULL OR e.entity_type = $2)
-       ORDER BY e.entity_type, e.entity_id`,
-      [actor, entityType ?? null],
+         AND ($3::text IS NULL OR e.account_id = upper($3))
+       ORDER BY e.entity_type, e.entity_id, e.account_id`,
+      [actor, entityType ?? null, accountId ?? null],
     );
     return rows.map(toProfile);
   }
@@ -291,11 +317,12 @@ export class BaselinesQueryRepository {
            row_number() OVER (PARTITION BY s.dimension
                               ORDER BY s.count DESC, s.last_seen DESC, s.value) AS rank,
            count(*) OVER (PARTITION BY s.dimension) AS total
-         FROM baseline_seen_values s WHERE s.entity_type = $1 AND s.entity_id = $2
+         FROM baseline_seen_values s
+         WHERE s.entity_type = $1 AND s.entity_id = $2 AND s.account_id = $4
        ) x
        WHERE rank <= $3
        ORDER BY dimension, rank`,
-      [key.entityType, key.entityId, perDimension],
+      [key.entityType, key.entityId, perDimension, key.accountId],
     );
     return rows.map((row) => ({
       dimension: row.dimension,

@@ -22,10 +22,10 @@ export class BaselinesRetentionRepository {
 
   /** Forgets one entity. Tables in the order detection writes them (no lock cycles). */
   deleteEntity(key: EntityKey): Promise<DeletedBaseline> {
-    const params = [key.entityType, key.entityId];
+    const params = [key.entityType, key.entityId, key.accountId];
     const remove = async (manager: EntityManager, table: string): Promise<number> => {
       const [, affected]: [unknown, number] = await manager.query(
-        `DELETE FROM ${table} WHERE entity_type = $1 AND entity_id = $2`,
+        `DELETE FROM ${table} WHERE entity_type = $1 AND entity_id = $2 AND account_id = $3`,
         params,
       );
       return affected;
@@ -67,20 +67,22 @@ export class BaselinesRetentionRepository {
         };
         const hourlyCounts = await deleteChunks(
           `DELETE FROM baseline_hourly_counts t USING (
-             SELECT entity_type, entity_id, action, hour_start FROM baseline_hourly_counts
+             SELECT entity_type, entity_id, account_id, action, hour_start
+             FROM baseline_hourly_counts
              WHERE hour_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
            ) old
            WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
-             AND t.action = old.action AND t.hour_start = old.hour_start`,
+             AND t.account_id = old.account_id AND t.action = old.action AND t.hour_start = old.hour_start`,
           hourlyBefore,
         );
         const seenValues = await deleteChunks(
           `DELETE FROM baseline_seen_values t USING (
-             SELECT entity_type, entity_id, dimension, value FROM baseline_seen_values
+             SELECT entity_type, entity_id, account_id, dimension, value
+             FROM baseline_seen_values
              WHERE last_seen < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
            ) old
            WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
-             AND t.dimension = old.dimension AND t.value = old.value`,
+             AND t.account_id = old.account_id AND t.dimension = old.dimension AND t.value = old.value`,
           seenBefore,
         );
         return { hourlyCounts, seenValues };

@@ -23,7 +23,6 @@ import {
 import type { ApiPrincipal } from '../auth/api-principal';
 import { Principal } from '../auth/principal.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
-import type { EntityType } from './baseline-snapshot';
 import {
   ActorQueryDto,
   BaselineDetailDto,
@@ -78,7 +77,7 @@ export class BaselinesController {
     @Param('actor') actor: string,
     @Query() query: ActorQueryDto,
   ): Promise<BaselineDetailDto> {
-    const profile = await this.resolve(actor, query.type);
+    const profile = await this.resolve(actor, query);
     return toBaselineDetailDto(await this.baselines.describe(profile));
   }
 
@@ -94,26 +93,32 @@ export class BaselinesController {
     @Query() query: ActorQueryDto,
     @Principal() caller: ApiPrincipal,
   ): Promise<DeletedBaselineDto> {
-    const profile = await this.resolve(actor, query.type);
+    const profile = await this.resolve(actor, query);
     const deleted = await this.baselines.forgetEntity(profile);
     this.logger.log(
-      `API key ${caller.id} deleted the baseline of ${profile.entityType} ${profile.entityId}`,
+      `API key ${caller.id} deleted the baseline of ${profile.entityType} ${profile.entityId}` +
+        (profile.accountId ? ` of account ${profile.accountId}` : ''),
     );
     return toDeletedBaselineDto(profile, deleted);
   }
 
-  private async resolve(actor: string, type: EntityType | undefined): Promise<BaselineProfile> {
+  private async resolve(actor: string, query: ActorQueryDto): Promise<BaselineProfile> {
+    const { type, account } = query;
     const shown = actor.length > 200 ? `${actor.slice(0, 200)}…` : actor;
-    const found = actor.length > 1000 ? [] : await this.baselines.findActor(actor, type);
+    const found = actor.length > 1000 ? [] : await this.baselines.findActor(actor, type, account);
     if (found.length === 0) {
       throw new NotFoundException(
-        `No baseline for actor ${shown}${type ? ` of type ${type}` : ''}`,
+        `No baseline for actor ${shown}${type ? ` of type ${type}` : ''}` +
+          (account ? ` in account ${account}` : ''),
       );
     }
     if (found.length > 1) {
-      throw new ConflictException(
-        `Actor ${shown} is ambiguous: ${found.map((p) => p.entityType).join(', ')}; pass ?type=`,
+      const accounts = new Set(found.map((p) => p.accountId));
+      const hint = accounts.size > 1 ? '?account=' : '?type=';
+      const what = found.map((p) =>
+        accounts.size > 1 ? `${p.entityType} in account ${p.accountId || '(none)'}` : p.entityType,
       );
+      throw new ConflictException(`Actor ${shown} is ambiguous: ${what.join(', ')}; pass ${hint}`);
     }
     return found[0];
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../events/account-id';
 import { BASELINE_DIMENSIONS, ENTITY_TYPES, type EntityType } from './baseline-snapshot';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -39,6 +40,14 @@ export class ActorQueryDto {
   @IsOptional()
   @IsIn(ENTITY_TYPES, { message: `type must be one of ${ENTITY_TYPES.join(', ')}` })
   type?: EntityType;
+
+  @ApiPropertyOptional({
+    description: 'Which account, when the same id is known in several 1Password accounts',
+    example: ACCOUNT_ID_EXAMPLE,
+  })
+  @IsOptional()
+  @Matches(ACCOUNT_ID, { message: ACCOUNT_ID_REASON('account') })
+  account?: string;
 }
 
 export class TopValueDto {
@@ -80,6 +89,12 @@ export class BaselineSummaryDto {
   @ApiProperty({ enum: ENTITY_TYPES }) entityType!: EntityType;
   @ApiProperty({ description: 'User uuid, Connect token jti or Connect server id' })
   entityId!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The 1Password account of the entity; null for events that name none',
+  })
+  accountId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "A user's email, else name" })
   label!: string | null;
   @ApiProperty({ format: 'date-time' }) firstEventAt!: string;
@@ -167,6 +182,7 @@ export class DeletedCountsDto {
 export class DeletedBaselineDto {
   @ApiProperty({ enum: ENTITY_TYPES }) entityType!: EntityType;
   @ApiProperty() entityId!: string;
+  @ApiProperty({ nullable: true, type: String }) accountId!: string | null;
   @ApiProperty({ type: DeletedCountsDto, description: 'Rows deleted per table' })
   deleted!: DeletedCountsDto;
 }

@@ -1,4 +1,5 @@
 import type { Maturity } from './baseline-statistics';
+import { NO_ACCOUNT } from './baseline-snapshot';
 import type {
   BaselineDetailDto,
   BaselineListItemDto,
@@ -29,6 +30,7 @@ export function toBaselineSummaryDto(profile: BaselineProfile, maturity: Maturit
   return {
     entityType: profile.entityType,
     entityId: profile.entityId,
+    accountId: profile.accountId === NO_ACCOUNT ? null : profile.accountId,
     label: profile.label,
     firstEventAt: iso(profile.firstEventAt),
     lastEventAt: iso(profile.lastEventAt),
@@ -94,6 +96,7 @@ export function toDeletedBaselineDto(
   return {
     entityType: profile.entityType,
     entityId: profile.entityId,
+    accountId: profile.accountId === NO_ACCOUNT ? null : profile.accountId,
     deleted: { ...deleted },
   };
 }

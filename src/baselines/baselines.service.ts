@@ -100,7 +100,7 @@ export class BaselinesService {
    * transaction's manager to read inside it.
    */
   async loadSnapshot(
-    entities: Array<{ entityType: EntityType; entityId: string }>,
+    entities: EntityKey[],
     hourlySince: Date,
     seenKeys: readonly SeenKey[],
     manager?: EntityManager,
@@ -109,7 +109,11 @@ export class BaselinesService {
     if (keys.length === 0) return snapshotOf([]);
     const profiles = await this.query.profilesOf(keys, manager);
     if (profiles.length === 0) return snapshotOf([]);
-    const known = profiles.map(({ entityType, entityId }) => ({ entityType, entityId }));
+    const known = profiles.map(({ entityType, accountId, entityId }) => ({
+      entityType,
+      accountId,
+      entityId,
+    }));
     const knownKeys = new Set(known.map(keyOf));
     const asked = seenKeys.filter((key) => knownKeys.has(keyOf(key)));
     const [hourly, seen] = await Promise.all([
@@ -123,6 +127,7 @@ export class BaselinesService {
     for (const profile of profiles) {
       byKey.set(keyOf(profile), {
         entityType: profile.entityType,
+        accountId: profile.accountId,
         entityId: profile.entityId,
         firstEventAt: profile.firstEventAt,
         lastEventAt: profile.lastEventAt,
@@ -222,9 +227,13 @@ export class BaselinesService {
     };
   }
 
-  /** Entities whose id is `actor` (any case), of `entityType` when given. */
-  findActor(actor: string, entityType?: EntityType): Promise<BaselineProfile[]> {
-    return this.query.findByActor(actor, entityType);
+  /** Entities whose id is `actor` (any case), of `entityType` and `accountId` when given. */
+  findActor(
+    actor: string,
+    entityType?: EntityType,
+    accountId?: string,
+  ): Promise<BaselineProfile[]> {
+    return this.query.findByActor(actor, entityType, accountId);
   }
 
   /** One entity's baseline: hour-of-week rates per action, seen values, maturity. */
@@ -260,18 +269,18 @@ export class BaselinesService {
   async forgetEntity(key: EntityKey): Promise<DeletedBaseline> {
     const deleted = await this.retention.deleteEntity(key);
     this.logger.log(
-      `Forgot baseline of ${key.entityType} ${key.entityId}: ${deleted.hourlyCounts} hourly count(s), ${deleted.seenValues} seen value(s)`,
+      `Forgot baseline of ${key.entityType} ${key.entityId}${key.accountId ? ` of account ${key.accountId}` : ''}: ${deleted.hourlyCounts} hourly count(s), ${deleted.seenValues} seen value(s)`,
     );
     return deleted;
   }
 }
 
-const keyOf = (key: EntityKey) => `${key.entityType}\u0000${key.entityId}`;
+const keyOf = (key: EntityKey) => `${key.entityType}\u0000${key.accountId}\u0000${key.entityId}`;
 
 function uniqueKeys(entities: EntityKey[]): EntityKey[] {
   const unique = new Map<string, EntityKey>();
-  for (const { entityType, entityId } of entities) {
-    unique.set(keyOf({ entityType, entityId }), { entityType, entityId });
+  for (const { entityType, accountId, entityId } of entities) {
+    unique.set(keyOf({ entityType, accountId, entityId }), { entityType, accountId, entityId });
   }
   return [...unique.values()];
 }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { seenKeysOf } from '../baselines/baseline-aggregate';
+import { type EntityKey, seenKeysOf } from '../baselines/baseline-aggregate';
 import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
-import type { EntityType } from '../baselines/baseline-snapshot';
+import { accountOf, type EntityType } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -172,12 +172,19 @@ export class DetectionService {
 }
 
 /** The baselines a batch touches: its users, Connect tokens and Connect servers. */
-function entitiesOf(events: readonly DetectEvent[]) {
-  const seen = new Map<string, { entityType: EntityType; entityId: string }>();
-  const add = (entityType: EntityType, entityId: string | null) => {
-    if (entityId) seen.set(`${entityType}:${entityId}`, { entityType, entityId });
-  };
+function entitiesOf(events: readonly DetectEvent[]): EntityKey[] {
+  const seen = new Map<string, EntityKey>();
   for (const event of events) {
+    const accountId = accountOf(event);
+    const add = (entityType: EntityType, entityId: string | null) => {
+      if (entityId) {
+        seen.set(`${entityType}\u0000${accountId}\u0000${entityId}`, {
+          entityType,
+          accountId,
+          entityId,
+        });
+      }
+    };
     if (event.actorType === 'user') add('user', event.actorId);
     if (event.actorType === 'connect_token') add('connect_token', event.actorId);
     add('connect_server', event.connectServerId);

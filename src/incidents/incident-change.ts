@@ -20,6 +20,8 @@ export interface IncidentChangeView {
   severity: Severity;
   title: string;
   ruleId: string;
+  /** The 1Password account of the incident's alerts, when their events name one. */
+  accountId: string | null;
   actorId: string | null;
   actorLabel: string | null;
   alertCount: number;

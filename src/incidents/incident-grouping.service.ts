@@ -5,6 +5,7 @@ import type { AlertCandidate } from '../rules/engine/evaluation';
 import type { Rule } from '../rules/engine/rule-definition';
 import { AlertsRepository } from './alerts.repository';
 import { IncidentsRepository } from './incidents.repository';
+import { incidentTitle } from './incident-title';
 import { silenceMatches, type SilenceMatchers } from './silence-matcher';
 import { SilencesRepository } from './silences.repository';
 
@@ -81,9 +82,10 @@ export class IncidentGroupingService {
       dedupKey: dedupKey(alert),
       ruleId: rule.id,
       groupKey: candidate.groupKey,
+      accountId: candidate.accountId,
       actorId: candidate.actorId,
       actorLabel: alert.actorLabel,
-      title: `${rule.name}: ${alert.actorLabel ?? candidate.groupKey}`,
+      title: incidentTitle(rule.name, alert.actorLabel ?? candidate.groupKey),
       severity: candidate.severity,
       eventTime: candidate.eventTime,
       tags: rule.tags,
@@ -112,7 +114,14 @@ export class IncidentGroupingService {
   }
 }
 
-const dedupKey = (alert: NewAlert) => `${alert.rule.id}|${alert.candidate.groupKey}`;
+/**
+ * An incident gathers the alerts of one rule, group key and account. Alerts of events that
+ * name no account keep the key they had before accounts were recorded.
+ */
+function dedupKey({ rule, candidate }: NewAlert): string {
+  const key = `${rule.id}|${candidate.groupKey}`;
+  return candidate.accountId ? `${key}|account:${candidate.accountId}` : key;
+}
 
 /** A new incident soon after the last one for the same key was notified stays quiet. */
 function suppressed(rule: Rule, previousNotifiedAt: Date | null, now: Date): 'suppressed' | null {

@@ -13,6 +13,8 @@ export interface IncidentFilter {
   /** Severities to include. */
   severities?: readonly Severity[];
   actor?: string;
+  /** A 1Password account id (upper-case). */
+  accountId?: string;
   ruleId?: string;
   since?: Date;
   /** Keyset: only incidents with a lower id. */
@@ -36,6 +38,7 @@ export class IncidentsQueryRepository {
     if (filter.status) add((p) => `i.status = ${p}`, filter.status);
     if (filter.severities) add((p) => `i.severity = ANY(${p}::text[])`, filter.severities);
     if (filter.actor) add((p) => `lower(i.actor_id) = lower(${p})`, filter.actor);
+    if (filter.accountId) add((p) => `i.account_id = ${p}`, filter.accountId);
     if (filter.ruleId) add((p) => `i.rule_id = ${p}`, filter.ruleId);
     if (filter.since) add((p) => `i.created_at >= ${p}`, filter.since);
     if (filter.beforeId) add((p) => `i.id < ${p}::bigint`, filter.beforeId);
@@ -46,6 +49,14 @@ export class IncidentsQueryRepository {
        ORDER BY i.id DESC LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /** The accounts incidents were opened for, in id order (events naming none are left out). */
+  async accounts(): Promise<string[]> {
+    const rows: Array<{ account_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT account_id FROM incidents WHERE account_id IS NOT NULL ORDER BY account_id`,
+    );
+    return rows.map((row) => row.account_id);
   }
 
   async find(id: string): Promise<Row | null> {
@@ -107,6 +118,7 @@ export class IncidentsQueryRepository {
       severity: row.severity as Severity,
       title: String(row.title),
       ruleId: String(row.rule_id),
+      accountId: (row.account_id as string | null) ?? null,
       actorId: (row.actor_id as string | null) ?? null,
       actorLabel: (row.actor_label as string | null) ?? null,
       alertCount: Number(row.alert_count),

@@ -8,6 +8,7 @@ import { IncidentsQueryRepository, type Row } from './incidents-query.repository
 import type {
   AlertDto,
   EvidenceEventDto,
+  IncidentAccountsDto,
   IncidentDetailDto,
   IncidentPageDto,
   IncidentSummaryDto,
@@ -37,6 +38,7 @@ export class IncidentsQueryService {
       status: query.status,
       severities: query.severity ? SEVERITIES.slice(SEVERITIES.indexOf(query.severity)) : undefined,
       actor: query.actor,
+      accountId: query.account,
       ruleId: query.rule,
       since: query.since,
       beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
@@ -49,6 +51,10 @@ export class IncidentsQueryService {
       items: page.map((row) => toSummary(row, rules.get(String(row.rule_id)))),
       nextCursor: rows.length > limit ? encodeCursor(String(last.id)) : null,
     };
+  }
+
+  async accounts(): Promise<IncidentAccountsDto> {
+    return { accounts: await this.repository.accounts() };
   }
 
   async get(id: string): Promise<IncidentDetailDto> {
@@ -87,6 +93,7 @@ function toSummary(row: Row, rule: Rule | undefined): IncidentSummaryDto {
     ruleId: String(row.rule_id),
     ruleName: String(rule?.name),
     groupKey: String(row.group_key),
+    accountId: str(row.account_id),
     actorId: str(row.actor_id),
     actorLabel: str(row.actor_label),
     alertCount: Number(row.alert_count),

@@ -6,6 +6,7 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { IncidentLifecycleService } from './incident-lifecycle.service';
 import type { LifecycleAction } from './incident-transitions';
 import {
+  IncidentAccountsDto,
   IncidentDetailDto,
   IncidentPageDto,
   LifecycleNoteDto,
@@ -28,6 +29,13 @@ export class IncidentsController {
   @ApiOkResponse({ type: IncidentPageDto })
   list(@Query() query: ListIncidentsQueryDto): Promise<IncidentPageDto> {
     return this.queries.list(query);
+  }
+
+  @Get('accounts')
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: IncidentAccountsDto })
+  accounts(): Promise<IncidentAccountsDto> {
+    return this.queries.accounts();
   }
 
   @Get(':id')

@@ -7,10 +7,12 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
+import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../events/account-id';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 
 const STATUSES = ['triggered', 'acknowledged', 'snoozed', 'resolved'] as const;
@@ -31,6 +33,14 @@ export class ListIncidentsQueryDto {
   @IsString()
   @MaxLength(200)
   actor?: string;
+
+  @ApiPropertyOptional({
+    description: '1Password account id (26 upper-case letters and digits): its incidents only',
+    example: ACCOUNT_ID_EXAMPLE,
+  })
+  @IsOptional()
+  @Matches(ACCOUNT_ID, { message: ACCOUNT_ID_REASON('account') })
+  account?: string;
 
   @ApiPropertyOptional({ description: 'Rule id' })
   @IsOptional()
@@ -81,6 +91,12 @@ export class IncidentSummaryDto {
   @ApiProperty() ruleId!: string;
   @ApiProperty() ruleName!: string;
   @ApiProperty() groupKey!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The 1Password account of its alerts; null when their events name none',
+  })
+  accountId!: string | null;
   @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Email of a user' })
   actorLabel!: string | null;
@@ -96,6 +112,11 @@ export class IncidentSummaryDto {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+}
+
+export class IncidentAccountsDto {
+  @ApiProperty({ type: [String], description: 'Accounts that have incidents, in id order' })
+  accounts!: string[];
 }
 
 export class IncidentPageDto {

@@ -20,6 +20,8 @@ export interface AlertToFile {
   dedupKey: string;
   ruleId: string;
   groupKey: string;
+  /** The 1Password account of the alerts, when their events name one. */
+  accountId: string | null;
   actorId: string | null;
   actorLabel: string | null;
   title: string;
@@ -76,9 +78,10 @@ export class IncidentsRepository {
       previous_notified_at: Date | null;
     }> = await manager.query(
       `INSERT INTO incidents (dedup_key, rule_id, group_key, actor_id, actor_label, title, severity,
-         alert_count, first_alert_at, last_alert_at, tags, previous_incident_id)
+         alert_count, first_alert_at, last_alert_at, tags, previous_incident_id, account_id)
        VALUES ($1, $2, $3, $4, $10, $5, $6, 1, $7, $7, $8,
-         (SELECT id FROM incidents WHERE dedup_key = $1 AND status = 'resolved' ORDER BY id DESC LIMIT 1))
+         (SELECT id FROM incidents WHERE dedup_key = $1 AND status = 'resolved' ORDER BY id DESC LIMIT 1),
+         $11)
        ON CONFLICT (dedup_key) WHERE status <> 'resolved' DO UPDATE SET
          alert_count = incidents.alert_count + 1,
          last_alert_at = GREATEST(incidents.last_alert_at, excluded.last_alert_at),
@@ -101,6 +104,7 @@ export class IncidentsRepository {
         alert.tags,
         SEVERITIES,
         alert.actorLabel,
+        alert.accountId,
       ],
     );
     return {

@@ -26,6 +26,7 @@ export class ChannelTestService {
       title: `Test message for channel ${channel.name}`,
       ruleId: '00000000-0000-0000-0000-000000000000',
       ruleName: 'Channel test',
+      account: null,
       actor: null,
       explanation: 'If you read this, vaultwatch can reach this channel.',
       alertCount: 0,

@@ -17,6 +17,7 @@ export function toIncidentMessage(
     title: change.title,
     ruleId: change.ruleId,
     ruleName: rule.name,
+    account: change.accountId,
     actor: change.actorId ? { id: change.actorId, label: change.actorLabel } : null,
     explanation: change.explanation,
     alertCount: change.alertCount,

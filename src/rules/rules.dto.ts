@@ -35,6 +35,12 @@ export class RuleDto {
   @ApiProperty({ type: 'array', items: { type: 'object' } }) escalations!: unknown[];
   @ApiProperty({ type: [String] }) streams!: string[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) filter?: unknown;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      '1Password account ids whose events the rule judges; absent: every account (and events naming none)',
+  })
+  accounts?: string[];
   @ApiProperty({ type: [String] }) groupBy!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) params!: unknown;
   @ApiProperty() dedupSeconds!: number;
@@ -142,6 +148,12 @@ export class RuleTestAlertDto {
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'] }) severity!: string;
   @ApiProperty({ format: 'date-time' }) eventTime!: string;
   @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The 1Password account of the events behind it; null when they name none',
+  })
+  accountId!: string | null;
   @ApiProperty({ type: [String] }) evidenceEventIds!: string[];
   @ApiProperty() explanation!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) figures!: Record<string, unknown>;

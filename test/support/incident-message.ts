@@ -13,6 +13,7 @@ export function incidentMessage(overrides: Partial<IncidentMessage> = {}): Incid
     title: 'Bulk export: alice@example.com',
     ruleId: 'bulk-export',
     ruleName: 'Bulk export',
+    account: null,
     actor: { id: 'WXYZ1234', label: 'alice@example.com' },
     explanation: '25 exports in 10 min (threshold 20)',
     alertCount: 1,

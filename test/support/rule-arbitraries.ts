@@ -15,6 +15,16 @@ const number = fc.oneof(
   fc.constantFrom(0, 1, 1e300, -1e300, Number.MAX_SAFE_INTEGER, 0.5),
 );
 
+/** The 1Password accounts events of the property tests belong to. */
+export const ACCOUNTS = ['ACMEAAAAAAAAAAAAAAAAAAAAAA', 'GLOBEX2222222222222222222A'] as const;
+
+/** An account id: one of ACCOUNTS, another well-formed one, or one a little off. */
+const account = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...ACCOUNTS) },
+  fc.stringMatching(/^[A-Z0-9]{26}$/),
+  fc.constantFrom('acmeaaaaaaaaaaaaaaaaaaaaaa', 'ACME', `${ACCOUNTS[0]}B`, ''),
+);
+
 const known = <T extends string>(values: readonly T[]) =>
   fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...values) }, fc.string({ maxLength: 12 }));
 
@@ -191,8 +201,16 @@ const goodRule = fc
     filter: goodFilter,
     dedupSeconds: fc.integer({ min: 0, max: 86_400 }),
     kindAndParams: goodParams,
+    accounts: fc.option(fc.uniqueArray(fc.constantFrom(...ACCOUNTS), { maxLength: 2 }), {
+      nil: undefined,
+    }),
   })
-  .map(({ kindAndParams, ...rest }) => ({ ...rest, ...kindAndParams }));
+  // Heartbeat rules judge sources, which have no account.
+  .map(({ kindAndParams, accounts, ...rest }) => ({
+    ...rest,
+    ...kindAndParams,
+    ...(accounts === undefined || kindAndParams.kind === 'heartbeat' ? {} : { accounts }),
+  }));
 
 /** One property of a good rule, or of its params, replaced by anything. */
 const brokenRule = fc
@@ -204,6 +222,7 @@ const brokenRule = fc
       'kind',
       'streams',
       'filter',
+      'accounts',
       'groupBy',
       'dedupSeconds',
       'escalations',
@@ -220,7 +239,14 @@ const brokenRule = fc
       'stages',
       'nope',
     ),
-    value: fc.oneof(anyJson, number, filter, params, fc.constant(undefined)),
+    value: fc.oneof(
+      anyJson,
+      number,
+      filter,
+      params,
+      fc.array(account, { maxLength: 3 }),
+      fc.constant(undefined),
+    ),
   })
   .map(({ rule, inParams, key, value }) =>
     inParams ? { ...rule, params: { ...rule.params, [key]: value } } : { ...rule, [key]: value },
@@ -242,6 +268,7 @@ export const ruleBody: fc.Arbitrary<unknown> = fc.oneof(
         severity: known(SEVERITIES),
         streams: fc.oneof(fc.array(known(STREAMS), { maxLength: 4 }), anyJson),
         filter,
+        accounts: fc.oneof(fc.array(account, { maxLength: 3 }), anyJson),
         groupBy: fc.array(known(EVENT_FIELDS), { maxLength: 3 }),
         params: fc.oneof({ weight: 4, arbitrary: params }, anyJson),
         dedupSeconds: number,

@@ -13,6 +13,8 @@ export interface IncidentMessage {
   title: string;
   ruleId: string;
   ruleName: string;
+  /** The 1Password account the incident is about; null when its events name none. */
+  account: string | null;
   actor: { id: string; label: string | null } | null;
   /** The explanation of the latest alert, with its baseline figures. */
   explanation: string;

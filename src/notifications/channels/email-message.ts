@@ -3,6 +3,7 @@ import {
   actorLabel,
   describeChange,
   formatTime,
+  headline,
   isWebUrl,
   oneLine,
   severityLabel,
@@ -11,21 +12,25 @@ import {
 
 /** How the email channel shows an incident: subject, plain text and HTML. */
 
-/** `[HIGH] Bulk export: alice@example.com (acknowledged by bob)`: the title names the rule. */
+/**
+ * `[HIGH] Bulk export: alice@example.com in account AB7Z… (acknowledged by bob)`: the title
+ * names the rule.
+ */
 export function emailSubject(message: IncidentMessage): string {
   const change = message.change === 'opened' ? '' : ` (${describeChange(message)})`;
-  return oneLine(`[${severityLabel(message.severity)}] ${message.title}${change}`, 250);
+  return oneLine(`[${severityLabel(message.severity)}] ${headline(message)}${change}`, 250);
 }
 
 export function emailText(message: IncidentMessage): string {
   const lines = [
-    `[${severityLabel(message.severity)}] ${oneLine(message.title, 500)}`,
+    `[${severityLabel(message.severity)}] ${oneLine(headline(message), 500)}`,
     `Status: ${statusLabel(message.status)}${message.change === 'opened' ? '' : ` (${describeChange(message)})`}`,
   ];
   if (message.note) lines.push(`Note: ${message.note}`);
   lines.push(
     '',
     `Rule: ${message.ruleName}`,
+    ...(message.account ? [`Account: ${message.account}`] : []),
     `Actor: ${actorLabel(message)}`,
     `Alerts: ${message.alertCount}`,
     `First seen: ${formatTime(message.firstSeenAt)}`,
@@ -44,6 +49,7 @@ export function emailHtml(message: IncidentMessage): string {
   const change = message.change === 'opened' ? '' : ` (${escapeHtml(describeChange(message))})`;
   const rows: Array<[string, string]> = [
     ['Rule', escapeHtml(message.ruleName)],
+    ...(message.account ? [['Account', escapeHtml(message.account)] as [string, string]] : []),
     ['Actor', escapeHtml(actorLabel(message))],
     ['Alerts', String(message.alertCount)],
     ['First seen', escapeHtml(formatTime(message.firstSeenAt))],
@@ -69,7 +75,7 @@ export function emailHtml(message: IncidentMessage): string {
     : `<p>Incident: ${escapeHtml(message.url)}</p>`;
   return [
     '<!doctype html><html><body style="font-family:sans-serif;font-size:14px">',
-    `<h2 style="margin:0 0 8px">[${severityLabel(message.severity)}] ${escapeHtml(message.title)}</h2>`,
+    `<h2 style="margin:0 0 8px">[${severityLabel(message.severity)}] ${escapeHtml(headline(message))}</h2>`,
     `<p><strong>Status:</strong> ${statusLabel(message.status)}${change}</p>`,
     note,
     `<table cellspacing="0" cellpadding="0">${table}</table>`,

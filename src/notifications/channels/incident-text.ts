@@ -14,6 +14,16 @@ export function actorLabel(message: IncidentMessage): string {
   return actor.label ?? actor.id;
 }
 
+/** " in account AB7Z…" when the incident names an account, else nothing. */
+export function inAccount(message: IncidentMessage): string {
+  return message.account ? ` in account ${message.account}` : '';
+}
+
+/** The title (which names the rule once) and the account, as headings and subjects show it. */
+export function headline(message: IncidentMessage): string {
+  return `${message.title}${inAccount(message)}`;
+}
+
 export function statusLabel(status: IncidentStatus): string {
   switch (status) {
     case 'triggered':

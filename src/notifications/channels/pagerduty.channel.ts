@@ -11,7 +11,7 @@ import {
 } from './channel';
 import { httpUrl, secret } from './channel-settings';
 import { answerError, guardedPost } from './guarded-post';
-import { actorLabel, isWebUrl, oneLine } from './incident-text';
+import { actorLabel, headline, isWebUrl, oneLine } from './incident-text';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -132,7 +132,7 @@ export function pagerDutyEvent(routingKey: string, message: IncidentMessage): Pa
   return {
     ...event,
     payload: {
-      summary: oneLine(message.title, 1024),
+      summary: oneLine(headline(message), 1024),
       source: message.actor ? oneLine(actorLabel(message), 255) : 'vaultwatch',
       severity: SEVERITY[message.severity],
       timestamp: message.lastSeenAt.toISOString(),
@@ -140,6 +140,7 @@ export function pagerDutyEvent(routingKey: string, message: IncidentMessage): Pa
       class: message.ruleId,
       custom_details: {
         explanation: message.explanation,
+        ...(message.account ? { account: message.account } : {}),
         alerts: message.alertCount,
         first_seen: message.firstSeenAt.toISOString(),
         last_seen: message.lastSeenAt.toISOString(),

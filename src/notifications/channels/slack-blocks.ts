@@ -5,6 +5,7 @@ import {
   actorLabel,
   describeChange,
   formatTime,
+  headline,
   isWebUrl,
   oneLine,
   severityLabel,
@@ -46,7 +47,7 @@ export function incidentBlocks(message: IncidentMessage): SlackBlock[] {
     text: {
       type: 'plain_text',
       text: oneLine(
-        `${SEVERITY_EMOJI[message.severity]} ${severityLabel(message.severity)} ${message.title}`,
+        `${SEVERITY_EMOJI[message.severity]} ${severityLabel(message.severity)} ${headline(message)}`,
         150,
       ),
       emoji: true,
@@ -56,7 +57,9 @@ export function incidentBlocks(message: IncidentMessage): SlackBlock[] {
     type: 'section',
     text: mrkdwn(
       truncate(
-        `*Rule:* ${escapeMrkdwn(message.ruleName)}\n*Actor:* ${escapeMrkdwn(actorLabel(message))}\n\n` +
+        `*Rule:* ${escapeMrkdwn(message.ruleName)}\n` +
+          (message.account ? `*Account:* ${escapeMrkdwn(message.account)}\n` : '') +
+          `*Actor:* ${escapeMrkdwn(actorLabel(message))}\n\n` +
           escapeMrkdwn(message.explanation),
         3000,
       ),
@@ -117,7 +120,7 @@ export function fallbackText(message: IncidentMessage): string {
   const link = isWebUrl(message.url) ? ` <${escapeMrkdwn(message.url)}|View incident>` : '';
   return truncate(
     `${SEVERITY_EMOJI[message.severity]} [${severityLabel(message.severity)}]${status} ` +
-      `${escapeMrkdwn(oneLine(message.title, 300))} ` +
+      `${escapeMrkdwn(oneLine(headline(message), 300))} ` +
       `(actor ${escapeMrkdwn(actorLabel(message))}). ` +
       `${escapeMrkdwn(oneLine(message.explanation, 1500))}${link}`,
     3000,

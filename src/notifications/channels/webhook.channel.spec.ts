@@ -122,6 +122,7 @@ describe('WebhookChannel', () => {
       severity: 'high',
       title: 'Bulk export: alice@example.com',
       rule: { id: 'bulk-export', name: 'Bulk export' },
+      account: null,
       actor: { id: 'WXYZ1234', label: 'alice@example.com' },
       explanation: '25 exports in 10 min (threshold 20)',
       alertCount: 2,

@@ -38,6 +38,8 @@ export interface WebhookPayload {
   severity: Severity;
   title: string;
   rule: { id: string; name: string };
+  /** The 1Password account the incident is about; null when its events name none. */
+  account: string | null;
   actor: { id: string; label: string | null } | null;
   explanation: string;
   alertCount: number;
@@ -121,6 +123,7 @@ export function webhookPayload(message: IncidentMessage): WebhookPayload {
     severity: message.severity,
     title: message.title,
     rule: { id: message.ruleId, name: message.ruleName },
+    account: message.account,
     actor: message.actor ? { id: message.actor.id, label: message.actor.label } : null,
     explanation: message.explanation,
     alertCount: message.alertCount,

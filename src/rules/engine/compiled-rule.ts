@@ -12,7 +12,11 @@ export interface CompiledRule {
   readonly rule: Rule;
   /** The event counts for the rule: its stream is read, it passes the filter, not allow-listed. */
   counts(e: DetectEvent): boolean;
-  /** The group-by values joined with '|'; null when one of them is null (the event does not count). */
+  /**
+   * The group-by values joined with '|', then the event's account when it names one (see
+   * withAccount): what evaluators group by. Null when one of the values is null (the event
+   * does not count).
+   */
   groupKey(e: DetectEvent): string | null;
   /** The rule's severity raised by the first escalation that applies. */
   severity(trigger: DetectEvent, count: number): Severity;
@@ -26,19 +30,54 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
-/** Every condition stated and not filtered out: stream, filter, allow-lists. */
+/** Every condition stated and not filtered out: stream, accounts, filter, allow-lists. */
 export function compileCounting(
   streams: readonly Stream[],
   filter: Filter | undefined,
   allowListed: EventPredicate,
   lists: ListSnapshot,
+  accounts: readonly string[] = [],
 ): EventPredicate {
   const streamSet = new Set<string>(streams);
   const passes = compileFilter(filter, lists);
-  return (e) => streamSet.has(e.stream) && passes(e) && !allowListed(e);
+  const inScope = compileAccounts(accounts);
+  return (e) => streamSet.has(e.stream) && inScope(e) && passes(e) && !allowListed(e);
+}
+
+/** A rule scoped to accounts judges only their events; unscoped, every event. */
+function compileAccounts(accounts: readonly string[]): EventPredicate {
+  if (accounts.length === 0) return () => true;
+  const scope = new Set(accounts);
+  return (e) => e.accountId !== null && scope.has(e.accountId);
+}
+
+/**
+ * A grouping value made account-specific: the same user uuid (or token id) in two accounts is
+ * two actors, so every group, and the incident it leads to, is per account. Events that name
+ * no account keep the plain value, as before accounts were recorded.
+ */
+export function withAccount(key: string, e: Pick<DetectEvent, 'accountId'>): string {
+  if (e.accountId === null || e.accountId === '') return key;
+  return key === '' ? e.accountId : `${key}|${e.accountId}`;
+}
+
+/** The grouping value without the account withAccount added (alerts carry the account apart). */
+export function withoutAccount(key: string, e: Pick<DetectEvent, 'accountId'>): string {
+  if (e.accountId === null || e.accountId === '') return key;
+  if (key === e.accountId) return '';
+  const suffix = `|${e.accountId}`;
+  return key.endsWith(suffix) ? key.slice(0, -suffix.length) : key;
 }
 
 export function compileGroupKey(fields: readonly EventField[]): (e: DetectEvent) => string | null {
+  const plain = compilePlainGroupKey(fields);
+  return (e) => {
+    const key = plain(e);
+    return key === null ? null : withAccount(key, e);
+  };
+}
+
+function compilePlainGroupKey(fields: readonly EventField[]): (e: DetectEvent) => string | null {
   if (fields.length === 0) return () => '';
   if (fields.length === 1) {
     const [field] = fields;
@@ -65,7 +104,7 @@ export function compileRule(rule: Rule, lists: ListSnapshot): CompiledRule {
   const cached = compiledCache.get(rule);
   if (cached?.lists === lists) return cached.compiled;
   const allowListed = compileAllowLists(rule.allowLists, lists);
-  const counts = compileCounting(rule.streams, rule.filter, allowListed, lists);
+  const counts = compileCounting(rule.streams, rule.filter, allowListed, lists, rule.accounts);
   const escalations = rule.escalations.map((esc) => ({
     matches: esc.filter === undefined ? null : compileFilter(esc.filter, lists),
     countGte: esc.countGte ?? null,
@@ -109,10 +148,12 @@ export function makeAlert(rule: CompiledRule, parts: AlertParts): AlertCandidate
     ruleId: rule.rule.id,
     ruleVersion: rule.rule.version,
     fingerprint: parts.fingerprint,
-    groupKey: parts.groupKey,
+    // The account is a field of its own: the group key is what the rule's groupBy names.
+    groupKey: withoutAccount(parts.groupKey, parts.trigger),
     severity: rule.severity(parts.trigger, parts.count),
     eventTime: parts.trigger.eventTime,
     actorId: parts.actorId !== undefined ? parts.actorId : parts.trigger.actorId,
+    accountId: parts.trigger.accountId,
     evidenceEventIds: capEvidence(ids, parts.trigger.id),
     explanation: parts.explanation,
     figures: { count: parts.count, ...parts.figures },

@@ -50,6 +50,11 @@ export interface AlertCandidate {
   eventTime: Date;
   /** The actor the alert is about, when there is one. */
   actorId: string | null;
+  /**
+   * The 1Password account of the event that made it fire, when the event names one. Every
+   * event behind an alert is of that account: rules group per account.
+   */
+  accountId: string | null;
   evidenceEventIds: string[];
   /** A sentence for humans, with the baseline figures behind it. */
   explanation: string;

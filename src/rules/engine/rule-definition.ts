@@ -51,6 +51,11 @@ export interface RuleDefinition<K extends RuleKind = RuleKind> {
   escalations: Escalation[];
   streams: Stream[];
   filter?: Filter;
+  /**
+   * The 1Password accounts whose events the rule judges (account ids, upper-case); absent:
+   * every account, and events that name none.
+   */
+  accounts?: string[];
   /** The alert's group key; default the actor. */
   groupBy: EventField[];
   params: RuleParamsByKind[K];

@@ -252,6 +252,38 @@ describe('validateRuleDefinition: refusals', () => {
     ]);
   });
 
+  it('scopes a rule to 1Password account ids, each once, and names a bad one', () => {
+    const acme = 'ACMEAAAAAAAAAAAAAAAAAAAAAA';
+    expect(accepted({ ...threshold, accounts: [acme, acme] }).accounts).toEqual([acme]);
+    expect(accepted(threshold).accounts).toBeUndefined();
+    expect(errorsOf({ ...threshold, accounts: [acme, acme.toLowerCase(), 7] })).toEqual([
+      {
+        field: 'accounts[1]',
+        reason: `must be a 1Password account id (26 upper-case letters and digits), not "${acme.toLowerCase()}"`,
+      },
+      {
+        field: 'accounts[2]',
+        reason: 'must be a 1Password account id (26 upper-case letters and digits), not a number',
+      },
+    ]);
+    expect(errorsOf({ ...threshold, accounts: acme })).toEqual([
+      { field: 'accounts', reason: 'must be an array, not a string' },
+    ]);
+    expect(
+      errorsOf({
+        name: 'Quiet',
+        kind: 'heartbeat',
+        params: { maxSilenceSeconds: 60 },
+        accounts: [acme],
+      }),
+    ).toEqual([
+      {
+        field: 'accounts',
+        reason: 'cannot be set: this kind judges sources, which have no account',
+      },
+    ]);
+  });
+
   it('escalations need a severity and a condition', () => {
     expect(errorsOf({ ...threshold, escalations: [{ severity: 'high' }] })).toEqual([
       { field: 'escalations[0]', reason: 'must state a filter or countGte' },

@@ -1,6 +1,7 @@
 import type { EventField } from '../../events/detect-event';
 import type { Stream } from '../../events/normalize/normalized-event';
 import { kindModule, RULE_KINDS, type RuleKind, type RuleParamsByKind } from '../kinds/registry';
+import { isAccountId } from '../../events/account-id';
 import { LIMITS } from './rule-limits';
 import {
   SEVERITIES,
@@ -38,6 +39,7 @@ const TOP_KEYS = [
   'escalations',
   'streams',
   'filter',
+  'accounts',
   'groupBy',
   'params',
   'dedupSeconds',
@@ -109,6 +111,8 @@ export function validateRuleDefinition(
   const streamsRequired = shape?.streamsRequired ?? false;
   const givenStreams = c.streams(input, 'streams', '', streamsRequired);
   const filter = input.filter === undefined ? null : c.filter(input.filter, 'filter');
+
+  const accounts = readAccounts(c, input, shape?.judges ?? 'events');
 
   const groupByRaw = c.array(input, 'groupBy', '');
   let groupBy: EventField[] = ['actorId'];
@@ -216,8 +220,32 @@ export function validateRuleDefinition(
     channels,
   };
   if (filter !== null) rule.filter = filter;
+  if (accounts !== null) rule.accounts = accounts;
   if (repeatIntervalSeconds !== undefined) rule.repeatIntervalSeconds = repeatIntervalSeconds;
   return { ok: true, rule };
+}
+
+/** The accounts a rule is scoped to: account ids, each once; null when not stated. */
+function readAccounts(c: RuleChecker, input: Obj, judges: 'events' | 'sources'): string[] | null {
+  const raw = c.array(input, 'accounts', '');
+  if (raw === null) return null;
+  if (judges === 'sources' && raw.length > 0) {
+    return c.fail('accounts', 'cannot be set: this kind judges sources, which have no account');
+  }
+  const accounts: string[] = [];
+  raw.forEach((value, i) => {
+    if (!isAccountId(value)) {
+      c.fail(
+        item('accounts', i),
+        `must be a 1Password account id (26 upper-case letters and digits), not ${
+          typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeName(value)
+        }`,
+      );
+    } else if (!accounts.includes(value)) {
+      accounts.push(value);
+    }
+  });
+  return accounts;
 }
 
 /** The top-level property under which `input` nests deeper than `max` levels, if any. */

@@ -20,7 +20,7 @@ describe('InMemoryBaselines', () => {
       now,
     );
     const agents = () => [
-      ...baselines.get('connect_token', 'jti-1')!.seen.get('userAgent')!.keys(),
+      ...baselines.get('connect_token', '', 'jti-1')!.seen.get('userAgent')!.keys(),
     ];
     expect(agents().sort()).toEqual(['b', 'c', 'd']);
     // Seen again, 'b' is the most recent: the next new value evicts 'c'.

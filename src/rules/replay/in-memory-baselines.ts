@@ -1,4 +1,8 @@
-import { aggregateBatch, evictLeastRecent } from '../../baselines/baseline-aggregate';
+import {
+  aggregateBatch,
+  evictLeastRecent,
+  type EntityKey,
+} from '../../baselines/baseline-aggregate';
 import type {
   BaselineSnapshot,
   EntityBaseline,
@@ -22,19 +26,19 @@ export class InMemoryBaselines implements BaselineSnapshot {
     private readonly seenPerDimension = DEFAULT_BASELINES_OPTIONS.seenValuesPerDimension,
   ) {}
 
-  get(entityType: EntityType, entityId: string): EntityBaseline | undefined {
-    return this.entities.get(`${entityType}:${entityId}`);
+  get(entityType: EntityType, accountId: string, entityId: string): EntityBaseline | undefined {
+    return this.entities.get(keyOf({ entityType, accountId, entityId }));
   }
 
   /** Adds a baseline given as data (test fixtures), replacing any for the same entity. */
   put(baseline: EntityBaseline): void {
-    this.entities.set(`${baseline.entityType}:${baseline.entityId}`, baseline);
+    this.entities.set(keyOf(baseline), baseline);
   }
 
   learn(events: readonly DetectEvent[], now: Date): void {
     const aggregate = aggregateBatch(events, now);
     for (const delta of aggregate.profiles) {
-      const baseline = this.entity(delta.entityType, delta.entityId, delta.firstEventAt);
+      const baseline = this.entity(delta, delta.firstEventAt);
       if (delta.firstEventAt < baseline.firstEventAt) baseline.firstEventAt = delta.firstEventAt;
       if (delta.lastEventAt > baseline.lastEventAt) baseline.lastEventAt = delta.lastEventAt;
       baseline.eventCount = (baseline.eventCount ?? 0) + delta.eventCount;
@@ -48,20 +52,20 @@ export class InMemoryBaselines implements BaselineSnapshot {
       }
     }
     for (const row of aggregate.activeDays) {
-      const key = `${row.entityType}:${row.entityId}`;
+      const key = keyOf(row);
       const days = this.days.get(key) ?? new Set<string>();
       days.add(row.day);
       this.days.set(key, days);
       this.entities.get(key)!.activeDays = days.size;
     }
     for (const row of aggregate.hourly) {
-      const hours = this.hourly(row.entityType, row.entityId, row.action);
+      const hours = this.hourly(row, row.action);
       const at = row.hourStart.getTime();
       hours.set(at, (hours.get(at) ?? 0) + row.count);
     }
     const grown = new Set<Map<string, SeenValue>>();
     for (const row of aggregate.seen) {
-      const baseline = this.entities.get(`${row.entityType}:${row.entityId}`)!;
+      const baseline = this.entities.get(keyOf(row))!;
       const values = baseline.seen.get(row.dimension) ?? new Map<string, SeenValue>();
       baseline.seen.set(row.dimension, values);
       const known = values.get(row.value);
@@ -80,13 +84,14 @@ export class InMemoryBaselines implements BaselineSnapshot {
     for (const values of grown) evictLeastRecent(values, this.seenPerDimension);
   }
 
-  private entity(entityType: EntityType, entityId: string, at: Date): EntityBaseline {
-    const key = `${entityType}:${entityId}`;
+  private entity(entity: EntityKey, at: Date): EntityBaseline {
+    const key = keyOf(entity);
     let baseline = this.entities.get(key);
     if (!baseline) {
       baseline = {
-        entityType,
-        entityId,
+        entityType: entity.entityType,
+        accountId: entity.accountId,
+        entityId: entity.entityId,
         firstEventAt: at,
         lastEventAt: at,
         activeDays: 0,
@@ -99,10 +104,13 @@ export class InMemoryBaselines implements BaselineSnapshot {
     return baseline;
   }
 
-  private hourly(entityType: EntityType, entityId: string, action: string): Map<number, number> {
-    const baseline = this.entities.get(`${entityType}:${entityId}`)!;
+  private hourly(entity: EntityKey, action: string): Map<number, number> {
+    const baseline = this.entities.get(keyOf(entity))!;
     const hours = baseline.hourly.get(action) ?? new Map<number, number>();
     baseline.hourly.set(action, hours);
     return hours;
   }
 }
+
+const keyOf = (key: EntityKey): string =>
+  `${key.entityType}\u0000${key.accountId}\u0000${key.entityId}`;

@@ -18,6 +18,8 @@ export type EventSpec = Partial<Omit<DetectEvent, 'eventTime' | 'ingestedAt' | '
 /** A baseline written as data. Times are ISO text or epoch ms. */
 export interface BaselineSpec {
   entityType?: EntityType;
+  /** The account (default none: events that name no account). */
+  accountId?: string;
   entityId: string;
   firstEventAt: Time;
   lastEventAt?: Time;

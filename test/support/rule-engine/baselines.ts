@@ -33,6 +33,7 @@ export function entityBaseline(spec: BaselineSpec): EntityBaseline {
   }
   return {
     entityType: spec.entityType ?? 'user',
+    accountId: spec.accountId ?? '',
     entityId: spec.entityId,
     firstEventAt: date(spec.firstEventAt),
     lastEventAt: date(spec.lastEventAt ?? spec.firstEventAt),

@@ -327,6 +327,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["IncidentsController_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}": {
         parameters: {
             query?: never;
@@ -734,6 +750,8 @@ export interface components {
             entityType: "user" | "connect_token" | "connect_server";
             /** @description User uuid, Connect token jti or Connect server id */
             entityId: string;
+            /** @description The 1Password account of the entity; null for events that name none */
+            accountId: string | null;
             /** @description A user's email, else name */
             label: string | null;
             /** Format: date-time */
@@ -824,6 +842,8 @@ export interface components {
             entityType: "user" | "connect_token" | "connect_server";
             /** @description User uuid, Connect token jti or Connect server id */
             entityId: string;
+            /** @description The 1Password account of the entity; null for events that name none */
+            accountId: string | null;
             /** @description A user's email, else name */
             label: string | null;
             /** Format: date-time */
@@ -851,6 +871,7 @@ export interface components {
             /** @enum {string} */
             entityType: "user" | "connect_token" | "connect_server";
             entityId: string;
+            accountId: string | null;
             /** @description Rows deleted per table */
             deleted: components["schemas"]["DeletedCountsDto"];
         };
@@ -879,6 +900,8 @@ export interface components {
             filter?: {
                 [key: string]: unknown;
             };
+            /** @description 1Password account ids whose events the rule judges; absent: every account (and events naming none) */
+            accounts?: string[];
             groupBy: string[];
             params: {
                 [key: string]: unknown;
@@ -941,6 +964,8 @@ export interface components {
             /** Format: date-time */
             eventTime: string;
             actorId: string | null;
+            /** @description The 1Password account of the events behind it; null when they name none */
+            accountId: string | null;
             evidenceEventIds: string[];
             explanation: string;
             figures: {
@@ -1028,6 +1053,8 @@ export interface components {
             ruleId: string;
             ruleName: string;
             groupKey: string;
+            /** @description The 1Password account of its alerts; null when their events name none */
+            accountId: string | null;
             actorId: string | null;
             /** @description Email of a user */
             actorLabel: string | null;
@@ -1047,6 +1074,10 @@ export interface components {
         IncidentPageDto: {
             items: components["schemas"]["IncidentSummaryDto"][];
             nextCursor: string | null;
+        };
+        IncidentAccountsDto: {
+            /** @description Accounts that have incidents, in id order */
+            accounts: string[];
         };
         FieldIssueDto: {
             /** @example location.latitude */
@@ -1104,6 +1135,8 @@ export interface components {
             ruleId: string;
             ruleName: string;
             groupKey: string;
+            /** @description The 1Password account of its alerts; null when their events name none */
+            accountId: string | null;
             actorId: string | null;
             /** @description Email of a user */
             actorLabel: string | null;
@@ -1653,6 +1686,8 @@ export interface operations {
             query?: {
                 /** @description Which entity, when a Connect token and a Connect server share the id */
                 type?: "user" | "connect_token" | "connect_server";
+                /** @description Which account, when the same id is known in several 1Password accounts */
+                account?: string;
             };
             header?: never;
             path: {
@@ -1699,6 +1734,8 @@ export interface operations {
             query?: {
                 /** @description Which entity, when a Connect token and a Connect server share the id */
                 type?: "user" | "connect_token" | "connect_server";
+                /** @description Which account, when the same id is known in several 1Password accounts */
+                account?: string;
             };
             header?: never;
             path: {
@@ -2020,6 +2057,8 @@ export interface operations {
                 severity?: "info" | "low" | "medium" | "high" | "critical";
                 /** @description Actor id (user uuid or Connect token id) */
                 actor?: string;
+                /** @description 1Password account id (26 upper-case letters and digits): its incidents only */
+                account?: string;
                 /** @description Rule id */
                 rule?: string;
                 /** @description Opened at or after this time (ISO) */
@@ -2040,6 +2079,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentPageDto"];
+                };
+            };
+        };
+    };
+    IncidentsController_accounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentAccountsDto"];
                 };
             };
         };

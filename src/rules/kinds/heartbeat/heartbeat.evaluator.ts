@@ -37,6 +37,7 @@ export function evaluateHeartbeat(
       severity: rule.severity,
       eventTime: now,
       actorId: null,
+      accountId: null,
       evidenceEventIds: [],
       explanation:
         `Source ${source.id} (${source.state}): ${what} since ${formatTime(since)}, ` +

@@ -65,6 +65,25 @@ beforeEach(() => {
 });
 
 describe('new_value', () => {
+  it("judges a value against the actor's own account: a country known in one is new in the other", () => {
+    const ACME = 'ACMEAAAAAAAAAAAAAAAAAAAAAA';
+    const GLOBEX = 'GLOBEXAAAAAAAAAAAAAAAAAAAA';
+    const inAcme = alice({ accountId: ACME });
+    const inGlobex = alice({
+      accountId: GLOBEX,
+      seen: { country: { FR: { firstSeen: T0 - 60 * DAY, lastSeen: T0 - DAY, count: 9 } } },
+    });
+    const fromCanada = [
+      ev({ at: T0, country: 'CA', accountId: ACME }),
+      ev({ at: T0 + 60_000, country: 'CA', accountId: GLOBEX }),
+    ];
+    const alerts = run(newCountryReveal(), fromCanada, [inAcme, inGlobex]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ accountId: GLOBEX, groupKey: 'ALICE' });
+    expect(alerts[0].fingerprint).toBe(`${GLOBEX}/ALICE|country|CA|${fromCanada[1].id}`);
+    expect(alerts[0].explanation).toContain('usual countries: FR');
+  });
+
   it('fires for the first of five reveals from a new country, not the four after', () => {
     const events = [0, 1, 2, 3, 4].map((i) => ev({ at: T0 + i * 60_000, country: 'RU' }));
     const alerts = run(newCountryReveal(), events);

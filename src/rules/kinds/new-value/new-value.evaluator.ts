@@ -1,6 +1,8 @@
 import { teachesNormal } from '../../../baselines/baseline-aggregate';
 import {
+  accountOf,
   entityOf,
+  scopedEntity,
   type BaselineDimension,
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
@@ -99,6 +101,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
   const { before, arrivals } = splitArrivals(input.history, input.batch);
   /** entity|value → event times of counting events stored so far (history, then the batch). */
   const used = new Map<string, number[]>();
+  // `entity` here is the entity of its account (scopedEntity).
   const markUsed = (entity: string, value: string, t: number): void => {
     const key = `${entity}\u0000${value}`;
     const times = used.get(key);
@@ -112,21 +115,23 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
       const entity = entityOf(e, params.entity);
       const value = valueOf(e, field);
       if (entity && value !== null && rule.counts(e))
-        markUsed(entity, value, e.eventTime.getTime());
+        markUsed(scopedEntity(accountOf(e), entity), value, e.eventTime.getTime());
     }
   }
 
+  /** Keyed by the entity of its account (scopedEntity). */
   const states = new Map<string, EntityState>();
-  const stateOf = (entity: string): EntityState => {
-    let st = states.get(entity);
+  const stateOf = (accountId: string, entity: string): EntityState => {
+    const key = scopedEntity(accountId, entity);
+    let st = states.get(key);
     if (!st) {
-      const baseline = input.baselines.get(params.entity, entity);
+      const baseline = input.baselines.get(params.entity, accountId, entity);
       st = {
         baseline,
         first: baseline ? baseline.firstEventAt.getTime() : Infinity,
         batchSeen: new Map(),
       };
-      states.set(entity, st);
+      states.set(key, st);
     }
     return st;
   };
@@ -147,9 +152,10 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
 
   const out: AlertCandidate[] = [];
   for (const e of arrivals) {
-    const entity = entityOf(e, params.entity);
-    if (entity === null || entity === '') continue;
-    const st = stateOf(entity);
+    const plainEntity = entityOf(e, params.entity);
+    if (plainEntity === null || plainEntity === '') continue;
+    const entity = scopedEntity(accountOf(e), plainEntity);
+    const st = stateOf(accountOf(e), plainEntity);
     const t = e.eventTime.getTime();
     const value = valueOf(e, field);
     if (t < st.first) st.first = t;
@@ -165,7 +171,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
           seen.last >= t - forgetMs &&
           (!fresh || usedNear(entity, value, t));
         if (!known && !knownNetwork(st, value, t)) {
-          out.push(alertFor(entity, value, e, st, groupKey, seen, fresh, lookupAll(st)));
+          out.push(alertFor(plainEntity, value, e, st, groupKey, seen, fresh, lookupAll(st)));
         }
       }
       if (newForMs > 0) markUsed(entity, value, t);
@@ -246,7 +252,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
       explanation = `${lead} not seen for ${who(e)} in the last ${plural(params.forgetAfterDays)}${forgot} (${usualText}).`;
     }
     return makeAlert(rule, {
-      fingerprint: `${entity}|${field}|${value}|${e.id}`,
+      fingerprint: `${scopedEntity(accountOf(e), entity)}|${field}|${value}|${e.id}`,
       groupKey,
       trigger: e,
       evidence: [e],

@@ -74,6 +74,20 @@ beforeEach(() => {
 });
 
 describe('rate_anomaly', () => {
+  it("judges a user against their own account's baseline, not another account's", () => {
+    const ACME = 'ACMEAAAAAAAAAAAAAAAAAAAAAA';
+    const events = burst(37, H, 60_000, { accountId: ACME });
+    // Alice's usual hours were learned without an account: in ACME she has no history yet.
+    expect(run(revealSpike(), events)).toEqual([]);
+
+    const inAcme = { ...usual(), accountId: ACME };
+    const alerts = run(revealSpike(), events, [inAcme]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ groupKey: 'ALICE', accountId: ACME });
+    expect(alerts[0].fingerprint).toMatch(new RegExp(`^${ACME}/ALICE\\|reveal\\|`));
+    expect(alerts[0].figures).toMatchObject({ entity: 'ALICE' });
+  });
+
   it('fires at the first event of the hour that makes the count improbable', () => {
     const events = burst(37);
     const alerts = run(revealSpike(), events);

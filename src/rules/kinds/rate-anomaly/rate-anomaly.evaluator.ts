@@ -1,7 +1,9 @@
 import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import { mean, median, medianAbsoluteDeviation, standardDeviation } from 'simple-statistics';
 import {
+  accountOf,
   entityOf,
+  scopedEntity,
   hourlyActionOf,
   SIGNIN_ACTION_PREFIX,
   type EntityBaseline,
@@ -84,18 +86,20 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
   const logPValue = Math.log(params.pValue);
   const retentionFloor = input.now.getTime() - HOURLY_RETENTION_DAYS * 24 * HOUR_MS;
 
+  /** Keyed by the entity of its account (scopedEntity). */
   const states = new Map<string, EntityState>();
-  const stateOf = (entity: string): EntityState => {
-    let st = states.get(entity);
+  const stateOf = (accountId: string, entity: string): EntityState => {
+    const key = scopedEntity(accountId, entity);
+    let st = states.get(key);
     if (!st) {
-      const baseline = input.baselines.get(params.entity, entity);
+      const baseline = input.baselines.get(params.entity, accountId, entity);
       st = {
         baseline,
         first: baseline ? baseline.firstEventAt.getTime() : Infinity,
         index: new Map(),
         batchHours: new Map(),
       };
-      states.set(entity, st);
+      states.set(key, st);
     }
     return st;
   };
@@ -114,7 +118,8 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
   for (const e of arrivals) {
     const entity = entityOf(e, params.entity);
     if (entity === null || entity === '') continue;
-    const st = stateOf(entity);
+    const accountId = accountOf(e);
+    const st = stateOf(accountId, entity);
     const t = e.eventTime.getTime();
     if (t < st.first) st.first = t;
     // Counted as the baseline counts it: by hourlyActionOf, in its hour, within retention.
@@ -134,7 +139,7 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
     const index = indexOf(st, action);
     const x = (index.counts.get(hour) ?? 0) + (batchHours.get(hour) ?? 0);
     if (x < params.minCount) continue;
-    const fingerprint = `${entity}|${action}|${new Date(hour).toISOString()}`;
+    const fingerprint = `${scopedEntity(accountId, entity)}|${action}|${new Date(hour).toISOString()}`;
     if (fired.has(fingerprint)) continue;
     const start = Math.max(hour - baselineMs, Math.floor(st.first / HOUR_MS) * HOUR_MS);
     const hours = (hour - start) / HOUR_MS;

@@ -87,6 +87,25 @@ beforeEach(() => {
 });
 
 describe('sequence', () => {
+  it('joins stages only within one account: the same uuid in another account is another user', () => {
+    const ACME = 'ACMEAAAAAAAAAAAAAAAAAAAAAA';
+    const GLOBEX = 'GLOBEXAAAAAAAAAAAAAAAAAAAA';
+    const a = exportBy('ALICE', T0, { accountId: ACME });
+    const inAccount = (event: DetectEvent, accountId: string) => ({ ...event, accountId });
+    const elsewhere = inAccount(suspend('ALICE', T0 + DAY), GLOBEX);
+    expect(run(offboarding(), [elsewhere], [a])).toEqual([]);
+
+    const b = inAccount(suspend('ALICE', T0 + 2 * DAY), ACME);
+    const alerts = run(offboarding(), [b], [a, elsewhere]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      groupKey: 'ALICE',
+      accountId: ACME,
+      evidenceEventIds: [a.id, b.id],
+    });
+    expect(alerts[0].explanation).toContain('alice@example.com');
+  });
+
   it('fires when B arrives and an A of the same key is within the window before it', () => {
     const a = exportBy('ALICE', T0);
     const b = suspend('ALICE', T0 + 13 * DAY);

@@ -1,4 +1,4 @@
-import { compileCounting, compileRule, makeAlert } from '../../engine/compiled-rule';
+import { compileCounting, compileRule, makeAlert, withAccount } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type {
   AlertCandidate,
@@ -18,6 +18,9 @@ interface Stage {
 }
 
 interface Hit extends Timed {
+  /** The join value. */
+  value: string;
+  /** The join value of the event's account: events of two accounts never join. */
   key: string;
 }
 
@@ -33,9 +36,10 @@ function compileStages(rule: Rule, lists: ListSnapshot): [Stage, Stage] {
 
 function hitOf(stage: Stage, e: DetectEvent): Hit | null {
   if (!stage.matches(e)) return null;
-  const value = readField(e, stage.def.key);
-  if (value === null) return null;
-  return { e, t: e.eventTime.getTime(), key: typeof value === 'string' ? value : String(value) };
+  const raw = readField(e, stage.def.key);
+  if (raw === null) return null;
+  const value = typeof raw === 'string' ? raw : String(raw);
+  return { e, t: e.eventTime.getTime(), value, key: withAccount(value, e) };
 }
 
 /**
@@ -100,11 +104,11 @@ export function evaluateSequence(input: EvaluationInput): AlertCandidate[] {
         actorId: a.e.actorId ?? b.e.actorId,
         count: minCount > 1 ? found.length + 1 : 2,
         explanation:
-          `${minCount > 1 ? `${found.length} × ` : ''}${stageA.def.name} then ${stageB.def.name} for ${subjectOf(a.e, b.e, groupKey)} ` +
+          `${minCount > 1 ? `${found.length} × ` : ''}${stageA.def.name} then ${stageB.def.name} for ${subjectOf(a.e, b.e, b.value)} ` +
           `${formatApproxDuration(gapSeconds)} apart (limit ${formatDuration(params.withinSeconds)}): ` +
           `${describeEvent(a.e)}, then ${describeEvent(b.e)}.`,
         figures: {
-          joinKey: groupKey,
+          joinKey: b.value,
           stageA: { name: stageA.def.name, eventId: a.e.id, at: a.e.eventTime.toISOString() },
           stageACount: found.length,
           stageB: { name: stageB.def.name, eventId: b.e.id, at: b.e.eventTime.toISOString() },
@@ -149,7 +153,7 @@ export function sequenceHistoryNeed(
   for (const e of batch) {
     for (const hit of [hitOf(stageA, e), hitOf(stageB, e)]) {
       if (hit === null) continue;
-      keys.add(hit.key);
+      keys.add(hit.value);
       if (hit.t < min) min = hit.t;
       if (hit.t > max) max = hit.t;
     }

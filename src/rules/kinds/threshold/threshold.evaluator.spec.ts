@@ -61,6 +61,22 @@ beforeEach(() => {
 });
 
 describe('threshold', () => {
+  it('counts the same user uuid in two accounts as two actors', () => {
+    const ACME = 'ACMEAAAAAAAAAAAAAAAAAAAAAA';
+    const GLOBEX = 'GLOBEXAAAAAAAAAAAAAAAAAAAA';
+    const split = [
+      ...exportsEvery(15, T0, 10_000, { accountId: ACME }),
+      ...exportsEvery(15, T0 + 5_000, 10_000, { accountId: GLOBEX }),
+    ];
+    expect(run(bulkExport(), split)).toEqual([]);
+
+    const more = exportsEvery(5, T0 + 200_000, 10_000, { accountId: ACME });
+    const alerts = run(bulkExport(), more, split);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ groupKey: 'ALICE', accountId: ACME });
+    expect(alerts[0].explanation).toContain('alice@example.com');
+  });
+
   it('fires once, at the event that reaches the threshold', () => {
     const events = exportsEvery(30, T0, 10_000);
     const alerts = run(bulkExport(), events);

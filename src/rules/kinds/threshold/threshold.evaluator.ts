@@ -15,7 +15,12 @@ import {
   splitArrivals,
   type Timed,
 } from '../../engine/event-order';
-import { entityOf, hourlyActionOf } from '../../../baselines/baseline-snapshot';
+import {
+  accountOf,
+  entityOf,
+  hourlyActionOf,
+  scopedEntity,
+} from '../../../baselines/baseline-snapshot';
 import { describeEvents, formatDuration, formatTime, who } from '../../engine/explain';
 import { readField } from '../../engine/filter';
 import type { Rule } from '../../engine/rule-definition';
@@ -159,13 +164,14 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
   const plain: Judged = { threshold, routine: null, inHours: false };
   const judge = (e: DetectEvent): Judged => {
     if (routine === undefined) return plain;
-    const entity = entityOf(e, routine.entity);
+    const plainEntity = entityOf(e, routine.entity);
     const action = hourlyActionOf(e);
-    if (!entity || action === null) return plain;
+    if (!plainEntity || action === null) return plain;
+    const entity = scopedEntity(accountOf(e), plainEntity);
     const t = e.eventTime.getTime();
     const day = Math.floor(t / DAY_MS) * DAY_MS;
     const learned = learnRoutine(
-      input.baselines.get(routine.entity, entity)?.hourly.get(action),
+      input.baselines.get(routine.entity, accountOf(e), plainEntity)?.hourly.get(action),
       batchHours.get(`${entity}\u0000${action}`),
       day - routine.baselineDays * DAY_MS,
       day,
@@ -199,7 +205,7 @@ export function evaluateThreshold(input: EvaluationInput): AlertCandidate[] {
       const action = hourlyActionOf(x);
       const t = x.eventTime.getTime();
       if (entity && action !== null && t >= retentionFloor) {
-        const key = `${entity}\u0000${action}`;
+        const key = `${scopedEntity(accountOf(x), entity)}\u0000${action}`;
         let hours = batchHours.get(key);
         if (!hours) {
           hours = new Map();

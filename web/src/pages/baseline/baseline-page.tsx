@@ -27,14 +27,15 @@ export function BaselinePage() {
   const { actor = '' } = useParams();
   const [params] = useSearchParams();
   const type = (params.get('type') || undefined) as EntityType | undefined;
+  const account = params.get('account') || undefined;
   const baseline = useApi(
     () =>
       unwrap(
         api.GET('/api/v1/baselines/{actor}', {
-          params: { path: { actor }, query: { type } },
+          params: { path: { actor }, query: { type, account } },
         }),
       ),
-    `${actor}|${type ?? ''}`,
+    `${actor}|${type ?? ''}|${account ?? ''}`,
   );
   if (!baseline.data) {
     return baseline.error ? <Problem error={baseline.error} /> : <Loading what="the baseline" />;
@@ -53,6 +54,12 @@ export function BaselinePage() {
         <dd>{b.entityType}</dd>
         <dt>Id</dt>
         <dd className="wrap">{b.entityId}</dd>
+        {b.accountId && (
+          <>
+            <dt>Account</dt>
+            <dd className="wrap">{b.accountId}</dd>
+          </>
+        )}
         <dt>Learning state</dt>
         <dd data-testid="maturity">
           {b.maturity.state}
@@ -85,7 +92,7 @@ export function BaselinePage() {
           </>
         )}
       </dl>
-      <ForgetBaseline actor={b.entityId} type={b.entityType} />
+      <ForgetBaseline actor={b.entityId} type={b.entityType} account={b.accountId ?? undefined} />
 
       <section>
         <h2>Usual activity by hour of the week (UTC)</h2>
@@ -166,7 +173,15 @@ function SeenTable({ dimension }: { dimension: Schemas['SeenDimensionDto'] }) {
   );
 }
 
-function ForgetBaseline({ actor, type }: { actor: string; type: EntityType }) {
+function ForgetBaseline({
+  actor,
+  type,
+  account,
+}: {
+  actor: string;
+  type: EntityType;
+  account?: string;
+}) {
   const { can } = useAuth();
   const navigate = useNavigate();
   const [error, setError] = useState<string>();
@@ -177,7 +192,9 @@ function ForgetBaseline({ actor, type }: { actor: string; type: EntityType }) {
     }
     try {
       await unwrap(
-        api.DELETE('/api/v1/baselines/{actor}', { params: { path: { actor }, query: { type } } }),
+        api.DELETE('/api/v1/baselines/{actor}', {
+          params: { path: { actor }, query: { type, account } },
+        }),
       );
       void navigate('/baselines');
     } catch (failure) {

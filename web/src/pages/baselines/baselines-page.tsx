@@ -71,9 +71,11 @@ export function BaselinesPage() {
             </thead>
             <tbody>
               {page.data.items.map((b) => (
-                <tr key={`${b.entityType}:${b.entityId}`}>
+                <tr key={`${b.entityType}:${b.entityId}:${b.accountId ?? ''}`}>
                   <td className="wrap">
-                    <Link to={`/baselines/${encodeURIComponent(b.entityId)}?type=${b.entityType}`}>
+                    <Link
+                      to={`/baselines/${encodeURIComponent(b.entityId)}?type=${b.entityType}${b.accountId ? `&account=${b.accountId}` : ''}`}
+                    >
                       {b.label ?? b.entityId}
                     </Link>
                   </td>

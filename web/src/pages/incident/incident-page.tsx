@@ -54,10 +54,20 @@ export function IncidentPage() {
         <dd>
           <Link to={`/rules/${i.ruleId}`}>{i.ruleName}</Link> (v{i.ruleVersion})
         </dd>
+        {i.accountId && (
+          <>
+            <dt>Account</dt>
+            <dd className="wrap" data-testid="incident-account">
+              {i.accountId}
+            </dd>
+          </>
+        )}
         <dt>Actor</dt>
         <dd>
           {i.actorId ? (
-            <Link to={`/baselines/${encodeURIComponent(i.actorId)}`}>
+            <Link
+              to={`/baselines/${encodeURIComponent(i.actorId)}${i.accountId ? `?account=${i.accountId}` : ''}`}
+            >
               {i.actorLabel ?? i.actorId}
             </Link>
           ) : (

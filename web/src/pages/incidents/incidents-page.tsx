@@ -26,6 +26,7 @@ export function IncidentsPage() {
     severity: (filters.severity || undefined) as Query['severity'],
     rule: filters.rule || undefined,
     actor: filters.actor || undefined,
+    account: filters.account || undefined,
     since: filters.since || undefined,
     cursor,
     limit: PAGE_SIZE,
@@ -36,12 +37,16 @@ export function IncidentsPage() {
     POLL_MS,
   );
   const rules = useApi(() => unwrap(api.GET('/api/v1/rules')), 'rules');
+  const accounts = useApi(() => unwrap(api.GET('/api/v1/incidents/accounts')), 'accounts');
+  // One account (or none named) needs no filter: the column and the choice would say nothing.
+  const accountIds = accounts.data?.accounts ?? [];
+  const severalAccounts = accountIds.length > 1;
 
   const apply = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const next = new URLSearchParams();
-    for (const name of ['status', 'severity', 'rule', 'actor']) {
+    for (const name of ['status', 'severity', 'rule', 'account', 'actor']) {
       const value = formText(form, name);
       if (value) next.set(name, value);
     }
@@ -86,6 +91,17 @@ export function IncidentsPage() {
             ))}
           </select>
         </label>
+        {severalAccounts && (
+          <label>
+            Account
+            <select name="account" defaultValue={filters.account ?? ''}>
+              <option value="">any</option>
+              {accountIds.map((id) => (
+                <option key={id}>{id}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Actor
           <input name="actor" defaultValue={filters.actor ?? ''} placeholder="user uuid or token" />
@@ -102,7 +118,7 @@ export function IncidentsPage() {
       </form>
       <Problem error={page.error} />
       {!page.data && !page.error && <Loading what="incidents" />}
-      {page.data && <IncidentTable items={page.data.items} />}
+      {page.data && <IncidentTable items={page.data.items} showAccount={severalAccounts} />}
       <div className="pager">
         <button type="button" disabled={!cursors.length} onClick={() => setCursors([])}>
           Newest
@@ -119,7 +135,13 @@ export function IncidentsPage() {
   );
 }
 
-function IncidentTable({ items }: { items: Schemas['IncidentSummaryDto'][] }) {
+function IncidentTable({
+  items,
+  showAccount,
+}: {
+  items: Schemas['IncidentSummaryDto'][];
+  showAccount: boolean;
+}) {
   if (!items.length) return <p className="empty">No incidents match.</p>;
   return (
     <div className="table-wrap">
@@ -129,6 +151,7 @@ function IncidentTable({ items }: { items: Schemas['IncidentSummaryDto'][] }) {
             <th>Severity</th>
             <th>Incident</th>
             <th>Status</th>
+            {showAccount && <th>Account</th>}
             <th>Actor</th>
             <th className="num">Alerts</th>
             <th>Last alert</th>
@@ -147,6 +170,11 @@ function IncidentTable({ items }: { items: Schemas['IncidentSummaryDto'][] }) {
               <td data-label="Status">
                 <StatusBadge status={incident.status} />
               </td>
+              {showAccount && (
+                <td className="wrap" data-label="Account">
+                  {incident.accountId ?? '—'}
+                </td>
+              )}
               <td className="wrap" data-label="Actor">
                 {incident.actorLabel ?? incident.actorId ?? '—'}
               </td>

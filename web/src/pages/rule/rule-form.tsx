@@ -87,6 +87,20 @@ export function RuleForm({ definition, onChange, problems }: Props) {
           onChange={(e) => set('groupBy', splitList(e.target.value))}
         />
       </Field>
+      <Field
+        name="accounts"
+        label="Accounts (1Password account ids, comma separated; empty: every account)"
+        problems={problems}
+      >
+        <input
+          id="f-accounts"
+          value={list('accounts')}
+          onChange={(e) => {
+            const accounts = splitList(e.target.value);
+            set('accounts', accounts.length > 0 ? accounts : undefined);
+          }}
+        />
+      </Field>
       <JsonField
         name="filter"
         label="Filter (JSON)"
