@@ -39,6 +39,21 @@ describe('historyRanges', () => {
     ]);
   });
 
+  it('reads a key only over its own span when the need has them', () => {
+    const ranges = historyRanges([
+      need({
+        keys: ['u1', 'u2'],
+        from: at(1),
+        to: at(20),
+        spans: new Map([['u1', { from: at(2), to: at(3) }]]),
+      }),
+    ]);
+    expect(ranges.get('actorId')).toEqual([
+      { key: 'u1', stream: 'item_usage', from: at(2), to: at(3) },
+      { key: 'u2', stream: 'item_usage', from: at(1), to: at(20) },
+    ]);
+  });
+
   it('keeps each field apart', () => {
     const ranges = historyRanges([
       need({ keys: ['u1'] }),

@@ -6,8 +6,8 @@ import type { HistoryNeed } from '../rules/engine/evaluation';
  * The exact union of some history needs, per field: for each key and stream, the needs' time
  * ranges with overlapping ones joined. Merging needs by their widest range instead would read
  * every key of every rule over the longest look-back of any: one 14-day sequence need naming
- * one user made a batch read 28 days of events of every user in it. Joined ranges are
- * disjoint, so no stored event answers two of them.
+ * one user made a batch read 28 days of events of every user in it. A need with per-key spans
+ * gives each key its own range. Joined ranges are disjoint, so no stored event is read twice.
  */
 export function historyRanges(needs: readonly HistoryNeed[]): Map<EventField, HistoryRange[]> {
   const spans = new Map<EventField, Map<string, HistoryRange[]>>();
@@ -18,10 +18,11 @@ export function historyRanges(needs: readonly HistoryNeed[]): Map<EventField, Hi
       spans.set(need.field, byKey);
     }
     for (const key of need.keys) {
+      const { from, to } = need.spans?.get(key) ?? need;
       for (const stream of need.streams) {
         const id = `${stream}\u0000${key}`;
         const ranges = byKey.get(id) ?? [];
-        ranges.push({ key, stream, from: need.from, to: need.to });
+        ranges.push({ key, stream, from, to });
         byKey.set(id, ranges);
       }
     }
