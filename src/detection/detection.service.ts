@@ -98,7 +98,9 @@ export class DetectionService {
         .filter((rule) => !judgesSources(rule))
         .map((rule) => ({
           rule,
-          need: isolation.attempt(rule, () => checkNeeds(historyNeed(rule, judged, lists))),
+          need: isolation.attempt(rule, () =>
+            checkNeeds(historyNeed(rule, judged, lists, { perKey: true })),
+          ),
         }));
       const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
       const histories = await loadHistories(

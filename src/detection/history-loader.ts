@@ -5,12 +5,13 @@ import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { byEventTime } from '../events/event-order';
+import { historyRanges } from './history-ranges';
 
 /**
- * Answers every rule's history needs with as few queries as possible: needs on the same
- * field are merged into one query, whose answer each rule then narrows to its own needs.
- * Rules judge a batch against what was stored up to it: events stored after the batch (by
- * id) are left out, and judged with their own batch.
+ * Answers every rule's history needs with as few queries as possible: one query per field
+ * reads the union of the needs on it (see historyRanges), whose answer each rule then narrows
+ * to its own needs. Rules judge a batch against what was stored up to it: events stored after
+ * the batch (by id) are left out, and judged with their own batch.
  */
 export async function loadHistories(
   manager: EntityManager,
@@ -18,30 +19,17 @@ export async function loadHistories(
   needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
   lastBatchId: bigint,
 ): Promise<DetectEvent[][]> {
-  const merged = new Map<string, HistoryNeed>();
-  for (const need of needsByRule.flat()) {
-    if (need.keys.length === 0 || need.neighbours) continue;
-    const current = merged.get(need.field);
-    merged.set(
-      need.field,
-      current
-        ? {
-            field: need.field,
-            keys: [...new Set([...current.keys, ...need.keys])],
-            from: need.from < current.from ? need.from : current.from,
-            to: need.to > current.to ? need.to : current.to,
-            streams: [...new Set([...current.streams, ...need.streams])],
-          }
-        : need,
-    );
-  }
+  const ranges = historyRanges(
+    needsByRule.flat().filter((need) => need.keys.length > 0 && !need.neighbours),
+  );
   const byField = new Map<string, DetectEvent[]>();
-  for (const need of merged.values()) {
-    const rows = await events.findHistory(manager, need);
-    byField.set(
-      need.field,
-      rows.map(toDetectEvent).filter((event) => BigInt(event.id) <= lastBatchId),
-    );
+  for (const [field, fieldRanges] of ranges) {
+    const rows = await events.findHistory(manager, {
+      field,
+      ranges: fieldRanges,
+      maxId: lastBatchId.toString(),
+    });
+    byField.set(field, rows.map(toDetectEvent));
   }
   const answers: DetectEvent[][] = [];
   for (const needs of needsByRule) {

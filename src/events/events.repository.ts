@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { EventField } from './detect-event';
 import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
+import type { HistoryRange } from './history-range';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
@@ -311,25 +312,40 @@ export class EventsRepository {
     );
   }
 
-  /** Stored events of some streams whose `field` is one of `keys`, in an event-time range. */
+  /**
+   * Stored events in any of the ranges (by the text field `field`), stored up to `maxId`. Each
+   * range is read on its own, in event-time order: one range scan of the (key, event time)
+   * index per range, the plan PostgreSQL picks for it even when the table's statistics are
+   * missing or stale (as a join, it may match the stream on the (stream, external id) key).
+   */
   async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
     const column = KEY_COLUMNS.get(query.field);
-    if (query.keys.length === 0 || !column) return [];
+    if (query.ranges.length === 0 || !column) return [];
     return manager.query(
-      `SELECT ${DETECTION_COLUMNS} FROM events
-       WHERE ${column} = ANY($1::text[]) AND event_time BETWEEN $2 AND $3
-         AND stream = ANY($4::text[])`,
-      [query.keys, query.from, query.to, query.streams],
+      `SELECT e.* FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+         AS r(range_key, range_stream, range_from, range_to)
+       CROSS JOIN LATERAL (
+         SELECT ${DETECTION_COLUMNS} FROM events
+         WHERE ${column} = r.range_key AND stream = r.range_stream
+           AND event_time BETWEEN r.range_from AND r.range_to AND id <= $5
+         ORDER BY event_time
+       ) AS e`,
+      [
+        query.ranges.map((range) => range.key),
+        query.ranges.map((range) => range.stream),
+        query.ranges.map((range) => range.from),
+        query.ranges.map((range) => range.to),
+        query.maxId,
+      ],
     );
   }
 }
 
 export interface HistoryQuery {
   field: EventField;
-  keys: string[];
-  from: Date;
-  to: Date;
-  streams: Stream[];
+  /** Disjoint per key and stream, so that no event is returned twice. */
+  ranges: readonly HistoryRange[];
+  maxId: string;
 }
 
 /** An events row as PostgreSQL returns it (snake_case). */

@@ -58,6 +58,10 @@ function splitsAgree(
     expect([...runInBatches(rule, stream, cuts, options).fingerprints].sort()).toEqual(
       [...whole].sort(),
     );
+    // Detection reads each key's history only around its own batch events: the same findings.
+    expect(
+      [...runInBatches(rule, stream, cuts, { ...options, perKey: true }).fingerprints].sort(),
+    ).toEqual([...whole].sort());
   }
   return whole;
 }
@@ -304,7 +308,14 @@ describe('batching never changes what fires', () => {
     expect(got.size).toBeGreaterThan(0);
   });
 
-  it.each([1, 2, 3, 4])('new_value (seed %d)', (seed) => {
+  it.each([
+    [1, 0],
+    [2, 0],
+    [3, 0],
+    [4, 0],
+    [5, 12],
+    [6, 48],
+  ])('new_value (seed %d, new for %d hours)', (seed, newForHours) => {
     const rng = new SeededRandom(400 + seed);
     const before = ['A', 'B', 'C'].flatMap((user, u) =>
       ['CA', 'US'].map((country, c) =>
@@ -335,7 +346,13 @@ describe('batching never changes what fires', () => {
       name: 'nv',
       kind: 'new_value',
       streams: ['item_usage', 'signin_attempt'],
-      params: { entity: 'user', field: 'country', learningDays: 14, forgetAfterDays: 90 },
+      params: {
+        entity: 'user',
+        field: 'country',
+        learningDays: 14,
+        forgetAfterDays: 90,
+        ...(newForHours ? { newForHours } : {}),
+      },
     });
     const got = splitsAgree(rule, stream, rng, { before });
     expect(got.size).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import type {
   ListSnapshot,
   SourceHealth,
 } from './evaluation';
+import { type NeedShape, WHOLE_RANGE } from './key-times';
 import type { Rule } from './rule-definition';
 
 /**
@@ -39,15 +40,17 @@ export const evaluateRule = evaluate;
  * The stored events a rule needs to judge this batch, besides the batch itself; empty when it
  * needs none. Several needs (a sequence's two stages may join on different fields) are
  * answered together: the history is every stored event answering any of them, deduplicated,
- * sorted by event time then id.
+ * sorted by event time then id. With `perKey`, each key is needed only around the batch's own
+ * events of that key (HistoryNeed.spans), a subset that judges the batch the same.
  */
 export function historyNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
+  shape: NeedShape = WHOLE_RANGE,
 ): HistoryNeed[] {
   const kind = kindModule(rule.kind);
-  return kind.judges === 'events' ? kind.lookBack.historyNeed(rule, batch, lists) : [];
+  return kind.judges === 'events' ? kind.lookBack.historyNeed(rule, batch, lists, shape) : [];
 }
 
 /** Does the rule's kind judge the sources' polling health rather than events (heartbeat)? */
@@ -85,7 +88,11 @@ export function answersNeed(need: HistoryNeed, e: DetectEvent): boolean {
   const t = e.eventTime.getTime();
   if (t < need.from.getTime() || t > need.to.getTime()) return false;
   const value = e[need.field];
-  return value !== null && index.keys.has(typeof value === 'string' ? value : String(value));
+  if (value === null) return false;
+  const key = typeof value === 'string' ? value : String(value);
+  if (!index.keys.has(key)) return false;
+  const span = need.spans?.get(key);
+  return !span || (t >= span.from.getTime() && t <= span.to.getTime());
 }
 
 /** The events answering any of the needs, deduplicated, by event time then id. */

@@ -23,6 +23,12 @@ export interface HistoryNeed {
    * over weeks (a sign-in backfill) would otherwise read every event of its users.
    */
   neighbours?: { points: Array<{ key: string; at: Date }>; perSide: number; located: boolean };
+  /**
+   * Per key, the part of [from, to] needed, when asked for (NeedShape.perKey): a key's stored
+   * events are judged only with that key's batch events, so they are needed only around
+   * those. Otherwise a batch whose events spread over a day reads a day of every key in it.
+   */
+  spans?: ReadonlyMap<string, { from: Date; to: Date }>;
 }
 
 export interface EvaluationInput {

@@ -8,6 +8,7 @@ import type {
   ListSnapshot,
   SourceHealth,
 } from '../engine/evaluation';
+import type { NeedShape } from '../engine/key-times';
 import type { Rule } from '../engine/rule-definition';
 import type { Obj } from '../engine/validation/checker';
 import type { RuleChecker } from '../engine/validation/rule-checker';
@@ -56,7 +57,12 @@ export interface ParamsSchema<P> {
 /** What must be loaded before a batch is judged: by the detection worker and the replay. */
 export interface LookBack<P> {
   /** Stored events needed besides the batch; empty when none. */
-  historyNeed(rule: Rule, batch: readonly DetectEvent[], lists: ListSnapshot): HistoryNeed[];
+  historyNeed(
+    rule: Rule,
+    batch: readonly DetectEvent[],
+    lists: ListSnapshot,
+    shape: NeedShape,
+  ): HistoryNeed[];
   /** Days of hourly baseline counts read before the batch (0: none). */
   hourlyDays(params: P): number;
   /** Remembered values read from the baselines. */

@@ -25,6 +25,8 @@ export function runInBatches(
     now?: Date;
     before?: readonly DetectEvent[];
     baselines?: EntityBaseline[];
+    /** Select each batch's history as detection does: each key around its own events. */
+    perKey?: boolean;
   } = {},
 ): BatchRun {
   const lists = options.lists ?? new Map<string, readonly string[]>();
@@ -43,7 +45,10 @@ export function runInBatches(
     const batch = stream.slice(bounds[i], bounds[i + 1]);
     if (batch.length === 0) continue;
     stored.push(...batch);
-    const history = selectHistory(historyNeed(rule, batch, lists), stored);
+    const history = selectHistory(
+      historyNeed(rule, batch, lists, { perKey: options.perKey ?? false }),
+      stored,
+    );
     const sortedBatch = [...batch].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
     for (const alert of evaluate({
       rule,

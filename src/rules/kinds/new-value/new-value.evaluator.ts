@@ -25,6 +25,7 @@ import {
 } from '../../engine/explain';
 import { readField } from '../../engine/filter';
 import { isPrivateIp, networkOf } from './ip-network';
+import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
 import type { NetworkParams, NewValueParams } from './new-value.params';
 
@@ -303,30 +304,18 @@ export function newValueHistoryNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
+  shape: NeedShape,
 ): HistoryNeed[] {
   const params = rule.params as NewValueParams;
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
   if (newForMs === 0) return [];
   const compiled = compileRule(rule, lists);
-  const keys = new Set<string>();
-  let min = Infinity;
-  let max = -Infinity;
+  const times = new KeyTimes();
   for (const e of batch) {
     const entity = entityOf(e, params.entity);
-    if (!entity || !compiled.counts(e)) continue;
-    keys.add(entity);
-    const t = e.eventTime.getTime();
-    if (t < min) min = t;
-    if (t > max) max = t;
+    if (entity && compiled.counts(e)) times.add(entity, e.eventTime.getTime());
   }
-  if (keys.size === 0) return [];
-  return [
-    {
-      field: ENTITY_FIELD[params.entity],
-      keys: [...keys].sort(),
-      from: new Date(min - newForMs),
-      to: new Date(max + newForMs),
-      streams: [...rule.streams],
-    },
-  ];
+  const around = times.around(newForMs, shape);
+  if (around === null) return [];
+  return [{ field: ENTITY_FIELD[params.entity], ...around, streams: [...rule.streams] }];
 }

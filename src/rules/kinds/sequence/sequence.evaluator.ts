@@ -9,6 +9,7 @@ import type {
 import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../../engine/event-order';
 import { describeEvent, formatApproxDuration, formatDuration, who } from '../../engine/explain';
 import { readField, type EventPredicate } from '../../engine/filter';
+import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
 import type { SequenceParams, SequenceStage } from './sequence.params';
 
@@ -137,44 +138,27 @@ function pushTo(map: Map<string, Hit[]>, hit: Hit): void {
 
 /**
  * Two needs, one per stage (the stages' key fields may differ: actorId of an export, objectId
- * of a suspend): every join value of the batch's A and B events, over [min − within, max + within].
+ * of a suspend): every join value of the batch's A and B events, over [min − within, max + within]
+ * (with `perKey`, each value around its own events).
  */
 export function sequenceHistoryNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
+  shape: NeedShape,
 ): HistoryNeed[] {
   const params = rule.params as SequenceParams;
-  const withinMs = params.withinSeconds * 1000;
   const [stageA, stageB] = compileStages(rule, lists);
-  const keys = new Set<string>();
-  let min = Infinity;
-  let max = -Infinity;
+  const times = new KeyTimes();
   for (const e of batch) {
     for (const hit of [hitOf(stageA, e), hitOf(stageB, e)]) {
-      if (hit === null) continue;
-      keys.add(hit.value);
-      if (hit.t < min) min = hit.t;
-      if (hit.t > max) max = hit.t;
+      if (hit !== null) times.add(hit.value, hit.t);
     }
   }
-  if (keys.size === 0) return [];
-  const sortedKeys = [...keys].sort();
-  const from = new Date(min - withinMs);
-  const to = new Date(max + withinMs);
-  const needA: HistoryNeed = {
-    field: stageA.def.key,
-    keys: sortedKeys,
-    from,
-    to,
-    streams: [...stageA.def.streams],
-  };
-  const needB: HistoryNeed = {
-    field: stageB.def.key,
-    keys: sortedKeys,
-    from,
-    to,
-    streams: [...stageB.def.streams],
-  };
-  return [needA, needB];
+  const around = times.around(params.withinSeconds * 1000, shape);
+  if (around === null) return [];
+  return [
+    { field: stageA.def.key, ...around, streams: [...stageA.def.streams] },
+    { field: stageB.def.key, ...around, streams: [...stageB.def.streams] },
+  ];
 }

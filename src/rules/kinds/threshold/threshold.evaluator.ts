@@ -23,6 +23,7 @@ import {
 } from '../../../baselines/baseline-snapshot';
 import { describeEvents, formatDuration, formatTime, who } from '../../engine/explain';
 import { readField } from '../../engine/filter';
+import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
 import type { ThresholdParams } from './threshold.params';
 import { describeRoutine, inRoutineHours, learnRoutine, type Routine } from './routine';
@@ -353,32 +354,19 @@ export function thresholdHistoryNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
+  shape: NeedShape,
 ): HistoryNeed[] {
   const compiled = compileRule(rule, lists);
   const params = thresholdParams(rule);
   const field = rule.groupBy.at(0);
   if (field === undefined) return [];
-  const windowMs = params.windowSeconds * 1000;
-  const keys = new Set<string>();
-  let min = Infinity;
-  let max = -Infinity;
+  const times = new KeyTimes();
   for (const e of batch) {
     const item = itemOf(compiled, params.distinctField, e);
     if (item === null) continue;
     const value = readField(e, field);
-    if (value === null) continue;
-    keys.add(String(value));
-    if (item.t < min) min = item.t;
-    if (item.t > max) max = item.t;
+    if (value !== null) times.add(String(value), item.t);
   }
-  if (keys.size === 0) return [];
-  return [
-    {
-      field,
-      keys: [...keys].sort(),
-      from: new Date(min - windowMs),
-      to: new Date(max + windowMs),
-      streams: [...rule.streams],
-    },
-  ];
+  const around = times.around(params.windowSeconds * 1000, shape);
+  return around === null ? [] : [{ field, ...around, streams: [...rule.streams] }];
 }

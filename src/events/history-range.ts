@@ -1,0 +1,9 @@
+import type { Stream } from './normalize/normalized-event';
+
+/** Stored events of one stream whose key field is `key`, with event time in [from, to]. */
+export interface HistoryRange {
+  key: string;
+  stream: Stream;
+  from: Date;
+  to: Date;
+}

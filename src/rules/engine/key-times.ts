@@ -1,0 +1,51 @@
+import type { HistoryNeed } from './evaluation';
+
+/** How detailed a history need is: see HistoryNeed.spans. */
+export interface NeedShape {
+  perKey: boolean;
+}
+
+export const WHOLE_RANGE: NeedShape = { perKey: false };
+
+/**
+ * The event times of a batch's events by the key a rule judges them under, and the stored
+ * events needed around them: every key over [earliest − margin, latest + margin], and with
+ * `perKey` each key around its own events only.
+ */
+export class KeyTimes {
+  private readonly byKey = new Map<string, { min: number; max: number }>();
+
+  add(key: string, t: number): void {
+    const span = this.byKey.get(key);
+    if (!span) this.byKey.set(key, { min: t, max: t });
+    else {
+      if (t < span.min) span.min = t;
+      if (t > span.max) span.max = t;
+    }
+  }
+
+  /** Null when no event had a key. */
+  around(
+    marginMs: number,
+    shape: NeedShape,
+  ): Pick<HistoryNeed, 'keys' | 'from' | 'to' | 'spans'> | null {
+    if (this.byKey.size === 0) return null;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const span of this.byKey.values()) {
+      if (span.min < min) min = span.min;
+      if (span.max > max) max = span.max;
+    }
+    const range = {
+      keys: [...this.byKey.keys()].sort(),
+      from: new Date(min - marginMs),
+      to: new Date(max + marginMs),
+    };
+    if (!shape.perKey) return range;
+    const spans = new Map<string, { from: Date; to: Date }>();
+    for (const [key, span] of this.byKey) {
+      spans.set(key, { from: new Date(span.min - marginMs), to: new Date(span.max + marginMs) });
+    }
+    return { ...range, spans };
+  }
+}
