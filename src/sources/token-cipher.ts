@@ -38,7 +38,10 @@ export class TokenCipher {
       throw new TokenUnreadableError(sourceName);
     }
     try {
-      const decipher = createDecipheriv(ALGORITHM, this.key, Buffer.from(iv, 'base64'));
+      // A full 16-byte tag only: GCM would otherwise accept a truncated, forgeable one.
+      const decipher = createDecipheriv(ALGORITHM, this.key, Buffer.from(iv, 'base64'), {
+        authTagLength: 16,
+      });
       decipher.setAAD(Buffer.from(sourceName, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       return Buffer.concat([
