@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { type Stage, STAGES, stageOfModule } from './pipeline-stages';
 
 /** The parts of a V8 `.cpuprofile` (what `node --cpu-prof` writes) read here. */
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{
     id: number;
     callFrame: { functionName: string; url: string };

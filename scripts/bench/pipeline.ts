@@ -44,7 +44,7 @@ export async function runPipeline(options: PipelineOptions) {
 
   const profileRoot = options.cpuProfDir ?? mkdtempSync(join(tmpdir(), 'vaultwatch-bench-'));
   const started = Date.now();
-  const services = new ServiceProcesses(
+  const services = ServiceProcesses.start(
     {
       ...process.env,
       ...tenant.env,
@@ -62,33 +62,21 @@ export async function runPipeline(options: PipelineOptions) {
     services.sample();
   }, 500);
 
-  await services.waitUntilHealthy();
   const db = new Client({ connectionString: options.databaseUrl });
-  await db.connect();
-  let progress = { stored: 0, detected: 0 };
-  let storedSeconds: number | null = null;
-  let lastReport = 0;
-  while (progress.detected < total) {
-    await sleep(500);
-    progress = await measure(db);
-    const seconds = (Date.now() - started) / 1000;
-    if (storedSeconds === null && progress.stored >= total) storedSeconds = seconds;
-    if (Date.now() - lastReport > 10_000) {
-      lastReport = Date.now();
-      log(
-        `${seconds.toFixed(0)} s: stored ${progress.stored}, detected ${progress.detected} of ${total}; ` +
-          `RSS ${Math.round((services.totalRssKb.at(-1) ?? 0) / 1024)} MB`,
-      );
-    }
-    if (services.exited) throw new Error('a service process exited during the benchmark');
-    if (seconds > options.maxSeconds) {
-      log('stopping early (--max-seconds)');
-      break;
-    }
+  let run: { processed: number; elapsed: number; storedSeconds: number | null };
+  try {
+    await db.connect();
+    await services.waitUntilHealthy();
+    run = await untilDetected(db, total, services, started, options.maxSeconds);
+  } catch (error) {
+    // Leave nothing running behind a failed run.
+    services.kill();
+    await Promise.allSettled([db.end(), tenant.stop()]);
+    throw error;
+  } finally {
+    clearInterval(sampler);
   }
-  const elapsed = (Date.now() - started) / 1000;
-  const processed = progress.detected;
-  clearInterval(sampler);
+  const { processed, elapsed, storedSeconds } = run;
 
   const latency = await db.query<{ p50: number; p95: number; p99: number; alerts: string }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
@@ -137,6 +125,38 @@ export async function runPipeline(options: PipelineOptions) {
     })),
     alertsByRule: Object.fromEntries(rules.rows.map((row) => [row.name, Number(row.n)])),
   };
+}
+
+/** Follows the run until every served event is detected (or `maxSeconds`), logging progress. */
+async function untilDetected(
+  db: Client,
+  total: number,
+  services: ServiceProcesses,
+  started: number,
+  maxSeconds: number,
+): Promise<{ processed: number; elapsed: number; storedSeconds: number | null }> {
+  let progress = { stored: 0, detected: 0 };
+  let storedSeconds: number | null = null;
+  let lastReport = 0;
+  while (progress.detected < total) {
+    await sleep(500);
+    progress = await measure(db);
+    const seconds = (Date.now() - started) / 1000;
+    if (storedSeconds === null && progress.stored >= total) storedSeconds = seconds;
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      log(
+        `${seconds.toFixed(0)} s: stored ${progress.stored}, detected ${progress.detected} of ${total}; ` +
+          `RSS ${Math.round((services.totalRssKb.at(-1) ?? 0) / 1024)} MB`,
+      );
+    }
+    if (services.exited) throw new Error('a service process exited during the benchmark');
+    if (seconds > maxSeconds) {
+      log('stopping early (--max-seconds)');
+      break;
+    }
+  }
+  return { processed: progress.detected, elapsed: (Date.now() - started) / 1000, storedSeconds };
 }
 
 async function measure(db: Client): Promise<{ stored: number; detected: number }> {

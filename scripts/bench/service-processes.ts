@@ -46,13 +46,19 @@ export interface ProcessFigures {
  * resident memory and CPU time are sampled with `sample()`.
  */
 export class ServiceProcesses {
-  private readonly processes: ServiceProcess[];
   /** Resident memory of all processes together, per sample. */
   readonly totalRssKb: number[] = [];
   /** When every process answered /health: the CPU profiles count from here. */
   private healthyAtUs = Infinity;
 
-  constructor(env: NodeJS.ProcessEnv, workers: number, basePort: number, profileRoot: string) {
+  private constructor(private readonly processes: ServiceProcess[]) {}
+
+  static start(
+    env: NodeJS.ProcessEnv,
+    workers: number,
+    basePort: number,
+    profileRoot: string,
+  ): ServiceProcesses {
     const layout: Array<{ name: string; role: Role }> =
       workers === 0
         ? [{ name: 'all', role: 'all' }]
@@ -63,7 +69,7 @@ export class ServiceProcesses {
               role: 'worker' as const,
             })),
           ];
-    this.processes = layout.map(({ name, role }, i) => {
+    const processes = layout.map(({ name, role }, i): ServiceProcess => {
       const profileDir = join(profileRoot, name);
       mkdirSync(profileDir, { recursive: true });
       const port = basePort + i;
@@ -82,6 +88,7 @@ export class ServiceProcesses {
       );
       return { name, role, port, child, profileDir, rssKb: [], cpuTicks: 0 };
     });
+    return new ServiceProcesses(processes);
   }
 
   async waitUntilHealthy(): Promise<void> {
@@ -102,7 +109,12 @@ export class ServiceProcesses {
   }
 
   get exited(): boolean {
-    return this.processes.some(({ child }) => child.exitCode !== null);
+    return this.processes.some(({ child }) => hasExited(child));
+  }
+
+  /** After a failure: SIGTERM to each, profiles left unread. */
+  kill(): void {
+    for (const { child } of this.processes) child.kill('SIGTERM');
   }
 
   /**
@@ -116,7 +128,7 @@ export class ServiceProcesses {
       this.processes.map(
         ({ child }) =>
           new Promise((resolve) => {
-            if (child.exitCode !== null) resolve(undefined);
+            if (hasExited(child)) resolve(undefined);
             child.once('exit', resolve);
             child.kill('SIGTERM');
           }),
@@ -132,6 +144,9 @@ export class ServiceProcesses {
     return { processes, times: processes.map((p) => p.times).reduce(addTimes, noTime()) };
   }
 }
+
+/** Exited on its own (an exit code) or was killed (a signal). */
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 export const peakMb = (kb: readonly number[]) => Math.round(Math.max(0, ...kb) / 1024);
 
