@@ -12,12 +12,10 @@ import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { loadEnv } from '../src/config/env.schema';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
-import { FakeConnectServer } from '../simulator/fake-connect';
-import { FakeEventsApi } from '../simulator/fake-events-api';
-import { evenFaults } from '../simulator/fake-http';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { SmtpCatcher } from '../simulator/smtp-catcher';
 import { generateScenario, scenarioCounts } from '../simulator/scenario/generate-scenario';
+import { serveScenario } from '../simulator/serve-scenario';
 import { SimClock } from '../simulator/sim-clock';
 
 const DAY_MS = 86_400_000;
@@ -61,24 +59,7 @@ async function runDemo(database: DemoDatabase): Promise<void> {
   const clock = new SimClock({ start: clockStart, speed: SPEED });
 
   const faults = Number(process.env.DEMO_FAULTS ?? 0);
-  const eventsApi = new FakeEventsApi({
-    clock,
-    seed: 1,
-    accountUuid: scenario.meta.accountUuid,
-    randomFaults: faults > 0 ? evenFaults(faults, 'demo-events') : undefined,
-  });
-  eventsApi.loadScenario(scenario);
-  await eventsApi.start();
-  const [server] = scenario.connectServers;
-  const connect = new FakeConnectServer({
-    clock,
-    seed: 1,
-    serverId: server.id,
-    accountUuid: scenario.meta.accountUuid,
-    randomFaults: faults > 0 ? evenFaults(faults, 'demo-connect') : undefined,
-  });
-  connect.loadScenario(scenario, { serverId: server.id });
-  await connect.start();
+  const { eventsApi, connect } = await serveScenario(scenario, clock, faults, 'demo');
   // Slack and the mail server, as fakes that write what they receive to files.
   const slack = new FakeSlackApi({ messageLog: SLACK_LOG });
   await slack.start();
