@@ -363,6 +363,56 @@ describe('several Events API accounts and Connect servers', () => {
     ]);
   });
 
+  it("attributes each account's attacks to that account, and never adds two accounts up", async () => {
+    // One user uuid exports in acme; the same token id is refused 6 times on each Connect
+    // server (12 in all, over the burst threshold of 10 only if the accounts were one), then
+    // 10 more times on office's.
+    acme.push(
+      'itemusages',
+      withoutAccount(itemUsage(302, minutesAgo(1), { action: 'export' })),
+      NOW,
+    );
+    const denied = (server: FakeConnectServer, from: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        server.push(
+          { ...activity(from + i * 2, new Date(NOW - 60_000 + i * 1000)), result: 'DENY' },
+          NOW,
+        );
+      }
+    };
+    denied(office, 200, 6);
+    denied(lab, 1200, 6);
+    const incidents = () =>
+      sql<{ template_id: string; account_id: string }>(
+        `SELECT r.template_id, i.account_id FROM incidents i JOIN rules r ON r.id = i.rule_id
+         WHERE r.template_id IN ('op.item.export', 'op.connect.deny_burst')
+         ORDER BY 1, 2`,
+      );
+    await waitFor('the export to be judged', async () => (await incidents()).length === 1);
+    await waitFor('the denials to be judged', async () => {
+      const [row] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ingest_batches WHERE detected_at IS NULL`,
+      );
+      return (
+        row.n === 0 &&
+        (await stored('connect:office:activity')) === 127 &&
+        (await stored('connect:lab:activity')) === 86
+      );
+    });
+    expect(await incidents()).toEqual([{ template_id: 'op.item.export', account_id: ACME }]);
+
+    denied(office, 300, 10);
+    await waitFor('the burst on office', async () => (await incidents()).length === 2);
+    expect(await incidents()).toEqual([
+      { template_id: 'op.connect.deny_burst', account_id: OFFICE },
+      { template_id: 'op.item.export', account_id: ACME },
+    ]);
+    const listed = await admin(http().get(`/api/v1/incidents?account=${OFFICE}`)).expect(200);
+    expect(listed.body.items.map((incident: { accountId: string }) => incident.accountId)).toEqual([
+      OFFICE,
+    ]);
+  }, 60_000);
+
   it('never wrote a token to its logs', () => {
     const logs = services.logs();
     expect(logs).toContain('Source initech (events_api) created');
