@@ -408,9 +408,8 @@ describe('several Events API accounts and Connect servers', () => {
       { template_id: 'op.item.export', account_id: ACME },
     ]);
     const listed = await admin(http().get(`/api/v1/incidents?account=${OFFICE}`)).expect(200);
-    expect(listed.body.items.map((incident: { accountId: string }) => incident.accountId)).toEqual([
-      OFFICE,
-    ]);
+    const { items } = listed.body as { items: Array<{ accountId: string }> };
+    expect(items.map((incident) => incident.accountId)).toEqual([OFFICE]);
   }, 60_000);
 
   it('never wrote a token to its logs', () => {
