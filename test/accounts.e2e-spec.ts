@@ -29,7 +29,7 @@ describe('several 1Password accounts', () => {
   let events = 0;
   const ada = { uuid: opId('user', 900), name: 'Ada', email: 'ada@example.com' };
   const start = Date.now() - 5 * 60_000;
-  const rules: { all: string; acme: string } = { all: '', acme: '' };
+  const rules = { all: '', acme: '', five: '' };
 
   const as = () => ({ authorization: `Bearer ${t.adminKey}` });
   /** `n` reveals by ada in one account, a few seconds apart. */
@@ -89,6 +89,10 @@ describe('several 1Password accounts', () => {
     });
     rules.all = await createRule('Reveal burst');
     rules.acme = await createRule('Acme reveal burst', { accounts: [ACME] });
+    // Crossed only by the reveals of the last test.
+    rules.five = await createRule('Five reveals', {
+      params: { windowSeconds: 600, threshold: 5 },
+    });
   });
 
   afterAll(async () => {
@@ -177,4 +181,45 @@ describe('several 1Password accounts', () => {
     expect(mail.subject).toBe(`[HIGH] Reveal burst: ada@example.com in account ${GLOBEX}`);
     expect(mail.text).toContain(`Account: ${GLOBEX}`);
   }, 90_000);
+
+  it('silences one account without muting the other', async () => {
+    const rule = rules.five;
+    const refused = await t
+      .http()
+      .post('/api/v1/silences')
+      .set(as())
+      .send({
+        matchers: { accounts: ['acme'] },
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        comment: 'acme maintenance',
+      });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain(
+      'each of accounts must be a 1Password account id',
+    );
+    await t
+      .http()
+      .post('/api/v1/silences')
+      .set(as())
+      .send({
+        matchers: { accounts: [ACME], rules: [rule] },
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        comment: 'acme maintenance',
+      })
+      .expect(201);
+
+    await reveals(ACME, 3);
+    await reveals(GLOBEX, 3);
+    await detected();
+    const latest = await t.sql<{ account_id: string; muted_reason: string | null }>(
+      `SELECT DISTINCT ON (i.account_id) i.account_id, a.muted_reason
+       FROM alerts a JOIN incidents i ON i.id = a.incident_id
+       WHERE a.rule_id = $1 ORDER BY i.account_id, a.id DESC`,
+      [rule],
+    );
+    expect(Object.fromEntries(latest.map((row) => [row.account_id, row.muted_reason]))).toEqual({
+      [ACME]: 'silenced',
+      [GLOBEX]: null,
+    });
+  });
 });

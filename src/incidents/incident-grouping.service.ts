@@ -64,6 +64,7 @@ export class IncidentGroupingService {
       severity: candidate.severity,
       actorId: candidate.actorId,
       actorLabel: alert.actorLabel,
+      accountId: candidate.accountId,
       tags: rule.tags,
     };
     if (silences.some((matchers) => silenceMatches(matchers, target))) return 'silenced';

@@ -9,6 +9,8 @@ export interface SilenceMatchers {
   actors?: string[];
   /** The rule must carry at least one of these tags. */
   tags?: string[];
+  /** 1Password account ids: the alert's account must be one of them. */
+  accounts?: string[];
 }
 
 export interface SilenceTarget {
@@ -17,6 +19,7 @@ export interface SilenceTarget {
   severity: Severity;
   actorId: string | null;
   actorLabel: string | null;
+  accountId: string | null;
   tags: string[];
 }
 
@@ -40,6 +43,8 @@ export function silenceMatches(matchers: SilenceMatchers, target: SilenceTarget)
       .map((value) => value.toLowerCase());
     if (!candidates.some((candidate) => actors.includes(candidate))) return false;
   }
+  const accounts = lower(matchers.accounts);
+  if (accounts?.length && !accounts.includes(target.accountId?.toLowerCase() ?? '')) return false;
   const tags = lower(matchers.tags);
   if (tags?.length && !target.tags.some((tag) => tags.includes(tag.toLowerCase()))) return false;
   return true;

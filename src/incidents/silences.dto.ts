@@ -8,9 +8,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../events/account-id';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 
 export class SilenceMatchersDto {
@@ -40,6 +42,17 @@ export class SilenceMatchersDto {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   tags?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: '1Password account ids (26 upper-case letters and digits)',
+    example: [ACCOUNT_ID_EXAMPLE],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @Matches(ACCOUNT_ID, { each: true, message: ACCOUNT_ID_REASON('each of accounts') })
+  accounts?: string[];
 }
 
 export class CreateSilenceDto {

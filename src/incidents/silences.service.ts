@@ -15,7 +15,9 @@ export class SilencesService {
     const startsAt = input.startsAt ?? new Date(now);
     const matchers = input.matchers;
     if (!Object.values(matchers).some((values) => Array.isArray(values) && values.length > 0)) {
-      throw new BadRequestException('matchers: name at least one rule, severity, actor or tag');
+      throw new BadRequestException(
+        'matchers: name at least one rule, severity, actor, tag or account',
+      );
     }
     if (input.endsAt.getTime() <= Math.max(now, startsAt.getTime())) {
       throw new BadRequestException('endsAt: must be after now and after startsAt');

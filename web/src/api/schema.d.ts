@@ -1178,6 +1178,13 @@ export interface components {
             actors?: string[];
             /** @description Rule tags (any of them) */
             tags?: string[];
+            /**
+             * @description 1Password account ids (26 upper-case letters and digits)
+             * @example [
+             *       "AB7ZWCDQJRF3LGNCYTR4U5DXKE"
+             *     ]
+             */
+            accounts?: string[];
         };
         SilenceDto: {
             id: string;
