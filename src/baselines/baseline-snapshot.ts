@@ -31,6 +31,14 @@ export const DIMENSIONS_BY_ENTITY: Readonly<Record<EntityType, readonly Baseline
 /** Sign-in attempts are counted per hour under `signin:<category>`, e.g. `signin:credentials_failed`. */
 export const SIGNIN_ACTION_PREFIX = 'signin:';
 
+/** One entity's hourly counts of one action (`hourlyActionOf`): what a rule reads of them. */
+export interface HourlyKey {
+  entityType: EntityType;
+  accountId: string;
+  entityId: string;
+  action: string;
+}
+
 export interface SeenValue {
   firstSeen: Date;
   lastSeen: Date;

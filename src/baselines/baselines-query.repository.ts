@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { type EntityKey, HOUR_MS, type SeenKey } from './baseline-aggregate';
-import type { BaselineDimension, EntityBaseline, EntityType, SeenValue } from './baseline-snapshot';
+import type {
+  BaselineDimension,
+  EntityBaseline,
+  EntityType,
+  HourlyKey,
+  SeenValue,
+} from './baseline-snapshot';
 import type { ListPosition } from './baselines-cursor';
 
 /** An entity's profile row, in domain terms. */
@@ -79,6 +85,24 @@ const toProfile = (row: ProfileRecord): BaselineProfile => ({
       : null,
 });
 
+interface HourlyRecord {
+  entity_type: EntityType;
+  account_id: string;
+  entity_id: string;
+  action: string;
+  hours: number[];
+  counts: number[];
+}
+
+const toSeries = (row: HourlyRecord): EntityHourlySeries => ({
+  entityType: row.entity_type,
+  accountId: row.account_id,
+  entityId: row.entity_id,
+  action: row.action,
+  hourStarts: row.hours.map((hour) => hour * HOUR_MS),
+  counts: row.counts,
+});
+
 /**
  * Reads the baselines: the snapshot a detection batch is judged against (in its
  * transaction when given one) and what the REST API shows.
@@ -114,14 +138,7 @@ export class BaselinesQueryRepository {
     manager?: EntityManager,
     until?: Date,
   ): Promise<EntityHourlySeries[]> {
-    const rows: Array<{
-      entity_type: EntityType;
-      account_id: string;
-      entity_id: string;
-      action: string;
-      hours: number[];
-      counts: number[];
-    }> = await (manager ?? this.dataSource).query(
+    const rows: HourlyRecord[] = await (manager ?? this.dataSource).query(
       // Per entity, its index range is read in (action, hour) order: grouped without a sort.
       `SELECT k.entity_type, k.account_id, k.entity_id, x.action, x.hours, x.counts
        FROM unnest($1::text[], $2::text[], $5::text[]) AS k(entity_type, entity_id, account_id)
@@ -142,14 +159,40 @@ export class BaselinesQueryRepository {
         keys.map((key) => key.accountId),
       ],
     );
-    return rows.map((row) => ({
-      entityType: row.entity_type,
-      accountId: row.account_id,
-      entityId: row.entity_id,
-      action: row.action,
-      hourStarts: row.hours.map((hour) => hour * HOUR_MS),
-      counts: row.counts,
-    }));
+    return rows.map(toSeries);
+  }
+
+  /**
+   * The hourly counts of the given entities and actions since `since`: one query, one row per
+   * key that has counts, its hours and counts as aligned arrays (see hourlyOf).
+   */
+  async hourlyFor(
+    keys: readonly HourlyKey[],
+    since: Date,
+    manager?: EntityManager,
+  ): Promise<EntityHourlySeries[]> {
+    const rows: HourlyRecord[] = await (manager ?? this.dataSource).query(
+      // Each key is one range of the primary key, read in hour order.
+      `SELECT k.entity_type, k.account_id, k.entity_id, k.action, x.hours, x.counts
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         AS k(entity_type, entity_id, account_id, action)
+       CROSS JOIN LATERAL (
+         SELECT array_agg((date_part('epoch', h.hour_start) / 3600)::integer) AS hours,
+           array_agg(h.count) AS counts
+         FROM baseline_hourly_counts h
+         WHERE h.entity_type = k.entity_type AND h.entity_id = k.entity_id
+           AND h.account_id = k.account_id AND h.action = k.action AND h.hour_start >= $5
+       ) x
+       WHERE x.hours IS NOT NULL`,
+      [
+        keys.map((key) => key.entityType),
+        keys.map((key) => key.entityId),
+        keys.map((key) => key.accountId),
+        keys.map((key) => key.action),
+        since.toISOString(),
+      ],
+    );
+    return rows.map(toSeries);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   DIMENSIONS_BY_ENTITY,
   type EntityBaseline,
   type EntityType,
+  type HourlyKey,
   type SeenValue,
   snapshotOf,
 } from './baseline-snapshot';
@@ -32,6 +33,7 @@ import { BaselinesLearningRepository } from './baselines-learning.repository';
 import {
   type BaselineProfile,
   BaselinesQueryRepository,
+  type EntityHourlySeries,
   type ListedProfile,
   type SeenRow,
 } from './baselines-query.repository';
@@ -39,6 +41,12 @@ import {
   BaselinesRetentionRepository,
   type DeletedBaseline,
 } from './baselines-retention.repository';
+
+/** Hourly counts of some entities and actions only, since a time. */
+export interface HourlyRequest {
+  since: Date;
+  keys: readonly HourlyKey[];
+}
 
 /** Seen values shown per dimension in one actor's answer (the most frequent first). */
 export const SEEN_VALUES_SHOWN = 200;
@@ -97,11 +105,12 @@ export class BaselinesService {
    * The baselines of a batch's entities as they are now (call before applyBatch): one query
    * per table. Of the seen values, only those asked about (`seenKeysOf` the batch) and the
    * most frequent of each entity and dimension asked about are loaded. Pass the detection
-   * transaction's manager to read inside it.
+   * transaction's manager to read inside it. Hourly counts are read since `hourly` for every
+   * action of every entity, or, given keys, only those of the keys (what the rules read).
    */
   async loadSnapshot(
     entities: EntityKey[],
-    hourlySince: Date,
+    hourly: Date | HourlyRequest,
     seenKeys: readonly SeenKey[],
     manager?: EntityManager,
   ): Promise<BaselineSnapshot> {
@@ -116,8 +125,8 @@ export class BaselinesService {
     }));
     const knownKeys = new Set(known.map(keyOf));
     const asked = seenKeys.filter((key) => knownKeys.has(keyOf(key)));
-    const [hourly, seen] = await Promise.all([
-      this.query.hourlyOf(known, hourlySince, manager),
+    const [series, seen] = await Promise.all([
+      this.hourlyOf(known, knownKeys, hourly, manager),
       asked.length > 0
         ? this.query.seenFor(asked, SEEN_VALUES_CITED, manager)
         : Promise.resolve([]),
@@ -140,12 +149,12 @@ export class BaselinesService {
         successfulSignins: profile.successfulSignins,
       });
     }
-    for (const series of hourly) {
-      const baseline = byKey.get(keyOf(series));
+    for (const one of series) {
+      const baseline = byKey.get(keyOf(one));
       if (!baseline) continue;
       const hours = new Map<number, number>();
-      series.hourStarts.forEach((hourStart, i) => hours.set(hourStart, series.counts[i]));
-      baseline.hourly.set(series.action, hours);
+      one.hourStarts.forEach((hourStart, i) => hours.set(hourStart, one.counts[i]));
+      baseline.hourly.set(one.action, hours);
     }
     for (const row of seen) {
       const baseline = byKey.get(keyOf(row));
@@ -158,6 +167,21 @@ export class BaselinesService {
       values.set(row.value, { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count });
     }
     return snapshotOf(byKey.values());
+  }
+
+  /** The hourly counts a snapshot holds: of the keys asked, of entities that have a baseline. */
+  private async hourlyOf(
+    known: EntityKey[],
+    knownKeys: ReadonlySet<string>,
+    hourly: Date | HourlyRequest,
+    manager?: EntityManager,
+  ): Promise<EntityHourlySeries[]> {
+    if (hourly instanceof Date) return this.query.hourlyOf(known, hourly, manager);
+    const asked = new Map<string, HourlyKey>();
+    for (const key of hourly.keys) {
+      if (knownKeys.has(keyOf(key))) asked.set(`${keyOf(key)}\u0000${key.action}`, key);
+    }
+    return asked.size > 0 ? this.query.hourlyFor([...asked.values()], hourly.since, manager) : [];
   }
 
   /**

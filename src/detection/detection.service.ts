@@ -10,7 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
-import { hourlyDaysOf, seenDimensionsOf } from '../rules/kinds/look-back';
+import { hourlyDaysOf, hourlyKeysOf, seenDimensionsOf } from '../rules/kinds/look-back';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { byEventTime } from '../events/event-order';
@@ -86,13 +86,6 @@ export class DetectionService {
       const { rules, lists } = await this.rules.detectionState();
       const now = new Date();
       const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
-      // Hourly counts are read only as far back as the rules that read them look.
-      const hourlyDays = Math.max(0, ...rules.map(hourlyDaysOf));
-      const baselines = await this.baselines.loadSnapshot(
-        entitiesOf(judged),
-        new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
-        seenKeysOf(judged, seenDimensionsOf(rules)),
-      );
       const isolation = new RuleIsolation();
       const needs = rules
         .filter((rule) => !judgesSources(rule))
@@ -108,6 +101,23 @@ export class DetectionService {
         this.events,
         needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
         judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
+      );
+      // Hourly counts are read only as far back as the rules that read them look, and only
+      // of the entities and actions those rules judge.
+      const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
+      const hourlyKeys = batchRules.flatMap((rule, i) => {
+        const keys = isolation.attempt(rule, () =>
+          hourlyKeysOf(rule, [...judged, ...histories[i]], lists),
+        );
+        return keys.ok ? keys.value : [];
+      });
+      const baselines = await this.baselines.loadSnapshot(
+        entitiesOf(judged),
+        {
+          since: new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
+          keys: hourlyKeys,
+        },
+        seenKeysOf(judged, seenDimensionsOf(rules)),
       );
       const byId = new Map(judged.map((event) => [event.id, event]));
       const findings = batchRules.flatMap((rule, i) => {

@@ -1,4 +1,4 @@
-import type { BaselineDimension, EntityType } from '../../baselines/baseline-snapshot';
+import type { BaselineDimension, EntityType, HourlyKey } from '../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../../events/detect-event';
 import type { Stream } from '../../events/normalize/normalized-event';
 import type {
@@ -65,6 +65,11 @@ export interface LookBack<P> {
   ): HistoryNeed[];
   /** Days of hourly baseline counts read before the batch (0: none). */
   hourlyDays(params: P): number;
+  /**
+   * The hourly counts read (of hourlyDays) when judging these events, the batch and its
+   * history: each entity and action once; empty when the rule reads none.
+   */
+  hourlyKeys(rule: Rule, events: readonly DetectEvent[], lists: ListSnapshot): HourlyKey[];
   /** Remembered values read from the baselines. */
   seenDimensions(params: P): Array<{ entityType: EntityType; dimension: BaselineDimension }>;
   /** Replay: days of events before the range its baselines learn from. */

@@ -1,4 +1,12 @@
-import { hourlyDaysOf, retainMsOf, seenDimensionsOf, warmupDaysOf } from './look-back';
+import { detectEvent } from '../../../test/support/rule-engine/detect-events';
+import { testRule } from '../../../test/support/rule-engine/rules';
+import {
+  hourlyDaysOf,
+  hourlyKeysOf,
+  retainMsOf,
+  seenDimensionsOf,
+  warmupDaysOf,
+} from './look-back';
 
 describe('hourlyDaysOf', () => {
   it('tells how many days of hourly counts a rule reads', () => {
@@ -12,6 +20,53 @@ describe('hourlyDaysOf', () => {
     expect(hourlyDaysOf({ kind: 'threshold', params: { windowSeconds: 60, threshold: 5 } })).toBe(
       0,
     );
+  });
+});
+
+describe('hourlyKeysOf', () => {
+  const massRead = (routine: boolean) =>
+    testRule({
+      name: 'Connect mass read',
+      kind: 'threshold',
+      streams: ['connect_activity'],
+      filter: { field: 'action', op: 'eq', value: 'READ' },
+      groupBy: ['actorId'],
+      params: {
+        windowSeconds: 600,
+        threshold: 50,
+        ...(routine
+          ? { routine: { entity: 'connect_token', baselineDays: 28, minDays: 3, factor: 2 } }
+          : {}),
+      },
+    });
+  const request = (id: string, actorId: string, action: string, accountId: string | null) =>
+    detectEvent(
+      {
+        at: '2026-03-02T10:00:00Z',
+        stream: 'connect_activity',
+        actorType: 'connect_token',
+        actorId,
+        action,
+        accountId,
+      },
+      id,
+    );
+  const events = [
+    request('1', 'jti-1', 'READ', 'ACME'),
+    request('2', 'jti-1', 'READ', 'ACME'),
+    request('3', 'jti-1', 'READ', 'GLOBEX'),
+    request('4', 'jti-2', 'UPDATE', 'ACME'),
+  ];
+
+  it('names the entity and action of each event the rule counts, once', () => {
+    expect(hourlyKeysOf(massRead(true), events, new Map())).toEqual([
+      { entityType: 'connect_token', accountId: 'ACME', entityId: 'jti-1', action: 'READ' },
+      { entityType: 'connect_token', accountId: 'GLOBEX', entityId: 'jti-1', action: 'READ' },
+    ]);
+  });
+
+  it('names none for a rule that reads no hourly counts', () => {
+    expect(hourlyKeysOf(massRead(false), events, new Map())).toEqual([]);
   });
 });
 

@@ -1,4 +1,6 @@
-import type { BaselineDimension, EntityType } from '../../baselines/baseline-snapshot';
+import type { BaselineDimension, EntityType, HourlyKey } from '../../baselines/baseline-snapshot';
+import type { DetectEvent } from '../../events/detect-event';
+import type { ListSnapshot } from '../engine/evaluation';
 import type { Rule } from '../engine/rule-definition';
 import type { LookBack } from './kind-module';
 import { kindModule, type RuleParamsByKind, type RuleKind } from './registry';
@@ -14,6 +16,15 @@ function lookBackOf(rule: KindAndParams): LookBack<RuleParamsByKind[RuleKind]> |
 /** Days of hourly counts a rule reads from the baselines (0: none). */
 export function hourlyDaysOf(rule: KindAndParams): number {
   return lookBackOf(rule)?.hourlyDays(rule.params) ?? 0;
+}
+
+/** The hourly counts a rule reads to judge these events (the batch and its history). */
+export function hourlyKeysOf(
+  rule: Rule,
+  events: readonly DetectEvent[],
+  lists: ListSnapshot,
+): HourlyKey[] {
+  return lookBackOf(rule)?.hourlyKeys(rule, events, lists) ?? [];
 }
 
 /** The remembered values the rules read, each (entity type, dimension) once. */

@@ -15,6 +15,7 @@ export const geoVelocityKind: EventKindModule<GeoVelocityParams> = {
   lookBack: {
     historyNeed: geoVelocityHistoryNeed,
     hourlyDays: () => 0,
+    hourlyKeys: () => [],
     seenDimensions: () => [],
     warmupDays: () => 0,
     retainMs: () => 2 * DAY_MS,

@@ -15,6 +15,7 @@ export const matchKind: EventKindModule<MatchParams> = {
   lookBack: {
     historyNeed: matchHistoryNeed,
     hourlyDays: () => 0,
+    hourlyKeys: () => [],
     seenDimensions: () => [],
     warmupDays: () => 0,
     retainMs: () => 0,

@@ -13,6 +13,7 @@ export const sequenceKind: EventKindModule<SequenceParams> = {
   lookBack: {
     historyNeed: sequenceHistoryNeed,
     hourlyDays: () => 0,
+    hourlyKeys: () => [],
     seenDimensions: () => [],
     warmupDays: () => 0,
     retainMs: (params) => params.withinSeconds * 1000,

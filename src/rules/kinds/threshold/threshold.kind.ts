@@ -1,5 +1,7 @@
 import { HOURLY_RETENTION_DAYS } from '../../../baselines/baseline-horizon';
 import type { EventKindModule } from '../kind-module';
+import { compileRule } from '../../engine/compiled-rule';
+import { countedHourlyKeys } from '../hourly-keys';
 import { evaluateThreshold, thresholdHistoryNeed } from './threshold.evaluator';
 import { thresholdParamsSchema, type ThresholdParams } from './threshold.params';
 
@@ -18,6 +20,11 @@ export const thresholdKind: EventKindModule<ThresholdParams> = {
   lookBack: {
     historyNeed: thresholdHistoryNeed,
     hourlyDays: routineDays,
+    // A crossing by any counted event, stored or new, is judged against its routine.
+    hourlyKeys: (rule, events, lists) => {
+      const { routine } = rule.params as ThresholdParams;
+      return routine ? countedHourlyKeys(compileRule(rule, lists), routine.entity, events) : [];
+    },
     seenDimensions: () => [],
     warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, routineDays(params)),
     retainMs: (params) => 2 * params.windowSeconds * 1000,
