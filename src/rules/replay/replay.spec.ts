@@ -74,7 +74,7 @@ const arbitraryEvents = fc
             id,
           );
         }
-        const stream = what === 'signin' ? 'sign_in_attempt' : 'item_usage';
+        const stream = what === 'signin' ? 'signin_attempt' : 'item_usage';
         return detectEvent({ at, stream, action: what, actorType: 'user', actorId: user }, id);
       }),
   );

@@ -3,8 +3,8 @@ import type { AlertCandidate, ListSnapshot } from '../engine/evaluation';
 import { evaluateRule, historyNeed } from '../engine/evaluate';
 import type { NeedShape } from '../engine/key-times';
 import type { Rule } from '../engine/rule-definition';
-import { retainMsOf } from '../kinds/look-back';
-import { InMemoryBaselines } from './in-memory-baselines';
+import { hourlyDaysOf, retainMsOf, seenDimensionsOf } from '../kinds/look-back';
+import { InMemoryBaselines, seenKeyOf } from './in-memory-baselines';
 import { ReplayWindow } from './replay-window';
 
 const PER_KEY: NeedShape = { perKey: true };
@@ -49,7 +49,10 @@ export async function replayRule(options: {
   const { rule, lists, judgeFrom, now, read, limits } = options;
   const retainMs = retainMsOf(rule);
   const window = new ReplayWindow(retainMs, limits.maxWindowEvents);
-  const baselines = new InMemoryBaselines();
+  const baselines = new InMemoryBaselines(undefined, {
+    hourly: hourlyDaysOf(rule) > 0,
+    seen: new Set(seenDimensionsOf([rule]).map((d) => seenKeyOf(d.entityType, d.dimension))),
+  });
   const fired = new FiredFingerprints();
   const alerts: AlertCandidate[] = [];
   let wouldFire = 0;
