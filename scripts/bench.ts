@@ -21,6 +21,7 @@ import { evenFaults } from '../simulator/fake-http';
 import { generateScenario, scenarioCounts } from '../simulator/scenario/generate-scenario';
 import type { Scenario, TimedEvent } from '../simulator/scenario/types';
 import { SimClock } from '../simulator/sim-clock';
+import { HEAP_LIMIT_FLAG } from '../src/config/heap-limit';
 import { normalizeEvent } from '../src/events/normalize/normalize-event';
 import type { NormalizedEvent, Stream } from '../src/events/normalize/normalized-event';
 import { freshDatabase } from './bench/database';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const profile = values['cpu-prof-dir']
     ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`]
     : [];
+  profile.push(HEAP_LIMIT_FLAG); // the heap limit production starts with
   const service = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
