@@ -25,4 +25,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# A heap limit with headroom over the working set: without one V8 lets garbage grow RSS past
+# 512 MB (src/config/heap-limit.ts says why 384). docker-compose's api and worker run this too.
+CMD ["node", "--max-old-space-size=384", "dist/src/main.js"]

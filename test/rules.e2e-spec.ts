@@ -21,6 +21,24 @@ describe('rule authoring over REST', () => {
     t = await startTestApp({}, context);
   });
 
+  /** `count` exports by TESTUSER…<user> (t@example.com for A), `stepMs` apart. */
+  const pushExports = async (o: {
+    user: string;
+    firstId: number;
+    count: number;
+    start: number;
+    stepMs: number;
+  }) => {
+    const email = o.user === 'A' ? 't@example.com' : `${o.user.toLowerCase()}@example.com`;
+    const exports = Array.from({ length: o.count }, (_, i) =>
+      itemUsage(o.firstId + i, new Date(o.start + i * o.stepMs), {
+        action: 'export',
+        user: { uuid: `TESTUSER00000000000000000${o.user}`, name: o.user, email },
+      }),
+    );
+    await t.http().post('/api/v1/events').set(as()).send(exports).expect(200);
+  };
+
   afterAll(async () => {
     await t.close();
     await dropTestContext(context);
@@ -190,13 +208,7 @@ describe('rule authoring over REST', () => {
 
   it('tests a rule over stored events without recording anything', async () => {
     const start = Date.parse('2026-10-01T09:00:00Z');
-    const exports = Array.from({ length: 6 }, (_, i) =>
-      itemUsage(1000 + i, new Date(start + i * 60_000), {
-        action: 'export',
-        user: { uuid: 'TESTUSER00000000000000000A', name: 'T', email: 't@example.com' },
-      }),
-    );
-    await t.http().post('/api/v1/events').set(as()).send(exports).expect(200);
+    await pushExports({ user: 'A', firstId: 1000, count: 6, start, stepMs: 60_000 });
     await waitFor('detection of the pushed events', async () => {
       const [row] = await t.sql<{ n: string }>(
         `SELECT count(*) AS n FROM ingest_batches WHERE detected_at IS NULL`,
@@ -234,7 +246,12 @@ describe('rule authoring over REST', () => {
       .set(as())
       .send({ from: '2026-10-01T00:00:00Z', to: '2026-10-02T00:00:00Z' })
       .expect(200);
-    expect(again.body).toMatchObject({ wouldFire: 1, rule: { id: stored.body.id, version: 1 } });
+    expect(again.body).toMatchObject({
+      wouldFire: 1,
+      truncated: false,
+      alertsReturned: 1,
+      rule: { id: stored.body.id, version: 1 },
+    });
 
     const [{ n: alertsAfter }] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM alerts`);
     expect(alertsAfter).toBe(alertsBefore);
@@ -244,6 +261,28 @@ describe('rule authoring over REST', () => {
       .set(as())
       .send({ rule: bulkExport, from: '2026-10-02T00:00:00Z', to: '2026-10-01T00:00:00Z' })
       .expect(400);
+  });
+
+  it('lists the first 500 alerts of a test and says how many more would fire', async () => {
+    const start = Date.parse('2026-10-05T09:00:00Z');
+    await pushExports({ user: 'B', firstId: 5000, count: 505, start, stepMs: 1000 });
+    const tried = await t
+      .http()
+      .post('/api/v1/rules/test')
+      .set(as())
+      .send({
+        rule: { ...bulkExport, name: 'Any export', kind: 'match', groupBy: [], params: {} },
+        from: '2026-10-05T00:00:00Z',
+        to: '2026-10-06T00:00:00Z',
+      })
+      .expect(200);
+    expect(tried.body).toMatchObject({
+      eventsScanned: 505,
+      wouldFire: 505,
+      truncated: true,
+      alertsReturned: 500,
+    });
+    expect(tried.body.alerts).toHaveLength(500);
   });
 
   it('never overwrites an edited or deleted template when the service starts again', async () => {

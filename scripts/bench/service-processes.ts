@@ -9,6 +9,7 @@ import {
   profileTimes,
   readCpuProfile,
 } from './cpu-profile';
+import { HEAP_LIMIT_FLAG } from '../../src/config/heap-limit';
 import { residentKb, waitUntilHealthy } from './service';
 
 /** The compiled service: its entry point and the src/ tree its CPU profile is attributed to. */
@@ -76,6 +77,7 @@ export class ServiceProcesses {
       const child = spawn(
         process.execPath,
         [
+          HEAP_LIMIT_FLAG, // the heap limit production starts with
           '--cpu-prof',
           `--cpu-prof-dir=${profileDir}`,
           `--cpu-prof-interval=${PROFILE_INTERVAL_US}`,

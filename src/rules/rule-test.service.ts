@@ -1,33 +1,45 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { EventsService } from '../events/events.service';
-import type { DetectEvent } from '../events/detect-event';
 import type { AlertCandidate } from './engine/evaluation';
-import { answersNeed, evaluateRule, historyNeed, judgesSources } from './engine/evaluate';
+import { judgesSources } from './engine/evaluate';
 import type { Rule, RuleDefinition } from './engine/rule-definition';
-import { retainMsOf, warmupDaysOf } from './kinds/look-back';
-import { InMemoryBaselines } from './replay/in-memory-baselines';
+import { warmupDaysOf } from './kinds/look-back';
+import { replayRule, type ReplayLimits } from './replay/replay';
+import { ReplayWindowFull } from './replay/replay-window';
 import { RulesService } from './rules.service';
 
 const DAY_MS = 86_400_000;
-const CHUNK = 1000;
 /** A test reads at most this many stored events (warm-up included). */
 export const MAX_TEST_EVENTS = 1_000_000;
-const MAX_RESULTS = 500;
+
+/**
+ * What one test holds at most, whatever its range and the tenant's size: a page of events,
+ * the events of the rule's look-back that count for it (a 14-day sequence of exports keeps
+ * only exports and suspensions), and the alerts it answers with (the rest are counted).
+ */
+export const REPLAY_LIMITS: ReplayLimits = {
+  pageSize: 1000,
+  maxAlerts: 500,
+  maxWindowEvents: 100_000,
+};
 
 export interface RuleTestResult {
   rule: { id: string | null; version: number | null; name: string; kind: string };
   range: { from: string; to: string; warmupFrom: string };
   eventsScanned: number;
   wouldFire: number;
+  /** More would fire than are listed: `alertsReturned` of `wouldFire`. */
   truncated: boolean;
+  alertsReturned: number;
   alerts: Array<Omit<AlertCandidate, 'eventTime'> & { eventTime: string }>;
 }
 
 /**
  * Replays a rule over stored events, as the live worker would have judged them: baselines
- * are learned in memory from a warm-up period before the range, event by event batch, and
- * windows see the events before each one. Nothing is recorded and nobody is notified.
+ * are learned in memory from a warm-up period before the range, page by page, and windows
+ * see the events before each one (replay/replay.ts). Nothing is recorded and nobody is
+ * notified.
  */
 @Injectable()
 export class RuleTestService {
@@ -56,42 +68,20 @@ export class RuleTestService {
     }
 
     const lists = await this.rules.listSnapshot();
-    const baselines = new InMemoryBaselines();
-    const buffer: DetectEvent[] = [];
-    const found: AlertCandidate[] = [];
-    const seen = new Set<string>();
-    let after: { time: Date; id: string } | null = null;
-    let scanned = 0;
-    for (;;) {
-      const rows = await this.events.scanForDetection(warmupFrom, to, after, CHUNK);
-      const page: DetectEvent[] = rows.map(toDetectEvent);
-      if (page.length === 0) break;
-      scanned += page.length;
-      after = { time: page[page.length - 1].eventTime, id: page[page.length - 1].id };
-      buffer.push(...page);
-      const judged = page.filter((event) => event.eventTime >= from);
-      if (judged.length) {
-        const needs = historyNeed(rule, judged, lists);
-        const history = needs.length
-          ? buffer.filter((event) => needs.some((need) => answersNeed(need, event)))
-          : [];
-        for (const alert of evaluateRule({
-          rule,
-          batch: judged,
-          history,
-          baselines,
-          lists,
-          now: to,
-        })) {
-          if (!seen.has(alert.fingerprint)) {
-            seen.add(alert.fingerprint);
-            found.push(alert);
-          }
-        }
-      }
-      baselines.learn(page, to);
-      trim(buffer, after.time.getTime() - retainMsOf(definition));
-    }
+    const outcome = await replayRule({
+      rule,
+      lists,
+      judgeFrom: from,
+      now: to,
+      read: async (after, limit) =>
+        (await this.events.scanForDetection(warmupFrom, to, after, limit)).map(toDetectEvent),
+      limits: REPLAY_LIMITS,
+    }).catch((error: unknown) => {
+      if (!(error instanceof ReplayWindowFull)) throw error;
+      throw new BadRequestException(
+        `from: ${error.message} (the range holds too many of the events it counts); narrow the range, the rule's filter or its window`,
+      );
+    });
     return {
       rule: {
         id: stored?.id ?? null,
@@ -104,18 +94,14 @@ export class RuleTestService {
         to: to.toISOString(),
         warmupFrom: warmupFrom.toISOString(),
       },
-      eventsScanned: scanned,
-      wouldFire: found.length,
-      truncated: found.length > MAX_RESULTS,
-      alerts: found
-        .slice(0, MAX_RESULTS)
-        .map((alert) => ({ ...alert, eventTime: alert.eventTime.toISOString() })),
+      eventsScanned: outcome.eventsScanned,
+      wouldFire: outcome.wouldFire,
+      truncated: outcome.wouldFire > outcome.alerts.length,
+      alertsReturned: outcome.alerts.length,
+      alerts: outcome.alerts.map((alert) => ({
+        ...alert,
+        eventTime: alert.eventTime.toISOString(),
+      })),
     };
   }
-}
-
-function trim(buffer: DetectEvent[], before: number): void {
-  let drop = 0;
-  while (drop < buffer.length && buffer[drop].eventTime.getTime() < before) drop++;
-  buffer.splice(0, drop);
 }

@@ -179,6 +179,10 @@ export class RuleTestResultDto {
   @ApiProperty({ type: RuleTestReplayRangeDto }) range!: RuleTestReplayRangeDto;
   @ApiProperty() eventsScanned!: number;
   @ApiProperty() wouldFire!: number;
-  @ApiProperty({ description: 'Only the first alerts are listed' }) truncated!: boolean;
+  @ApiProperty({
+    description: 'More would fire than are listed: only the first alertsReturned of wouldFire',
+  })
+  truncated!: boolean;
+  @ApiProperty({ description: 'Alerts listed (at most 500)' }) alertsReturned!: number;
   @ApiProperty({ type: [RuleTestAlertDto] }) alerts!: RuleTestAlertDto[];
 }

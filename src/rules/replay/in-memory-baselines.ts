@@ -12,6 +12,16 @@ import type {
 import { DEFAULT_BASELINES_OPTIONS } from '../../baselines/baselines.options';
 import type { DetectEvent } from '../../events/detect-event';
 
+/** What the judged rules read of the baselines besides each entity's profile. */
+export interface BaselineReads {
+  hourly: boolean;
+  /** `seenKeyOf(entityType, dimension)` of each remembered dimension read. */
+  seen: ReadonlySet<string>;
+}
+
+export const seenKeyOf = (entityType: EntityType, dimension: string): string =>
+  `${entityType}:${dimension}`;
+
 /**
  * Baselines learned in memory while a rule test replays stored events, so that each event
  * is judged against what was known just before it, as the live worker would have judged it.
@@ -21,9 +31,14 @@ export class InMemoryBaselines implements BaselineSnapshot {
   private readonly entities = new Map<string, EntityBaseline>();
   private readonly days = new Map<string, Set<string>>();
 
-  /** Values kept per entity and dimension, as the database keeps them. */
+  /**
+   * `seenPerDimension`: values kept per entity and dimension, as the database keeps them.
+   * `reads`: what the rules judged read (all when omitted); hourly counts and remembered
+   * values no rule reads are not learned, which a long replay would otherwise fill memory with.
+   */
   constructor(
     private readonly seenPerDimension = DEFAULT_BASELINES_OPTIONS.seenValuesPerDimension,
+    private readonly reads: BaselineReads | null = null,
   ) {}
 
   get(entityType: EntityType, accountId: string, entityId: string): EntityBaseline | undefined {
@@ -58,13 +73,14 @@ export class InMemoryBaselines implements BaselineSnapshot {
       this.days.set(key, days);
       this.entities.get(key)!.activeDays = days.size;
     }
-    for (const row of aggregate.hourly) {
+    for (const row of this.reads?.hourly === false ? [] : aggregate.hourly) {
       const hours = this.hourly(row, row.action);
       const at = row.hourStart.getTime();
       hours.set(at, (hours.get(at) ?? 0) + row.count);
     }
     const grown = new Set<Map<string, SeenValue>>();
     for (const row of aggregate.seen) {
+      if (this.reads && !this.reads.seen.has(seenKeyOf(row.entityType, row.dimension))) continue;
       const baseline = this.entities.get(keyOf(row))!;
       const values = baseline.seen.get(row.dimension) ?? new Map<string, SeenValue>();
       baseline.seen.set(row.dimension, values);

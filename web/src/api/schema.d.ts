@@ -977,8 +977,10 @@ export interface components {
             range: components["schemas"]["RuleTestReplayRangeDto"];
             eventsScanned: number;
             wouldFire: number;
-            /** @description Only the first alerts are listed */
+            /** @description More would fire than are listed: only the first alertsReturned of wouldFire */
             truncated: boolean;
+            /** @description Alerts listed (at most 500) */
+            alertsReturned: number;
             alerts: components["schemas"]["RuleTestAlertDto"][];
         };
         RuleTestRangeDto: {

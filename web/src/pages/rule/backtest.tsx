@@ -107,7 +107,7 @@ function BacktestResult({ result }: { result: Result }) {
       <p>
         <strong data-testid="would-fire">{result.wouldFire}</strong> alerts would have fired over{' '}
         {result.eventsScanned} events
-        {result.truncated && ' (only the first are listed)'}.
+        {result.truncated && ` (only the first ${result.alertsReturned} are listed)`}.
       </p>
       <Chart option={option} label="Alerts per day (UTC)" height={200} testId="backtest-chart" />
       {result.alerts.length > 0 && (
