@@ -407,6 +407,15 @@ describe('several Events API accounts and Connect servers', () => {
       { template_id: 'op.connect.deny_burst', account_id: OFFICE },
       { template_id: 'op.item.export', account_id: ACME },
     ]);
+    denied(lab, 1300, 10);
+    await waitFor('the burst on lab', async () => (await incidents()).length === 3);
+    expect(await incidents()).toEqual([
+      ...[LAB, OFFICE].sort().map((account_id) => ({
+        template_id: 'op.connect.deny_burst',
+        account_id,
+      })),
+      { template_id: 'op.item.export', account_id: ACME },
+    ]);
     const listed = await admin(http().get(`/api/v1/incidents?account=${OFFICE}`)).expect(200);
     const { items } = listed.body as { items: Array<{ accountId: string }> };
     expect(items.map((incident) => incident.accountId)).toEqual([OFFICE]);
