@@ -1,3 +1,9 @@
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { PostgresSlotGate } from '../src/notifications/postgres-slot-gate';
+import { SlackRateGate } from '../src/notifications/slack-rate-gate';
+import { DELIVERY_ATTEMPTS } from '../src/queue/queue.contract';
 import { auditEvent, opId } from './support/factories';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { SmtpCatcher } from '../simulator/smtp-catcher';
@@ -188,6 +194,67 @@ describe('incidents reach people on Slack and by email', () => {
       (call) => call.method === 'chat.postMessage' && call.status === 429,
     );
     expect(limited).toHaveLength(2);
+  });
+
+  it('keeps a message waiting behind a busy Slack channel, however long, and sends it when the channel frees', async () => {
+    // Another worker's messages hold the channel's next slot just past what one send waits for.
+    const redis = t.queueBackend === 'redis' ? new Redis(t.redisUrl) : null;
+    const prefix = `${t.queuePrefix}:slack-rate:`;
+    const gate = redis
+      ? new SlackRateGate(redis, prefix)
+      : new PostgresSlotGate(t.app.get(DataSource), prefix);
+    const key = `${createHash('sha256').update(FAKE_SLACK_TOKEN).digest('hex').slice(0, 16)}:${CHANNEL}`;
+    const release = new AbortController();
+    const hog = (async () => {
+      while (!release.signal.aborted) {
+        while ((await gate.tryReserve(key, 5_500)).granted);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const before = posts().length;
+    try {
+      await push(7);
+      const incident = await incidentOf(7);
+      const slackDelivery = async () =>
+        (
+          await t.sql<{ status: string; attempts: number; last_error: string | null; at: string }>(
+            `SELECT d.status, d.attempts, d.last_error, d.updated_at::text AS at
+             FROM deliveries d JOIN channels ch ON ch.id = d.channel_id
+             WHERE d.incident_id = $1 AND ch.type = 'slack'`,
+            [incident.id],
+          )
+        ).at(0);
+      // More deferrals than a delivery has attempts: none of them may count as one.
+      const deferrals = new Set<string>();
+      await waitFor(
+        'the Slack delivery deferred again and again',
+        async () => {
+          const delivery = await slackDelivery();
+          if (delivery?.last_error?.startsWith('Slack channel busy')) deferrals.add(delivery.at);
+          return delivery?.status !== 'queued' || deferrals.size > DELIVERY_ATTEMPTS + 1;
+        },
+        60_000,
+      );
+      expect(await slackDelivery()).toMatchObject({ status: 'queued', attempts: 0 });
+
+      release.abort();
+      await hog;
+      await waitFor(
+        'the Slack delivery',
+        async () => (await slackDelivery())?.status !== 'queued',
+        30_000,
+      );
+      expect(await slackDelivery()).toMatchObject({
+        status: 'sent',
+        attempts: 1,
+        last_error: null,
+      });
+      expect(posts()).toHaveLength(before + 1);
+    } finally {
+      release.abort();
+      await hog;
+      redis?.disconnect();
+    }
   });
 
   it('delivers the email once the mail server is back', async () => {

@@ -110,6 +110,18 @@ export class DeliveriesRepository {
     );
   }
 
+  /**
+   * Ends an attempt that did not try (the channel had no slot): no attempt is spent, and the
+   * claim goes back to what it was, an earlier unfinished attempt's start or none.
+   */
+  async defer(deliveryId: string, reason: string, attemptStartedAt: Date | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE deliveries SET last_error = $2, updated_at = now(), attempt_started_at = $3
+       WHERE id = $1 AND status = 'queued'`,
+      [deliveryId, reason.slice(0, 1000), attemptStartedAt],
+    );
+  }
+
   /** Deliveries still queued long after their last attempt. */
   async staleDeliveries(olderThanMs: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

@@ -5,6 +5,7 @@ import { DELIVERY_ATTEMPTS } from '../queue/queue.contract';
 import { RulesService } from '../rules/rules.service';
 import { ChannelRegistry } from './channels/channel-registry';
 import {
+  DeferredDeliveryError,
   type IncidentMessage,
   PermanentDeliveryError,
   RetryableDeliveryError,
@@ -73,6 +74,11 @@ export class DeliveryService {
       return { kind: 'sent' };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof DeferredDeliveryError) {
+        // Hands back the earlier unfinished attempt, if any: the next one must still check it.
+        await this.deliveries.defer(deliveryId, reason, unfinishedAttemptAt);
+        return { kind: 'retry-after', delayMs: error.retryAfterMs ?? 0, reason };
+      }
       if (error instanceof PermanentDeliveryError) {
         await this.deliveries.markAttempt(deliveryId, reason, true);
         this.logger.error(`Delivery ${deliveryId} to ${channel.name} failed for good: ${reason}`);

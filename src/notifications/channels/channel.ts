@@ -83,6 +83,18 @@ export class RetryableDeliveryError extends Error {
   }
 }
 
+/**
+ * Not a failure: the channel's own pacing (a rate gate shared by every worker) has no slot
+ * soon enough. The delivery waits `retryAfterMs` and spends no attempt, so a burst of
+ * incidents on one channel delays messages and never drops them.
+ */
+export class DeferredDeliveryError extends RetryableDeliveryError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs);
+    this.name = 'DeferredDeliveryError';
+  }
+}
+
 /** The class of anything a channel threw. */
 export function deliveryErrorClass(error: unknown): DeliveryErrorClass {
   return error instanceof PermanentDeliveryError || error instanceof RetryableDeliveryError

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PostSlotGate, SlotReservation } from '../slack-rate-gate';
 import {
   type ChannelSendResult,
+  DeferredDeliveryError,
   type DeliveryThread,
   type IncidentMessage,
   type NotificationChannel,
@@ -229,7 +230,7 @@ export class SlackChannel implements NotificationChannel<ReturnType<typeof slack
       throw new RetryableDeliveryError(`Slack rate gate unavailable: ${errorSummary(error)}`);
     }
     if (!reservation.granted)
-      throw new RetryableDeliveryError(
+      throw new DeferredDeliveryError(
         `Slack channel busy: next free slot in ${reservation.waitMs} ms`,
         reservation.waitMs - this.maxGateWaitMs,
       );
