@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ID } from './account-id';
 
 /** The kinds of 1Password source vaultwatch polls. */
 export const SOURCE_KINDS = ['events_api', 'connect'] as const;
@@ -7,7 +8,6 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 /** The source the OP_EVENTS_API_* and OP_CONNECT_* variables define; no other may take it. */
 export const DEFAULT_SOURCE_NAME = 'default';
 const SOURCE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const ACCOUNT_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /** What an operator writes for one named source (in the sources file or a POST body). */
 export interface SourceSpec {
@@ -55,7 +55,10 @@ const fields = {
     .refine((token) => !/\s/.test(token), 'must not contain white space'),
   account: z
     .string({ error: says('must be a string') })
-    .regex(ACCOUNT_ID, 'must be a 1Password account UUID (letters and digits)'),
+    .refine(
+      (account) => ACCOUNT_ID.test(account.toUpperCase()),
+      'must be a 1Password account id: 26 letters and digits',
+    ),
   pollIntervalSeconds: z
     .number({ error: says('must be a number of seconds') })
     .positive('must be more than 0')

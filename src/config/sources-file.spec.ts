@@ -49,6 +49,7 @@ sources:
     kind: connect
     token: ${TOKEN}
     maxRequestsPerMinute: 10
+    account: acme-account
   - name: prod
     kind: events_api
     token: ${TOKEN}
@@ -60,6 +61,7 @@ sources:
     expect(lines).toEqual([
       'sources[1] (name "acme").token: required',
       'sources[2].name: must be a lower-case slug: a-z, 0-9 and inner hyphens, 1 to 40 characters',
+      'sources[2].account: must be a 1Password account id: 26 letters and digits',
       'sources[2].url: required for a Connect server',
       'sources[2].maxRequestsPerMinute: only for an Events API source',
       'sources[3] (name "prod").colour: unknown field',

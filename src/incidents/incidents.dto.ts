@@ -12,7 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../events/account-id';
+import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../config/account-id';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 
 const STATUSES = ['triggered', 'acknowledged', 'snoozed', 'resolved'] as const;

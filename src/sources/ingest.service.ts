@@ -117,10 +117,12 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       try {
         await source.start();
       } catch (error) {
-        // Tried again at the next reconciliation.
+        // Tried again at the next reconciliation; the other sources start meanwhile.
         this.running.delete(key);
         await source.stop();
-        throw error;
+        this.logger.error(
+          `Source ${definition.name} did not start: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

@@ -35,7 +35,11 @@ export const sourceBody = fc.oneof(
       token: fc.constant(TOKEN),
       url: fc.constantFrom('http://127.0.0.1:8080', 'https://events.example'),
       pollIntervalSeconds: fc.double({ min: -1, max: 100_000, noNaN: true }),
-      account: fc.constantFrom('AAAABBBB', 'lowercase123'),
+      account: fc.constantFrom(
+        'AAAABBBBCCCCDDDDEEEEFFFFGG',
+        'aaaabbbbccccddddeeeeffffgg',
+        'AAAABBBB',
+      ),
     },
     { requiredKeys: ['name', 'kind', 'token'] },
   ),

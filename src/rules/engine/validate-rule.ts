@@ -1,7 +1,7 @@
 import type { EventField } from '../../events/detect-event';
 import type { Stream } from '../../events/normalize/normalized-event';
 import { kindModule, RULE_KINDS, type RuleKind, type RuleParamsByKind } from '../kinds/registry';
-import { isAccountId } from '../../events/account-id';
+import { isAccountId } from '../../config/account-id';
 import { LIMITS } from './rule-limits';
 import {
   SEVERITIES,
