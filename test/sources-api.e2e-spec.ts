@@ -1,22 +1,8 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { sourceBody, TOKEN } from './support/source-arbitraries';
+import { expectClearAnswer, sendJson } from './support/clear-answer';
 import { startTestApp, TestApp } from './support/test-app';
-
-interface Problem {
-  field: string;
-  reason: string;
-}
-
-/** Every answer is a success, a 400 naming fields, or a conflict; never a 5xx or the token. */
-function expectClearAnswer(status: number, body: unknown, text: string, allowed: number[]): void {
-  expect(allowed).toContain(status);
-  expect(text).not.toContain(TOKEN);
-  if (status !== 400) return;
-  const { message, details } = body as { message: string; details?: Problem[] };
-  expect(message.trim()).not.toBe('');
-  for (const problem of details ?? []) expect(problem.field.trim()).not.toBe('');
-}
 
 describe('the sources endpoints, on random bodies', () => {
   let t: TestApp;
@@ -38,23 +24,12 @@ describe('the sources endpoints, on random bodies', () => {
     await t.close();
   });
 
-  const send = (method: 'post' | 'patch', path: string, body: unknown) => {
-    // JSON.stringify answers undefined for undefined (and functions): sent as null.
-    const json = (JSON.stringify(body) as string | undefined) ?? 'null';
-    return t
-      .http()
-      [method](path)
-      .set('authorization', `Bearer ${t.adminKey}`)
-      .set('content-type', 'application/json')
-      .send(json);
-  };
-
   it('answers a POST with 201, a 400 naming the field, or a 409', async () => {
     expect.hasAssertions();
     await fc.assert(
       fc.asyncProperty(sourceBody, async (body) => {
-        const answer = await send('post', '/api/v1/sources', body);
-        expectClearAnswer(answer.status, answer.body, answer.text, [201, 400, 409]);
+        const answer = await sendJson(t, 'post', '/api/v1/sources', body);
+        expectClearAnswer(answer, [201, 400, 409], TOKEN);
       }),
       { numRuns: 300 },
     );
@@ -64,8 +39,8 @@ describe('the sources endpoints, on random bodies', () => {
     expect.hasAssertions();
     await fc.assert(
       fc.asyncProperty(sourceBody, async (body) => {
-        const answer = await send('patch', '/api/v1/sources/office', body);
-        expectClearAnswer(answer.status, answer.body, answer.text, [200, 400]);
+        const answer = await sendJson(t, 'patch', '/api/v1/sources/office', body);
+        expectClearAnswer(answer, [200, 400], TOKEN);
       }),
       { numRuns: 300 },
     );

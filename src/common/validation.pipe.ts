@@ -1,32 +1,76 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  BadRequestException,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 
 export interface FieldProblem {
   field: string;
   reason: string;
 }
 
+/** A key as a field name; one that is blank or not a plain word is quoted, so it shows. */
+const fieldName = (key: string): string => (/^[\w$-]+$/.test(key) ? key : JSON.stringify(key));
+
 /** Flattens nested class-validator errors into `field.path: reason` entries. */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    const property = fieldName(error.property);
+    const field = parent ? `${parent}.${property}` : property;
     const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
 
-/** Whitelisting validation whose 400 names every bad field and why. */
+const NUL_REASON = 'must not contain the NUL character (\\u0000)';
+
+/**
+ * Where a value holds NUL, in a string or a key: PostgreSQL's text cannot store it. `field`
+ * names the value; '' for the body itself, whose keys are then named alone.
+ */
+export function nulProblems(value: unknown, field: string, depth = 0): FieldProblem[] {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? [{ field, reason: NUL_REASON }] : [];
+  // Deeper than any body the API takes: the DTOs refuse it on their own.
+  if (typeof value !== 'object' || value === null || depth > 32) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const name = fieldName(key);
+    const path = Array.isArray(value) ? `${field}[${key}]` : field ? `${field}.${name}` : name;
+    return [
+      ...(key.includes('\u0000') ? [{ field: path, reason: NUL_REASON }] : []),
+      ...nulProblems(item, path, depth + 1),
+    ];
+  });
+}
+
+function badRequest(details: FieldProblem[]): BadRequestException {
+  return new BadRequestException({
+    error: 'Bad Request',
+    message: details.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
+    details,
+  });
+}
+
+/**
+ * Whitelisting validation whose 400 names every bad field and why. Strings with NUL are
+ * refused first, whatever the DTO: nothing downstream could store them.
+ */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const root =
+      typeof value === 'string' ? (metadata.data ?? metadata.type) : (metadata.data ?? '');
+    const nul = nulProblems(value, root);
+    if (nul.length) throw badRequest(nul);
+    return super.transform(value, metadata);
+  }
+}
+
 export function apiValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const details = fieldProblems(errors);
-      return new BadRequestException({
-        error: 'Bad Request',
-        message: details.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
-        details,
-      });
-    },
+    exceptionFactory: (errors) => badRequest(fieldProblems(errors)),
   });
 }

@@ -4,15 +4,17 @@ import {
   ArrayMaxSize,
   IsArray,
   IsDate,
+  IsDefined,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../events/account-id';
+import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../config/account-id';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 
 export class SilenceMatchersDto {
@@ -57,6 +59,8 @@ export class SilenceMatchersDto {
 
 export class CreateSilenceDto {
   @ApiProperty({ type: SilenceMatchersDto })
+  @IsDefined({ message: 'matchers: required' })
+  @IsObject({ message: 'matchers must be an object of lists' })
   @ValidateNested()
   @Type(() => SilenceMatchersDto)
   matchers!: SilenceMatchersDto;

@@ -1,36 +1,40 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
 } from 'class-validator';
+import { OptionalField } from '../common/optional-field';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 import type { ChannelEntity } from './channel.entity';
 import { DELIVERY_ERROR_CLASSES, type DeliveryErrorClass } from './channels/channel';
 import { CHANNEL_TYPES, type ChannelType } from './channels/channel-registry';
 import type { ChannelField } from './channels/channel-settings';
 
-export class UpdateChannelDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  name?: string;
+/** A channel's name: shown in the console and the delivery log, so never blank. */
+function ChannelName(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Matches(/\S/, { message: 'name must not be blank' }),
+    MaxLength(100),
+  );
+}
 
+/** What creating and updating share; the name is required on one and optional on the other. */
+class ChannelFieldsDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description: 'The fields of the type that are not secret: see GET /api/v1/channels/types',
   })
-  @IsOptional()
+  @OptionalField()
   @IsObject()
   settings?: Record<string, unknown>;
 
@@ -40,41 +44,46 @@ export class UpdateChannelDto {
     description:
       'Write-only: the secret fields of the type (GET /api/v1/channels/types). Those not sent on update are kept, unless the destination changes.',
   })
-  @IsOptional()
+  @OptionalField()
   @IsObject()
   secrets?: Record<string, string>;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional()
+  @OptionalField()
   @IsIn(SEVERITIES, { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
 
   @ApiPropertyOptional({ type: [String], description: 'Only these rules (empty: all)' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true, message: 'ruleIds must hold rule ids (uuid)' })
   ruleIds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Only rules with one of these tags' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   tags?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class CreateChannelDto extends UpdateChannelDto {
+export class UpdateChannelDto extends ChannelFieldsDto {
+  @ApiPropertyOptional()
+  @OptionalField()
+  @ChannelName()
+  name?: string;
+}
+
+export class CreateChannelDto extends ChannelFieldsDto {
   @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  declare name: string;
+  @ChannelName()
+  name!: string;
 
   @ApiProperty({ enum: CHANNEL_TYPES })
   @IsIn(CHANNEL_TYPES, { message: `type must be one of ${CHANNEL_TYPES.join(', ')}` })

@@ -19,7 +19,7 @@ const number = fc.oneof(
 export const ACCOUNTS = ['ACMEAAAAAAAAAAAAAAAAAAAAAA', 'GLOBEX2222222222222222222A'] as const;
 
 /** An account id: one of ACCOUNTS, another well-formed one, or one a little off. */
-const account = fc.oneof(
+export const accountId = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...ACCOUNTS) },
   fc.stringMatching(/^[A-Z0-9]{26}$/),
   fc.constantFrom('acmeaaaaaaaaaaaaaaaaaaaaaa', 'ACME', `${ACCOUNTS[0]}B`, ''),
@@ -244,7 +244,7 @@ const brokenRule = fc
       number,
       filter,
       params,
-      fc.array(account, { maxLength: 3 }),
+      fc.array(accountId, { maxLength: 3 }),
       fc.constant(undefined),
     ),
   })
@@ -268,7 +268,7 @@ export const ruleBody: fc.Arbitrary<unknown> = fc.oneof(
         severity: known(SEVERITIES),
         streams: fc.oneof(fc.array(known(STREAMS), { maxLength: 4 }), anyJson),
         filter,
-        accounts: fc.oneof(fc.array(account, { maxLength: 3 }), anyJson),
+        accounts: fc.oneof(fc.array(accountId, { maxLength: 3 }), anyJson),
         groupBy: fc.array(known(EVENT_FIELDS), { maxLength: 3 }),
         params: fc.oneof({ weight: 4, arbitrary: params }, anyJson),
         dedupSeconds: number,

@@ -1250,7 +1250,6 @@ export interface components {
             fields: components["schemas"]["ChannelFieldDto"][];
         };
         CreateChannelDto: {
-            name?: string;
             /** @description The fields of the type that are not secret: see GET /api/v1/channels/types */
             settings?: {
                 [key: string]: unknown;
@@ -1266,11 +1265,11 @@ export interface components {
             /** @description Only rules with one of these tags */
             tags?: string[];
             enabled?: boolean;
+            name: string;
             /** @enum {string} */
             type: "slack" | "email" | "webhook" | "pagerduty";
         };
         UpdateChannelDto: {
-            name?: string;
             /** @description The fields of the type that are not secret: see GET /api/v1/channels/types */
             settings?: {
                 [key: string]: unknown;
@@ -1286,6 +1285,7 @@ export interface components {
             /** @description Only rules with one of these tags */
             tags?: string[];
             enabled?: boolean;
+            name?: string;
         };
         ChannelTestResultDto: {
             ok: boolean;
