@@ -54,11 +54,16 @@ async function main(): Promise<void> {
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vaultwatch_bench';
   if (values.mode === 'rest') {
     await freshDatabase(databaseUrl);
-    await restBench(databaseUrl, values.port, {
-      users: Number(values.users),
-      days: Number(values.days),
-      incidents: Number(values.incidents),
-    });
+    await restBench(
+      databaseUrl,
+      values.port,
+      {
+        users: Number(values.users),
+        days: Number(values.days),
+        incidents: Number(values.incidents),
+      },
+      values['cpu-prof-dir'],
+    );
     return;
   }
 
@@ -102,10 +107,18 @@ const wholeNumber =
 
 /**
  * `--mode rest`: an API process over a seeded tenant (`--users`' baselines of `--days` days,
- * `--incidents` incidents), then each endpoint under load: latency percentiles.
+ * `--incidents` incidents), then each endpoint under load: latency percentiles. With
+ * `--cpu-prof-dir`, the API process's CPU profile is kept there.
  */
-async function restBench(databaseUrl: string, port: string, tenant: RestTenant): Promise<void> {
-  const service = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+async function restBench(
+  databaseUrl: string,
+  port: string,
+  tenant: RestTenant,
+  cpuProfDir: string | undefined,
+): Promise<void> {
+  // With --cpu-prof-dir, the API process writes its CPU profile there when it exits.
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const service = spawn(process.execPath, [...profile, join(__dirname, '..', 'src', 'main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,

@@ -46,7 +46,7 @@ export class IncidentsQueryService {
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const rules = await this.rules.findByIds(page.map((row) => String(row.rule_id)));
+    const rules = await this.rules.findByIdsForListing(page.map((row) => String(row.rule_id)));
     return {
       items: page.map((row) => toSummary(row, rules.get(String(row.rule_id)))),
       nextCursor: rows.length > limit ? encodeCursor(String(last.id)) : null,

@@ -14,12 +14,24 @@ import { RuleEntity } from './rule.entity';
 import { RulesRepository, toRule } from './rules.repository';
 import { TemplateInstallerService } from './template-installer.service';
 
-/** Detection reads rules and lists per batch; a few seconds of staleness is harmless. */
+/**
+ * Detection reads rules and lists per batch, and incident listings their rules' names: a few
+ * seconds of staleness is harmless to both.
+ */
 const CACHE_MS = 2000;
+
+interface RulesSnapshot {
+  at: number;
+  /** Enabled rules, in creation order. */
+  rules: Rule[];
+  /** Every rule not deleted, by id. */
+  byId: Map<string, Rule>;
+  lists: ListSnapshot;
+}
 
 @Injectable()
 export class RulesService {
-  private cache: { at: number; rules: Rule[]; lists: ListSnapshot } | null = null;
+  private cache: RulesSnapshot | null = null;
 
   constructor(
     private readonly repository: RulesRepository,
@@ -45,6 +57,17 @@ export class RulesService {
     if (unique.length === 0) return new Map();
     const rules = await this.repository.findByIds(unique);
     return new Map(rules.map((entity) => [entity.id, toRule(entity)]));
+  }
+
+  /**
+   * Rules by id for a listing: from the snapshot of the last CACHE_MS (a change made by another
+   * process shows within it), else one query, for a deleted rule or one the snapshot predates.
+   */
+  async findByIdsForListing(ids: readonly string[]): Promise<Map<string, Rule>> {
+    const { byId } = await this.snapshot();
+    const unique = [...new Set(ids)];
+    if (!unique.every((id) => byId.has(id))) return this.findByIds(unique);
+    return new Map(unique.map((id) => [id, byId.get(id)!]));
   }
 
   async create(input: unknown, by: string): Promise<RuleEntity> {
@@ -104,16 +127,23 @@ export class RulesService {
 
   /** Enabled rules and the lists, as detection evaluates them. */
   async detectionState(): Promise<{ rules: Rule[]; lists: ListSnapshot }> {
+    const { rules, lists } = await this.snapshot();
+    return { rules, lists };
+  }
+
+  private async snapshot(): Promise<RulesSnapshot> {
     await this.installer.whenInstalled();
     const now = Date.now();
     if (this.cache && now - this.cache.at < CACHE_MS) return this.cache;
-    const [rules, lists] = await Promise.all([
+    const [entities, lists] = await Promise.all([
       this.repository.findAll(),
       this.repository.findLists(),
     ]);
+    const rules = entities.map(toRule);
     this.cache = {
       at: now,
-      rules: rules.map(toRule).filter((rule) => rule.enabled),
+      rules: rules.filter((rule) => rule.enabled),
+      byId: new Map(rules.map((rule) => [rule.id, rule])),
       lists: listSnapshot(lists),
     };
     return this.cache;
