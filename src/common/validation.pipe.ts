@@ -1,6 +1,7 @@
 import {
   type ArgumentMetadata,
   BadRequestException,
+  HttpException,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
@@ -53,16 +54,26 @@ function badRequest(details: FieldProblem[]): BadRequestException {
 }
 
 /**
- * Whitelisting validation whose 400 names every bad field and why. Strings with NUL are
- * refused first, whatever the DTO: nothing downstream could store them.
+ * Whitelisting validation whose 400 names every bad field and why. NUL in a path, a query or a
+ * body read into a DTO is refused first: nothing downstream could store it. A body taken as it
+ * comes (pushed events, rules) is left to its own validation, which makes NUL safe or names it.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const root =
-      typeof value === 'string' ? (metadata.data ?? metadata.type) : (metadata.data ?? '');
-    const nul = nulProblems(value, root);
-    if (nul.length) throw badRequest(nul);
-    return super.transform(value, metadata);
+    if (metadata.type !== 'body' || this.toValidate(metadata)) {
+      const root =
+        typeof value === 'string' ? (metadata.data ?? metadata.type) : (metadata.data ?? '');
+      const nul = nulProblems(value, root);
+      if (nul.length) throw badRequest(nul);
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      // A value whose shape broke a transformation: the request's fault, never a 5xx.
+      const where = metadata.data ?? metadata.type;
+      throw badRequest([{ field: where, reason: 'could not be read as the type it takes' }]);
+    }
   }
 }
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsDate,
   IsIn,
@@ -12,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { AsDate, AsNumber } from '../common/typed-fields';
 import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../config/account-id';
 import { SEVERITIES } from '../rules/engine/rule-definition';
 
@@ -49,7 +49,7 @@ export class ListIncidentsQueryDto {
 
   @ApiPropertyOptional({ description: 'Opened at or after this time (ISO)' })
   @IsOptional()
-  @Type(() => Date)
+  @AsDate()
   @IsDate({ message: 'since must be an ISO 8601 time' })
   since?: Date;
 
@@ -61,7 +61,7 @@ export class ListIncidentsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @AsNumber()
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(200)
@@ -78,7 +78,7 @@ export class LifecycleNoteDto {
 
 export class SnoozeDto extends LifecycleNoteDto {
   @ApiProperty({ description: 'When the incident returns to triggered (at most 7 days ahead)' })
-  @Type(() => Date)
+  @AsDate()
   @IsDate({ message: 'until must be an ISO 8601 time' })
   until!: Date;
 }

@@ -14,6 +14,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { AsDate } from '../common/typed-fields';
 import { ACCOUNT_ID, ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_REASON } from '../config/account-id';
 import { SEVERITIES, type Severity } from '../rules/engine/rule-definition';
 
@@ -67,12 +68,12 @@ export class CreateSilenceDto {
 
   @ApiPropertyOptional({ description: 'Default now' })
   @IsOptional()
-  @Type(() => Date)
+  @AsDate()
   @IsDate({ message: 'startsAt must be an ISO 8601 time' })
   startsAt?: Date;
 
   @ApiProperty({ description: 'Mandatory: when the silence ends (at most 30 days ahead)' })
-  @Type(() => Date)
+  @AsDate()
   @IsDate({ message: 'endsAt must be an ISO 8601 time' })
   endsAt!: Date;
 

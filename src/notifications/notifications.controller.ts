@@ -6,8 +6,8 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { AsNumber } from '../common/typed-fields';
 import { RequireRole } from '../auth/require-role.decorator';
 import { DeliveryLogService } from './delivery-log.service';
 
@@ -19,7 +19,7 @@ class NotificationsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @AsNumber()
   @IsInt()
   @Min(1)
   @Max(500)
