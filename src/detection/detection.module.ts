@@ -11,6 +11,7 @@ import { DetectProcessor } from './detect.processor';
 import { DetectSweeperService } from './detect-sweeper.service';
 import { DetectionService } from './detection.service';
 import { HeartbeatService } from './heartbeat.service';
+import { JudgeAheadService } from './judge-ahead.service';
 
 /** The detect queue's consumer: its providers run in worker processes only. */
 @Module({})
@@ -28,7 +29,13 @@ export class DetectionModule {
         MetricsModule,
       ],
       providers: duties.worker
-        ? [DetectionService, DetectProcessor, DetectSweeperService, HeartbeatService]
+        ? [
+            DetectionService,
+            DetectProcessor,
+            DetectSweeperService,
+            HeartbeatService,
+            JudgeAheadService,
+          ]
         : [],
     });
   }

@@ -1,16 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type EntityKey, seenKeysOf } from '../baselines/baseline-aggregate';
 import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
-import { accountOf, type EntityType } from '../baselines/baseline-snapshot';
+import {
+  accountOf,
+  type BaselineSnapshot,
+  type EntityType,
+  snapshotOf,
+} from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
-import { hourlyDaysOf, hourlyKeysOf, seenDimensionsOf } from '../rules/kinds/look-back';
+import {
+  hourlyDaysOf,
+  hourlyKeysOf,
+  readsBaselines,
+  seenDimensionsOf,
+} from '../rules/kinds/look-back';
+import type { ListSnapshot } from '../rules/engine/evaluation';
+import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { byEventTime } from '../events/event-order';
@@ -68,6 +80,37 @@ export class DetectionService {
     return this.detectBatch(batchId);
   }
 
+  /**
+   * A live batch stored while earlier batches still wait for detection (a backfill, a new
+   * account catching up): the rules that read no baseline judge it at once, so an attack
+   * arriving meanwhile alerts within a second. They judge it exactly as they will in its turn
+   * (their history ends at the batch's own last event), learn nothing from it and leave it
+   * undetected: in its turn every rule judges it, and what was found now is recorded once,
+   * alerts being unique per rule and fingerprint.
+   */
+  async judgeAhead(batchId: string): Promise<string[]> {
+    if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const batch = await this.events.lockBatch(manager, batchId);
+      if (!batch || batch.detected) return { alerts: [] as string[], changeIds: [] as string[] };
+      const judged = (await this.events.findForDetection(manager, batch.eventIds))
+        .map(toDetectEvent)
+        .sort(byEventTime);
+      const { rules, lists } = await this.rules.detectionState();
+      const { alertIds, changeIds } = await this.judge(manager, batchId, judged, {
+        rules: rules.filter((rule) => !readsBaselines(rule)),
+        lists,
+        withBaselines: false,
+      });
+      return { alerts: alertIds, changeIds };
+    });
+    await this.alerts.routeChanges(outcome.changeIds);
+    if (outcome.alerts.length) {
+      this.logger.log(`Batch ${batchId}, judged ahead: ${outcome.alerts.length} new alert(s)`);
+    }
+    return outcome.alerts;
+  }
+
   private async detectBatch(batchId: string): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const batch = await this.events.lockBatch(manager, batchId);
@@ -84,75 +127,14 @@ export class DetectionService {
       const rows = await this.events.findForDetection(manager, batch.eventIds);
       const judged = rows.map(toDetectEvent).sort(byEventTime);
       const { rules, lists } = await this.rules.detectionState();
-      const now = new Date();
-      const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
-      const isolation = new RuleIsolation();
-      const needs = rules
-        .filter((rule) => !judgesSources(rule))
-        .map((rule) => ({
-          rule,
-          need: isolation.attempt(rule, () =>
-            checkNeeds(historyNeed(rule, judged, lists, { perKey: true })),
-          ),
-        }));
-      const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
-      const histories = await loadHistories(
-        manager,
-        this.events,
-        needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
-        judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
-      );
-      // Hourly counts are read only as far back as the rules that read them look, and only
-      // of the entities and actions those rules judge.
-      const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
-      const hourlyKeys = batchRules.flatMap((rule, i) => {
-        const keys = isolation.attempt(rule, () =>
-          hourlyKeysOf(rule, [...judged, ...histories[i]], lists),
-        );
-        return keys.ok ? keys.value : [];
+      const { alertIds, changeIds, failures } = await this.judge(manager, batchId, judged, {
+        rules,
+        lists,
+        withBaselines: true,
       });
-      const baselines = await this.baselines.loadSnapshot(
-        entitiesOf(judged),
-        {
-          since: new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
-          keys: hourlyKeys,
-        },
-        seenKeysOf(judged, seenDimensionsOf(rules)),
-      );
-      const byId = new Map(judged.map((event) => [event.id, event]));
-      const findings = batchRules.flatMap((rule, i) => {
-        const judgedByRule = isolation.attempt(rule, () =>
-          evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
-        );
-        if (!judgedByRule.ok) return [];
-        return judgedByRule.value.map((candidate) => {
-          const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
-          return {
-            candidate,
-            rule,
-            batchId,
-            ingestedAt: evidence.reduce(
-              (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
-              evidence[0]?.ingestedAt ?? now,
-            ),
-            // Named after its actor only when the alert is grouped by that actor (not by IP).
-            actorLabel:
-              candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
-                ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
-                : null,
-          };
-        });
-      });
-      const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
       await this.baselines.applyBatch(manager, judged);
       await this.events.markBatchDetected(manager, batchId);
-      return {
-        events: judged.length,
-        alerts: alertIds,
-        changeIds,
-        skipped: false,
-        failures: isolation.failures,
-      };
+      return { events: judged.length, alerts: alertIds, changeIds, skipped: false, failures };
     });
     await this.alerts.routeChanges(outcome.changeIds);
     await this.noteFailures(batchId, outcome.failures);
@@ -160,6 +142,105 @@ export class DetectionService {
       this.logger.log(`Batch ${batchId}: ${outcome.alerts.length} new alert(s)`);
     }
     return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
+  }
+
+  /**
+   * Every given rule judges the batch against its history and, `withBaselines`, what the
+   * baselines knew before it; the new alerts are recorded and grouped into incidents.
+   */
+  private async judge(
+    manager: EntityManager,
+    batchId: string,
+    judged: DetectEvent[],
+    state: { rules: Rule[]; lists: ListSnapshot; withBaselines: boolean },
+  ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
+    const { rules, lists } = state;
+    const now = new Date();
+    const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
+    const isolation = new RuleIsolation();
+    const needs = rules
+      .filter((rule) => !judgesSources(rule))
+      .map((rule) => ({
+        rule,
+        need: isolation.attempt(rule, () =>
+          checkNeeds(historyNeed(rule, judged, lists, { perKey: true })),
+        ),
+      }));
+    const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
+    const histories = await loadHistories(
+      manager,
+      this.events,
+      needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
+      judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
+    );
+    const baselines = state.withBaselines
+      ? await this.baselinesBefore(judged, first, {
+          rules,
+          batchRules,
+          histories,
+          lists,
+          isolation,
+        })
+      : snapshotOf([]);
+    const byId = new Map(judged.map((event) => [event.id, event]));
+    const findings = batchRules.flatMap((rule, i) => {
+      const judgedByRule = isolation.attempt(rule, () =>
+        evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
+      );
+      if (!judgedByRule.ok) return [];
+      return judgedByRule.value.map((candidate) => {
+        const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
+        return {
+          candidate,
+          rule,
+          batchId,
+          ingestedAt: evidence.reduce(
+            (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
+            evidence[0]?.ingestedAt ?? now,
+          ),
+          // Named after its actor only when the alert is grouped by that actor (not by IP).
+          actorLabel:
+            candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
+              ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
+              : null,
+        };
+      });
+    });
+    const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
+    return { alertIds, changeIds, failures: isolation.failures };
+  }
+
+  /**
+   * What the baselines knew before the batch: hourly counts only as far back as the rules
+   * that read them look, and only of the entities and actions they judge.
+   */
+  private baselinesBefore(
+    judged: DetectEvent[],
+    first: number,
+    judging: {
+      rules: Rule[];
+      batchRules: Rule[];
+      histories: DetectEvent[][];
+      lists: ListSnapshot;
+      isolation: RuleIsolation;
+    },
+  ): Promise<BaselineSnapshot> {
+    const { rules, batchRules, histories, lists, isolation } = judging;
+    const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
+    const hourlyKeys = batchRules.flatMap((rule, i) => {
+      const keys = isolation.attempt(rule, () =>
+        hourlyKeysOf(rule, [...judged, ...histories[i]], lists),
+      );
+      return keys.ok ? keys.value : [];
+    });
+    return this.baselines.loadSnapshot(
+      entitiesOf(judged),
+      {
+        since: new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
+        keys: hourlyKeys,
+      },
+      seenKeysOf(judged, seenDimensionsOf(rules)),
+    );
   }
 
   /** The batch is done: its failed rules show the error, count it, and the log names them. */

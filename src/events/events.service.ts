@@ -29,6 +29,15 @@ export interface StoredBatch {
   newestEventTime: Date | null;
 }
 
+/**
+ * A batch whose newest event is at most this old when stored is live (a push, a source that
+ * has caught up), not history being read back; Events API item usages arrive minutes late.
+ */
+export const LIVE_EVENT_AGE_MS = 15 * 60_000;
+
+/** Told of each live batch after it is committed, in the process that stored it. */
+export type LiveBatchListener = (batchId: string) => void;
+
 const asRejection = (event: NormalizedEvent, reason: string): Rejection => ({
   stream: event.stream,
   externalId: event.externalId,
@@ -48,6 +57,13 @@ export class EventsService {
     private readonly metrics: MetricsService,
     @InjectQueue(DETECT_QUEUE) private readonly detectQueue: Queue<DetectBatchPayload>,
   ) {}
+
+  private readonly liveListeners: LiveBatchListener[] = [];
+
+  /** Detection, where it runs in this process, judges live batches ahead of a backlog. */
+  onLiveBatch(listener: LiveBatchListener): void {
+    this.liveListeners.push(listener);
+  }
 
   /**
    * Stores a batch exactly once: new events, rejections, the detection outbox row and the
@@ -86,7 +102,13 @@ export class EventsService {
       this.metrics.eventsRejected.inc({ stream: rejection.stream ?? 'unknown' });
     }
     this.countIssues(batch.events);
-    if (stored.batchId) await this.enqueueDetection([stored.batchId]);
+    if (stored.batchId) {
+      await this.enqueueDetection([stored.batchId]);
+      const newest = stored.newestEventTime?.getTime() ?? 0;
+      if (Date.now() - newest <= LIVE_EVENT_AGE_MS) {
+        for (const listener of this.liveListeners) listener(stored.batchId);
+      }
+    }
     return stored;
   }
 

@@ -3,6 +3,7 @@ import { testRule } from '../../../test/support/rule-engine/rules';
 import {
   hourlyDaysOf,
   hourlyKeysOf,
+  readsBaselines,
   retainMsOf,
   seenDimensionsOf,
   warmupDaysOf,
@@ -20,6 +21,26 @@ describe('hourlyDaysOf', () => {
     expect(hourlyDaysOf({ kind: 'threshold', params: { windowSeconds: 60, threshold: 5 } })).toBe(
       0,
     );
+  });
+});
+
+describe('readsBaselines', () => {
+  it('tells the rules whose judgment depends on what was learned before a batch', () => {
+    const threshold = { windowSeconds: 60, threshold: 5 };
+    expect(readsBaselines({ kind: 'rate_anomaly', params: { baselineDays: 28 } as never })).toBe(
+      true,
+    );
+    expect(
+      readsBaselines({ kind: 'new_value', params: { entity: 'user', field: 'country' } as never }),
+    ).toBe(true);
+    expect(
+      readsBaselines({
+        kind: 'threshold',
+        params: { ...threshold, routine: { baselineDays: 14 } } as never,
+      }),
+    ).toBe(true);
+    expect(readsBaselines({ kind: 'threshold', params: threshold })).toBe(false);
+    expect(readsBaselines({ kind: 'match', params: {} })).toBe(false);
   });
 });
 

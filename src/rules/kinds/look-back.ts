@@ -40,6 +40,14 @@ export function seenDimensionsOf(
   return [...wanted.values()];
 }
 
+/**
+ * Does the rule read what baselines learned (hourly counts, remembered values)? A rule that
+ * does not judges a batch the same whatever was learned before it.
+ */
+export function readsBaselines(rule: KindAndParams): boolean {
+  return hourlyDaysOf(rule) > 0 || seenDimensionsOf([rule]).length > 0;
+}
+
 /** Replay: days of events before the range that the rule's baselines learn from. */
 export function warmupDaysOf(rule: KindAndParams): number {
   return lookBackOf(rule)?.warmupDays(rule.params) ?? 0;
