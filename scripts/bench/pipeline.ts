@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { cpuShare } from './cpu-profile';
+import { liveAttackLatency, pushLiveAttacks } from './live-attacks';
 import { freshDatabase } from './database';
 import { log, sleep } from './service';
 import { peakMb, ServiceProcesses } from './service-processes';
@@ -64,10 +65,21 @@ export async function runPipeline(options: PipelineOptions) {
 
   const db = new Client({ connectionString: options.databaseUrl });
   let run: { processed: number; elapsed: number; storedSeconds: number | null };
+  // With one APP_ROLE=all process (it serves the API), attacks arrive live a third of the way.
+  const live: { attacks?: Promise<string[]> } = {};
+  const midway =
+    options.workers === 0
+      ? () => {
+          if (live.attacks) return;
+          live.attacks = pushLiveAttacks(`http://127.0.0.1:${options.port}`, options.adminKey, 5);
+          // Awaited once the run is over; a failure meanwhile must not end the process.
+          live.attacks.catch(() => undefined);
+        }
+      : () => undefined;
   try {
     await db.connect();
     await services.waitUntilHealthy();
-    run = await untilDetected(db, total, services, started, options.maxSeconds);
+    run = await untilDetected(db, total, services, started, options.maxSeconds, midway);
   } catch (error) {
     // Leave nothing running behind a failed run.
     services.kill();
@@ -85,6 +97,7 @@ export async function runPipeline(options: PipelineOptions) {
      FROM (SELECT extract(epoch FROM a.created_at - b.created_at) * 1000 AS ms
            FROM alerts a JOIN ingest_batches b ON b.id = a.batch_id) AS l`,
   );
+  const liveAttacks = live.attacks ? await liveAttackLatency(db, await live.attacks) : null;
   const rules = await db.query<{ name: string; n: string }>(
     `SELECT r.definition->>'name' AS name, count(a.id) AS n FROM rules r
      LEFT JOIN alerts a ON a.rule_id = r.id GROUP BY 1 ORDER BY 2 DESC, 1`,
@@ -114,6 +127,8 @@ export async function runPipeline(options: PipelineOptions) {
     ratioToStorageLimit: Number((processed / elapsed / storageLimit.eventsPerSecond).toFixed(3)),
     alerts: Number(l.alerts),
     alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
+    /** Attacks pushed live mid-backfill: commit of each one's batch to its alert, sorted. */
+    liveAttacks,
     /** All processes together, sampled every 0.5 s. */
     peakRssMb: peakMb(rss),
     peakRssMbByThird: thirds.map(peakMb),
@@ -134,6 +149,7 @@ async function untilDetected(
   services: ServiceProcesses,
   started: number,
   maxSeconds: number,
+  midway: () => void,
 ): Promise<{ processed: number; elapsed: number; storedSeconds: number | null }> {
   let progress = { stored: 0, detected: 0 };
   let storedSeconds: number | null = null;
@@ -143,6 +159,7 @@ async function untilDetected(
     progress = await measure(db);
     const seconds = (Date.now() - started) / 1000;
     if (storedSeconds === null && progress.stored >= total) storedSeconds = seconds;
+    if (progress.detected >= total / 3) midway();
     if (Date.now() - lastReport > 10_000) {
       lastReport = Date.now();
       log(
