@@ -1,5 +1,6 @@
-import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
+import { FakeSlackApi } from '../simulator/fake-slack';
 import { SmtpCatcher } from '../simulator/smtp-catcher';
+import { channelsEnv } from './support/channels-env';
 import { itemUsage, opId } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -77,16 +78,7 @@ describe('several 1Password accounts', () => {
   beforeAll(async () => {
     await slack.start();
     await smtp.start();
-    t = await startTestApp({
-      SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
-      SLACK_CHANNEL: CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_SIGNING_SECRET: 'slack-signing-secret-for-tests',
-      SMTP_URL: smtp.url,
-      ALERT_EMAIL_FROM: 'vaultwatch@example.com',
-      ALERT_EMAIL_TO: 'security@example.com',
-      PUBLIC_URL: 'https://vaultwatch.example.com',
-    });
+    t = await startTestApp(channelsEnv(slack, smtp, CHANNEL));
     rules.all = await createRule('Reveal burst');
     rules.acme = await createRule('Acme reveal burst', { accounts: [ACME] });
     // Crossed only by the reveals of the last test.

@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import { PostgresSlotGate } from '../src/notifications/postgres-slot-gate';
 import { SlackRateGate } from '../src/notifications/slack-rate-gate';
 import { DELIVERY_ATTEMPTS } from '../src/queue/queue.contract';
+import { channelsEnv, SLACK_SIGNING_SECRET } from './support/channels-env';
 import { auditEvent, opId } from './support/factories';
 import { FAKE_SLACK_TOKEN, FakeSlackApi } from '../simulator/fake-slack';
 import { SmtpCatcher } from '../simulator/smtp-catcher';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 const CHANNEL = '#security-alerts';
 
 /** An account-wide MFA disable by a given admin: the built-in high-severity match rule. */
@@ -43,16 +43,7 @@ describe('incidents reach people on Slack and by email', () => {
   beforeAll(async () => {
     await slack.start();
     await smtp.start();
-    t = await startTestApp({
-      SLACK_BOT_TOKEN: FAKE_SLACK_TOKEN,
-      SLACK_CHANNEL: CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SMTP_URL: smtp.url,
-      ALERT_EMAIL_FROM: 'vaultwatch@example.com',
-      ALERT_EMAIL_TO: 'security@example.com',
-      PUBLIC_URL: 'https://vaultwatch.example.com',
-    });
+    t = await startTestApp(channelsEnv(slack, smtp, CHANNEL));
   });
 
   afterAll(async () => {
@@ -408,7 +399,7 @@ describe('incidents reach people on Slack and by email', () => {
       JSON.stringify(post.blocks).includes(`/incidents/${incident.id}`),
     )!;
     const click = slack.blockAction({
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_SIGNING_SECRET,
       channel: CHANNEL,
       messageTs: message.ts,
       value: incident.id,
@@ -423,7 +414,7 @@ describe('incidents reach people on Slack and by email', () => {
       .send(click.body)
       .expect(401);
     const stale = slack.blockAction({
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_SIGNING_SECRET,
       channel: CHANNEL,
       messageTs: message.ts,
       value: incident.id,
