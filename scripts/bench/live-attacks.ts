@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { hashSeed, Rng, upperId } from '../../simulator/scenario/prng';
 import { log, sleep } from './service';
 
-/** An id as 1Password writes them: 26 upper-case letters and digits. */
-const opId = () =>
-  Array.from(randomBytes(26), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('');
+const rng = new Rng(hashSeed('live-attacks'));
+let issued = 0;
+/** An id as 1Password writes them (26 upper-case base32), unique within this run. */
+const opId = () => upperId(0x40000000 + issued++, rng);
 
 /**
  * `count` attacks arriving live while history is still being detected: each an account-wide

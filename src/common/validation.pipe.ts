@@ -30,7 +30,7 @@ const NUL_REASON = 'must not contain the NUL character (\\u0000)';
  * Where a value holds NUL, in a string or a key: PostgreSQL's text cannot store it. `field`
  * names the value; '' for the body itself, whose keys are then named alone.
  */
-export function nulProblems(value: unknown, field: string, depth = 0): FieldProblem[] {
+function nulProblems(value: unknown, field: string, depth = 0): FieldProblem[] {
   if (typeof value === 'string')
     return value.includes('\u0000') ? [{ field, reason: NUL_REASON }] : [];
   // Deeper than any body the API takes: the DTOs refuse it on their own.

@@ -91,16 +91,12 @@ export class DetectionService {
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const batch = await this.events.lockBatch(manager, batchId);
-      if (!batch || batch.detected) return { alerts: [] as string[], changeIds: [] as string[] };
-      const judged = (await this.events.findForDetection(manager, batch.eventIds))
-        .map(toDetectEvent)
-        .sort(byEventTime);
+      const judged = await this.undetectedEvents(manager, batchId);
+      if (!judged) return { alerts: [] as string[], changeIds: [] as string[] };
       const { rules, lists } = await this.rules.detectionState();
       const { alertIds, changeIds } = await this.judge(manager, batchId, judged, {
         rules: rules.filter((rule) => !readsBaselines(rule)),
         lists,
-        withBaselines: false,
       });
       return { alerts: alertIds, changeIds };
     });
@@ -113,8 +109,8 @@ export class DetectionService {
 
   private async detectBatch(batchId: string): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const batch = await this.events.lockBatch(manager, batchId);
-      if (!batch || batch.detected) {
+      const judged = await this.undetectedEvents(manager, batchId);
+      if (!judged) {
         return {
           events: 0,
           alerts: [] as string[],
@@ -123,14 +119,10 @@ export class DetectionService {
           failures: [] as RuleFailure[],
         };
       }
-
-      const rows = await this.events.findForDetection(manager, batch.eventIds);
-      const judged = rows.map(toDetectEvent).sort(byEventTime);
       const { rules, lists } = await this.rules.detectionState();
       const { alertIds, changeIds, failures } = await this.judge(manager, batchId, judged, {
         rules,
         lists,
-        withBaselines: true,
       });
       await this.baselines.applyBatch(manager, judged);
       await this.events.markBatchDetected(manager, batchId);
@@ -144,19 +136,29 @@ export class DetectionService {
     return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
   }
 
+  /** The batch's events, locked, in event order; null when it is gone or already detected. */
+  private async undetectedEvents(
+    manager: EntityManager,
+    batchId: string,
+  ): Promise<DetectEvent[] | null> {
+    const batch = await this.events.lockBatch(manager, batchId);
+    if (!batch || batch.detected) return null;
+    const rows = await this.events.findForDetection(manager, batch.eventIds);
+    return rows.map(toDetectEvent).sort(byEventTime);
+  }
+
   /**
-   * Every given rule judges the batch against its history and, `withBaselines`, what the
-   * baselines knew before it; the new alerts are recorded and grouped into incidents.
+   * Every given rule judges the batch against its history and, when one of them reads
+   * baselines, what they knew before it; the new alerts are recorded and grouped into incidents.
    */
   private async judge(
     manager: EntityManager,
     batchId: string,
     judged: DetectEvent[],
-    state: { rules: Rule[]; lists: ListSnapshot; withBaselines: boolean },
+    state: { rules: Rule[]; lists: ListSnapshot },
   ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
     const { rules, lists } = state;
     const now = new Date();
-    const first = judged.length ? judged[0].eventTime.getTime() : now.getTime();
     const isolation = new RuleIsolation();
     const needs = rules
       .filter((rule) => !judgesSources(rule))
@@ -173,8 +175,8 @@ export class DetectionService {
       needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
       judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
     );
-    const baselines = state.withBaselines
-      ? await this.baselinesBefore(judged, first, {
+    const baselines = rules.some(readsBaselines)
+      ? await this.baselinesBefore(judged, {
           rules,
           batchRules,
           histories,
@@ -216,7 +218,6 @@ export class DetectionService {
    */
   private baselinesBefore(
     judged: DetectEvent[],
-    first: number,
     judging: {
       rules: Rule[];
       batchRules: Rule[];
@@ -226,6 +227,7 @@ export class DetectionService {
     },
   ): Promise<BaselineSnapshot> {
     const { rules, batchRules, histories, lists, isolation } = judging;
+    const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
     const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
     const hourlyKeys = batchRules.flatMap((rule, i) => {
       const keys = isolation.attempt(rule, () =>

@@ -77,7 +77,7 @@ export class DeliveryService {
       if (error instanceof DeferredDeliveryError) {
         // Hands back the earlier unfinished attempt, if any: the next one must still check it.
         await this.deliveries.defer(deliveryId, reason, unfinishedAttemptAt);
-        return { kind: 'retry-after', delayMs: error.retryAfterMs ?? 0, reason };
+        return { kind: 'retry-after', delayMs: error.retryAfterMs, reason };
       }
       if (error instanceof PermanentDeliveryError) {
         await this.deliveries.markAttempt(deliveryId, reason, true);

@@ -89,6 +89,8 @@ export class RetryableDeliveryError extends Error {
  * incidents on one channel delays messages and never drops them.
  */
 export class DeferredDeliveryError extends RetryableDeliveryError {
+  declare readonly retryAfterMs: number;
+
   constructor(message: string, retryAfterMs: number) {
     super(message, retryAfterMs);
     this.name = 'DeferredDeliveryError';
