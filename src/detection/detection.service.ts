@@ -27,6 +27,7 @@ import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { byEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
+import { passesOf } from './passes';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
@@ -40,10 +41,18 @@ export interface DetectionOutcome {
 /** Earlier batches a job detects before its own, at most (the rest wait for their own jobs). */
 const CATCH_UP_LIMIT = 100;
 
+/** Undetected batches locked for a pass, their events in event order. */
+interface Pass {
+  batchIds: string[];
+  events: DetectEvent[];
+  /** The batch that holds each event. */
+  batchOf: Map<string, string>;
+}
+
 /**
- * Detection of one committed ingest batch, in one transaction: baselines as they were,
- * every enabled rule, alerts recorded once, then the baselines learn the batch. A batch
- * already done (a retried or duplicated job) is skipped.
+ * Detection of committed ingest batches, in one transaction: baselines as they were, every
+ * enabled rule, alerts recorded once, then the baselines learn the batches. A batch already
+ * done (a retried or duplicated job) is skipped.
  */
 @Injectable()
 export class DetectionService {
@@ -60,24 +69,37 @@ export class DetectionService {
 
   /**
    * Batches are judged in the order they were stored, whichever job runs first: an earlier
-   * batch still undetected (its job lost in a crash, retrying, or running in another worker,
-   * whose lock this waits for) is detected before this one. Otherwise what the baselines
-   * knew — a user's first event, the values seen — would depend on job timing. An earlier
-   * batch that fails is left to its own job's retries: it must not stall the ones after it.
+   * batch still undetected (its job lost in a crash, retrying, a backlog, or running in
+   * another worker, whose lock this waits for) is detected before this one. Otherwise what the
+   * baselines knew — a user's first event, the values seen — would depend on job timing.
+   *
+   * Consecutive batches are judged together, up to PASS_EVENT_LIMIT events a pass: rules
+   * judge events in the order they were stored, so what fires does not depend on where the
+   * batches were cut. Should a pass fail, its batches are detected one by one, and an earlier
+   * batch that fails alone is left to its own job's retries: it must not stall the ones after it.
    */
   async processBatch(batchId: string): Promise<DetectionOutcome> {
-    for (const earlier of await this.events.findUndetectedBefore(batchId, CATCH_UP_LIMIT)) {
-      try {
-        await this.detectBatch(earlier);
-      } catch (error) {
-        // The error's name and code only: a database message may quote an event's values.
-        const { name, code } = error as { name?: string; code?: string };
-        this.logger.warn(
-          `Batch ${earlier} (before ${batchId}) failed (${code ?? name ?? 'error'}); left to its own job`,
-        );
+    const earlier = await this.events.findUndetectedBefore(batchId, CATCH_UP_LIMIT);
+    let outcome: DetectionOutcome = { events: 0, alerts: [], skipped: true };
+    for (const pass of passesOf([...earlier, { id: batchId, events: 0 }])) {
+      // A pass that fails is retried batch by batch, which finds the one at fault.
+      const together = pass.length > 1 ? await this.detectBatches(pass).catch(() => null) : null;
+      if (together) {
+        outcome = together;
+        continue;
+      }
+      for (const one of pass) {
+        if (one === batchId) return this.detectBatches([one]);
+        await this.detectBatches([one]).catch((error: unknown) => {
+          // The error's name and code only: a database message may quote an event's values.
+          const { name, code } = error as { name?: string; code?: string };
+          this.logger.warn(
+            `Batch ${one} (before ${batchId}) failed (${code ?? name ?? 'error'}); left to its own job`,
+          );
+        });
       }
     }
-    return this.detectBatch(batchId);
+    return outcome;
   }
 
   /**
@@ -91,10 +113,10 @@ export class DetectionService {
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const judged = await this.undetectedEvents(manager, batchId);
-      if (!judged) return { alerts: [] as string[], changeIds: [] as string[] };
+      const pass = await this.lockUndetected(manager, [batchId]);
+      if (!pass) return { alerts: [] as string[], changeIds: [] as string[] };
       const { rules, lists } = await this.rules.detectionState();
-      const { alertIds, changeIds } = await this.judge(manager, batchId, judged, {
+      const { alertIds, changeIds } = await this.judge(manager, pass, {
         rules: rules.filter((rule) => !readsBaselines(rule)),
         lists,
       });
@@ -107,10 +129,10 @@ export class DetectionService {
     return outcome.alerts;
   }
 
-  private async detectBatch(batchId: string): Promise<DetectionOutcome> {
+  private async detectBatches(batchIds: string[]): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const judged = await this.undetectedEvents(manager, batchId);
-      if (!judged) {
+      const pass = await this.lockUndetected(manager, batchIds);
+      if (!pass) {
         return {
           events: 0,
           alerts: [] as string[],
@@ -120,44 +142,53 @@ export class DetectionService {
         };
       }
       const { rules, lists } = await this.rules.detectionState();
-      const { alertIds, changeIds, failures } = await this.judge(manager, batchId, judged, {
-        rules,
-        lists,
-      });
-      await this.baselines.applyBatch(manager, judged);
-      await this.events.markBatchDetected(manager, batchId);
-      return { events: judged.length, alerts: alertIds, changeIds, skipped: false, failures };
+      const { alertIds, changeIds, failures } = await this.judge(manager, pass, { rules, lists });
+      await this.baselines.applyBatch(manager, pass.events);
+      await this.events.markBatchesDetected(manager, pass.batchIds);
+      return { events: pass.events.length, alerts: alertIds, changeIds, skipped: false, failures };
     });
+    const label =
+      batchIds.length === 1
+        ? `Batch ${batchIds[0]}`
+        : `${batchIds.length} batches, ${batchIds[0]} to ${batchIds.at(-1)}`;
     await this.alerts.routeChanges(outcome.changeIds);
-    await this.noteFailures(batchId, outcome.failures);
+    await this.noteFailures(label, outcome.failures);
     if (outcome.alerts.length) {
-      this.logger.log(`Batch ${batchId}: ${outcome.alerts.length} new alert(s)`);
+      this.logger.log(`${label}: ${outcome.alerts.length} new alert(s)`);
     }
     return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
   }
 
-  /** The batch's events, locked, in event order; null when it is gone or already detected. */
-  private async undetectedEvents(
-    manager: EntityManager,
-    batchId: string,
-  ): Promise<DetectEvent[] | null> {
-    const batch = await this.events.lockBatch(manager, batchId);
-    if (!batch || batch.detected) return null;
-    const rows = await this.events.findForDetection(manager, batch.eventIds);
-    return rows.map(toDetectEvent).sort(byEventTime);
+  /** The given batches not yet detected, locked, their events in event order; null if none. */
+  private async lockUndetected(manager: EntityManager, batchIds: string[]): Promise<Pass | null> {
+    const undetected = (await this.events.lockBatches(manager, batchIds)).filter(
+      (batch) => !batch.detected,
+    );
+    if (undetected.length === 0) return null;
+    const batchOf = new Map<string, string>();
+    for (const batch of undetected) {
+      for (const eventId of batch.eventIds) batchOf.set(eventId, batch.id);
+    }
+    const rows = await this.events.findForDetection(manager, [...batchOf.keys()]);
+    return {
+      batchIds: undetected.map((batch) => batch.id),
+      events: rows.map(toDetectEvent).sort(byEventTime),
+      batchOf,
+    };
   }
 
   /**
-   * Every given rule judges the batch against its history and, when one of them reads
-   * baselines, what they knew before it; the new alerts are recorded and grouped into incidents.
+   * Every given rule judges the pass's events against its history and, when one of them reads
+   * baselines, what they knew before it; the new alerts are recorded and grouped into
+   * incidents, each with the batch of its newest evidence.
    */
   private async judge(
     manager: EntityManager,
-    batchId: string,
-    judged: DetectEvent[],
+    pass: Pass,
     state: { rules: Rule[]; lists: ListSnapshot },
   ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
     const { rules, lists } = state;
+    const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
     const needs = rules
@@ -192,10 +223,14 @@ export class DetectionService {
       if (!judgedByRule.ok) return [];
       return judgedByRule.value.map((candidate) => {
         const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
+        const newest = evidence.reduce<DetectEvent | undefined>(
+          (latest, event) => (!latest || BigInt(event!.id) > BigInt(latest.id) ? event : latest),
+          undefined,
+        );
         return {
           candidate,
           rule,
-          batchId,
+          batchId: (newest && pass.batchOf.get(newest.id)) ?? pass.batchIds.at(-1)!,
           ingestedAt: evidence.reduce(
             (latest, event) => (event!.ingestedAt > latest ? event!.ingestedAt : latest),
             evidence[0]?.ingestedAt ?? now,
@@ -245,13 +280,13 @@ export class DetectionService {
     );
   }
 
-  /** The batch is done: its failed rules show the error, count it, and the log names them. */
-  private async noteFailures(batchId: string, failures: readonly RuleFailure[]): Promise<void> {
+  /** The batches are done: their failed rules show the error, count it, and the log names them. */
+  private async noteFailures(batches: string, failures: readonly RuleFailure[]): Promise<void> {
     if (failures.length === 0) return;
     const at = new Date();
     for (const { rule } of failures) this.metrics.countRuleFailure(rule.id);
     this.logger.warn(
-      `Batch ${batchId}: ${failures.length} rule(s) failed and were skipped: ${failures
+      `${batches}: ${failures.length} rule(s) failed and were skipped: ${failures
         .map(({ rule }) => rule.id)
         .join(', ')}`,
     );

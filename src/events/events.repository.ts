@@ -27,6 +27,18 @@ export interface InsertedEvents {
   unstorable: Array<{ event: NormalizedEvent; reason: string }>;
 }
 
+export interface LockedBatch {
+  id: string;
+  eventIds: string[];
+  detected: boolean;
+}
+
+export interface UndetectedBatch {
+  id: string;
+  /** How many events it holds. */
+  events: number;
+}
+
 // Columns written per event, in the order of jsonb_to_recordset's record definition.
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
 const RECORD_TYPE = EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ');
@@ -179,32 +191,38 @@ export class EventsRepository {
   }
 
   /**
-   * Takes a batch for detection: the row lock makes a second worker running the same batch
-   * wait, then find it done. Null when the batch does not exist.
+   * Takes batches for detection, in id order (so two workers taking overlapping sets wait for
+   * each other instead of deadlocking): the row locks make a second worker running the same
+   * batch wait, then find it done. A batch that does not exist is left out.
    */
-  async lockBatch(
-    manager: EntityManager,
-    batchId: string,
-  ): Promise<{ eventIds: string[]; detected: boolean } | null> {
-    const rows: Array<{ event_ids: string[]; detected_at: Date | null }> = await manager.query(
-      `SELECT event_ids, detected_at FROM ingest_batches WHERE id = $1 FOR UPDATE`,
-      [batchId],
-    );
-    if (rows.length === 0) return null;
-    return { eventIds: rows[0].event_ids.map(String), detected: rows[0].detected_at !== null };
+  async lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+    const rows: Array<{ id: string; event_ids: string[]; detected_at: Date | null }> =
+      await manager.query(
+        `SELECT id, event_ids, detected_at FROM ingest_batches
+         WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+        [batchIds],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      eventIds: row.event_ids.map(String),
+      detected: row.detected_at !== null,
+    }));
   }
 
-  async markBatchDetected(manager: EntityManager, batchId: string): Promise<void> {
-    await manager.query(`UPDATE ingest_batches SET detected_at = now() WHERE id = $1`, [batchId]);
+  async markBatchesDetected(manager: EntityManager, batchIds: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE ingest_batches SET detected_at = now() WHERE id = ANY($1::bigint[])`,
+      [batchIds],
+    );
   }
 
   /** Batches stored before `batchId` that detection has not finished, oldest first. */
-  async findUndetectedBefore(batchId: string, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM ingest_batches WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2`,
+  async findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.dataSource.query(
+      `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
+       WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2`,
       [batchId, limit],
     );
-    return rows.map((row) => row.id);
   }
 
   /** Batches committed more than `olderThanMs` ago that detection has not finished. */

@@ -9,7 +9,14 @@ import {
   DetectBatchPayload,
   detectBatchJobId,
 } from '../queue/queue.contract';
-import { EventRow, EventsRepository, HistoryQuery, Rejection } from './events.repository';
+import {
+  EventRow,
+  EventsRepository,
+  HistoryQuery,
+  type LockedBatch,
+  Rejection,
+  type UndetectedBatch,
+} from './events.repository';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 
 export interface IncomingBatch {
@@ -144,12 +151,12 @@ export class EventsService {
     return this.repository.knownExternalIds(stream, externalIds);
   }
 
-  lockBatch(manager: EntityManager, batchId: string) {
-    return this.repository.lockBatch(manager, batchId);
+  lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+    return this.repository.lockBatches(manager, batchIds);
   }
 
-  markBatchDetected(manager: EntityManager, batchId: string): Promise<void> {
-    return this.repository.markBatchDetected(manager, batchId);
+  markBatchesDetected(manager: EntityManager, batchIds: string[]): Promise<void> {
+    return this.repository.markBatchesDetected(manager, batchIds);
   }
 
   findForDetection(manager: EntityManager, ids: string[]): Promise<EventRow[]> {
@@ -176,7 +183,7 @@ export class EventsService {
     return this.repository.findHistory(manager, query);
   }
 
-  findUndetectedBefore(batchId: string, limit: number): Promise<string[]> {
+  findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
     return this.repository.findUndetectedBefore(batchId, limit);
   }
 

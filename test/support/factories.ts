@@ -11,7 +11,8 @@ export function opId(label: string, n: number): string {
   return id;
 }
 
-const user = (n: number) => ({
+/** The n-th user of the test account. */
+export const user = (n: number) => ({
   uuid: opId('user', n),
   name: `User ${n}`,
   email: `user${n}@example.com`,

@@ -1,0 +1,145 @@
+import { DetectionService } from '../src/detection/detection.service';
+import { itemUsage, opId, signInAttempt, user } from './support/factories';
+import {
+  dropTestContext,
+  newTestContext,
+  startTestApp,
+  type TestApp,
+  type TestContext,
+} from './support/test-app';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/**
+ * A backlog of batches is judged in passes of several batches at once. What it finds must be
+ * what judging the batches one at a time finds: the same alerts, each on the batch that holds
+ * its newest evidence, and baselines that learned every event once.
+ */
+describe('detection of a backlog in one pass', () => {
+  const start = Date.now() - 20 * DAY_MS;
+  const at = (day: number, minutes = 0) => new Date(start + day * DAY_MS + minutes * MINUTE_MS);
+  const saoPaulo = {
+    country: 'BR',
+    region: 'SP',
+    city: 'São Paulo',
+    latitude: -23.55,
+    longitude: -46.63,
+  };
+
+  /** Five users' quiet weeks, then a new country, a reveal burst and failed sign-ins. */
+  function stream(): unknown[] {
+    const events: unknown[] = [];
+    let n = 0;
+    for (let day = 0; day < 16; day++) {
+      for (let u = 0; u < 5; u++) {
+        events.push(itemUsage(n++, at(day, 600 + u), { user: user(u) }));
+        events.push(signInAttempt(n++, at(day, 590 + u), { target_user: user(u) }));
+      }
+    }
+    events.push(itemUsage(n++, at(17, 600), { user: user(0), location: saoPaulo }));
+    for (let i = 0; i < 60; i++) {
+      events.push(
+        itemUsage(n++, at(17, 700 + i / 2), { user: user(1), item_uuid: opId('item', i) }),
+      );
+    }
+    for (let i = 0; i < 15; i++) {
+      events.push(
+        signInAttempt(n++, at(17, 800 + i / 2), {
+          target_user: user(2),
+          category: 'credentials_failed',
+          type: 'password_secret_bad',
+        }),
+      );
+    }
+    return events;
+  }
+
+  /** Cut through the quiet weeks, the burst and the failed sign-ins. */
+  const cuts = [37, 80, 121, 160, 161, 175, 200, 230];
+
+  async function detectedAlerts(
+    whole: boolean,
+  ): Promise<{ alerts: unknown[]; baselines: unknown }> {
+    const context: TestContext = newTestContext();
+    const api = await startTestApp({ APP_ROLE: 'api' }, context);
+    const events = stream();
+    const bounds = [0, ...cuts, events.length];
+    for (let i = 1; i < bounds.length; i++) {
+      await api
+        .http()
+        .post('/api/v1/events')
+        .set('authorization', `Bearer ${context.adminKey}`)
+        .send(events.slice(bounds[i - 1], bounds[i]))
+        .expect(200);
+    }
+    await api.close();
+    const worker: TestApp = await startTestApp(
+      {
+        APP_ROLE: 'worker',
+        QUEUE_PREFIX: `${context.queuePrefix}_other`,
+        DETECT_SWEEP_AFTER: '1h',
+      },
+      context,
+    );
+    try {
+      const batches = await worker.sql<{ id: string }>(`SELECT id FROM ingest_batches ORDER BY id`);
+      expect(batches).toHaveLength(bounds.length - 1);
+      const detection = worker.app.get(DetectionService);
+      if (whole) {
+        const outcome = await detection.processBatch(batches.at(-1)!.id);
+        expect(outcome.events).toBe(events.length);
+      } else {
+        for (const { id } of batches) await detection.processBatch(id);
+      }
+      expect(await worker.sql(`SELECT id FROM ingest_batches WHERE detected_at IS NULL`)).toEqual(
+        [],
+      );
+      const position = new Map(batches.map(({ id }, i) => [id, i]));
+      const alerts = (
+        await worker.sql<{ rule: string; fingerprint: string; batch_id: string }>(
+          `SELECT r.template_id AS rule, a.fingerprint, a.batch_id
+           FROM alerts a JOIN rules r ON r.id = a.rule_id`,
+        )
+      )
+        .map(({ rule, fingerprint, batch_id }) => ({
+          rule,
+          fingerprint,
+          batch: position.get(batch_id),
+        }))
+        .sort((a, b) => `${a.rule}${a.fingerprint}`.localeCompare(`${b.rule}${b.fingerprint}`));
+      const baselines = {
+        entities: await worker.sql(
+          `SELECT entity_type, entity_id, first_event_at, last_event_at, active_days, event_count
+           FROM baseline_entities ORDER BY 1, 2`,
+        ),
+        hourly: await worker.sql(`SELECT * FROM baseline_hourly_counts ORDER BY 1, 2, 3, 4`),
+        seen: await worker.sql(
+          `SELECT entity_type, entity_id, dimension, value, first_seen, last_seen, count
+           FROM baseline_seen_values ORDER BY 1, 2, 3, 4`,
+        ),
+      };
+      return { alerts, baselines };
+    } finally {
+      await worker.close();
+      await dropTestContext(context);
+    }
+  }
+
+  it('finds what batch-by-batch detection finds', async () => {
+    const oneByOne = await detectedAlerts(false);
+    const together = await detectedAlerts(true);
+
+    const rules = new Set((oneByOne.alerts as Array<{ rule: string }>).map(({ rule }) => rule));
+    expect([...rules]).toEqual(
+      expect.arrayContaining([
+        'op.item.new_country_reveal',
+        'op.item.mass_access.user',
+        'op.item.reveal_spike',
+        'op.signin.failed_burst.user',
+      ]),
+    );
+    expect(together.alerts).toEqual(oneByOne.alerts);
+    expect(together.baselines).toEqual(oneByOne.baselines);
+  }, 120_000);
+});
