@@ -25,7 +25,7 @@ import type { ListSnapshot } from '../rules/engine/evaluation';
 import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
-import { byEventTime } from '../events/event-order';
+import { sortByEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { passesOf } from './passes';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
@@ -38,7 +38,10 @@ export interface DetectionOutcome {
   skipped: boolean;
 }
 
-/** Earlier batches a job detects before its own, at most (the rest wait for their own jobs). */
+/**
+ * Undetected batches a job looks at, at most, on either side of its own: the earlier ones it
+ * must detect first, and the later ones waiting behind it that fill its pass.
+ */
 const CATCH_UP_LIMIT = 100;
 
 /** Undetected batches locked for a pass, their events in event order. */
@@ -69,32 +72,38 @@ export class DetectionService {
 
   /**
    * Batches are judged in the order they were stored, whichever job runs first: an earlier
-   * batch still undetected (its job lost in a crash, retrying, a backlog, or running in
-   * another worker, whose lock this waits for) is detected before this one. Otherwise what the
-   * baselines knew — a user's first event, the values seen — would depend on job timing.
+   * batch still undetected (its job lost in a crash, retrying, or running in another worker,
+   * whose lock this waits for) is detected before this one. Otherwise what the baselines
+   * knew — a user's first event, the values seen — would depend on job timing.
    *
-   * Consecutive batches are judged together, up to PASS_EVENT_LIMIT events a pass: rules
-   * judge events in the order they were stored, so what fires does not depend on where the
-   * batches were cut. Should a pass fail, its batches are detected one by one, and an earlier
-   * batch that fails alone is left to its own job's retries: it must not stall the ones after it.
+   * A backlog is judged in passes of consecutive batches, up to PASS_EVENT_LIMIT events each,
+   * the job's own pass filled with the batches waiting behind it (their jobs then find them
+   * done): rules judge events in the order they were stored, so what fires does not depend on
+   * where the batches were cut. A pass that fails is retried batch by batch; a batch other than
+   * the job's own that fails alone is left to its own job's retries, so it stalls no other.
    */
   async processBatch(batchId: string): Promise<DetectionOutcome> {
     const earlier = await this.events.findUndetectedBefore(batchId, CATCH_UP_LIMIT);
+    const fromOwn = await this.events.findUndetectedFrom(batchId, CATCH_UP_LIMIT);
+    const own = fromOwn[0]?.id === batchId ? fromOwn : [{ id: batchId, events: 0 }];
+    const passes = passesOf([...earlier, ...own]);
     let outcome: DetectionOutcome = { events: 0, alerts: [], skipped: true };
-    for (const pass of passesOf([...earlier, { id: batchId, events: 0 }])) {
-      // A pass that fails is retried batch by batch, which finds the one at fault.
+    for (const pass of passes.slice(0, passes.findIndex((ids) => ids.includes(batchId)) + 1)) {
       const together = pass.length > 1 ? await this.detectBatches(pass).catch(() => null) : null;
       if (together) {
         outcome = together;
         continue;
       }
       for (const one of pass) {
-        if (one === batchId) return this.detectBatches([one]);
+        if (one === batchId) {
+          outcome = await this.detectBatches([one]);
+          continue;
+        }
         await this.detectBatches([one]).catch((error: unknown) => {
           // The error's name and code only: a database message may quote an event's values.
           const { name, code } = error as { name?: string; code?: string };
           this.logger.warn(
-            `Batch ${one} (before ${batchId}) failed (${code ?? name ?? 'error'}); left to its own job`,
+            `Batch ${one} (with ${batchId}) failed (${code ?? name ?? 'error'}); left to its own job`,
           );
         });
       }
@@ -172,7 +181,7 @@ export class DetectionService {
     const rows = await this.events.findForDetection(manager, [...batchOf.keys()]);
     return {
       batchIds: undetected.map((batch) => batch.id),
-      events: rows.map(toDetectEvent).sort(byEventTime),
+      events: sortByEventTime(rows.map(toDetectEvent)),
       batchOf,
     };
   }

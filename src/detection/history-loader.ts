@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { EventsService } from '../events/events.service';
-import type { DetectEvent } from '../events/detect-event';
+import type { DetectEvent, EventField } from '../events/detect-event';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
 import { toDetectEvent } from '../events/detect-event.mapper';
-import { byEventTime } from '../events/event-order';
+import { sortByEventTime } from '../events/event-order';
 import { historyRanges } from './history-ranges';
 
 /**
@@ -22,14 +22,25 @@ export async function loadHistories(
   const ranges = historyRanges(
     needsByRule.flat().filter((need) => need.keys.length > 0 && !need.neighbours),
   );
-  const byField = new Map<string, DetectEvent[]>();
+  /** Per field, the stored events read for it, by their value of the field. */
+  const byField = new Map<EventField, Map<string, DetectEvent[]>>();
   for (const [field, fieldRanges] of ranges) {
     const rows = await events.findHistory(manager, {
       field,
       ranges: fieldRanges,
       maxId: lastBatchId.toString(),
     });
-    byField.set(field, rows.map(toDetectEvent));
+    const byKey = new Map<string, DetectEvent[]>();
+    for (const row of rows) {
+      const event = toDetectEvent(row);
+      const value = event[field];
+      if (value === null) continue;
+      const key = typeof value === 'string' ? value : String(value);
+      const keyed = byKey.get(key);
+      if (keyed) keyed.push(event);
+      else byKey.set(key, [event]);
+    }
+    byField.set(field, byKey);
   }
   const answers: DetectEvent[][] = [];
   for (const needs of needsByRule) {
@@ -47,12 +58,12 @@ export async function loadHistories(
               maxId: lastBatchId.toString(),
             })
           ).map(toDetectEvent)
-        : (byField.get(need.field) ?? []);
+        : need.keys.flatMap((key) => byField.get(need.field)?.get(key) ?? []);
       for (const event of candidates) {
         if (answersNeed(need, event)) answer.set(event.id, event);
       }
     }
-    answers.push([...answer.values()].sort(byEventTime));
+    answers.push(sortByEventTime([...answer.values()]));
   }
   return answers;
 }

@@ -225,6 +225,15 @@ export class EventsRepository {
     );
   }
 
+  /** Undetected batches from `batchId` on (itself first, when undetected), oldest first. */
+  async findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.dataSource.query(
+      `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
+       WHERE detected_at IS NULL AND id >= $1 ORDER BY id LIMIT $2`,
+      [batchId, limit],
+    );
+  }
+
   /** Batches committed more than `olderThanMs` ago that detection has not finished. */
   async findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

@@ -187,6 +187,10 @@ export class EventsService {
     return this.repository.findUndetectedBefore(batchId, limit);
   }
 
+  findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.repository.findUndetectedFrom(batchId, limit);
+  }
+
   findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {
     return this.repository.findUndetectedBatches(olderThanMs, limit);
   }
