@@ -1,27 +1,46 @@
 import { Client } from 'pg';
 import { auditEvent, opId } from './support/factories';
-import { startTestApp, type TestApp } from './support/test-app';
+import {
+  dropTestContext,
+  newTestContext,
+  startTestApp,
+  type TestApp,
+  type TestContext,
+} from './support/test-app';
 import { waitFor } from './support/wait-for';
 
 /**
  * A live attack stored while detection is held up behind earlier batches (a backfill another
  * worker is judging, a new account catching up) still alerts at once: the rules that read no
  * baseline judge it ahead; every rule judges it again in its turn, and nothing is doubled.
+ * In one process, and where the API that stores it and the worker that judges it are two.
  */
-describe('live batches judged ahead of a backlog', () => {
+describe.each([
+  { layout: 'one process', roles: ['all'] },
+  { layout: 'an API process and a worker process', roles: ['api', 'worker'] },
+])('live batches judged ahead of a backlog, $layout', ({ roles }) => {
+  let context: TestContext;
+  let apps: TestApp[];
+  /** The process the attack is pushed to (the first); any of them reads the database. */
   let t: TestApp;
   let holder: Client;
   const as = () => ({ authorization: `Bearer ${t.adminKey}` });
 
   beforeAll(async () => {
-    t = await startTestApp({ DETECT_SWEEP_AFTER: '1h' });
+    context = newTestContext();
+    apps = [];
+    for (const role of roles) {
+      apps.push(await startTestApp({ APP_ROLE: role, DETECT_SWEEP_AFTER: '1h' }, context));
+    }
+    t = apps[0];
     holder = new Client({ connectionString: t.databaseUrl });
     await holder.connect();
   });
 
   afterAll(async () => {
     await holder.end();
-    await t.close();
+    for (const app of apps) await app.close();
+    await dropTestContext(context);
   });
 
   const alertsOf = (actor: string) =>

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { DETECT_QUEUE, DetectBatchPayload } from '../queue/queue.contract';
+import { batchIdOf } from './batch-job';
 import { DetectionService } from './detection.service';
 
 @Processor(DETECT_QUEUE, { concurrency: 2 })
@@ -10,10 +11,6 @@ export class DetectProcessor extends WorkerHost {
   }
 
   async process(job: Job<DetectBatchPayload>): Promise<{ events: number }> {
-    const { batchId } = job.data;
-    if (typeof batchId !== 'string' || !/^\d+$/.test(batchId)) {
-      throw new UnrecoverableError(`detect job ${job.id ?? '?'}: batchId must be a numeric string`);
-    }
-    return this.detection.processBatch(batchId);
+    return this.detection.processBatch(batchIdOf(job));
   }
 }

@@ -11,7 +11,7 @@ import { DetectProcessor } from './detect.processor';
 import { DetectSweeperService } from './detect-sweeper.service';
 import { DetectionService } from './detection.service';
 import { HeartbeatService } from './heartbeat.service';
-import { JudgeAheadService } from './judge-ahead.service';
+import { JudgeAheadProcessor } from './judge-ahead.processor';
 
 /** The detect queue's consumer: its providers run in worker processes only. */
 @Module({})
@@ -34,7 +34,7 @@ export class DetectionModule {
             DetectProcessor,
             DetectSweeperService,
             HeartbeatService,
-            JudgeAheadService,
+            JudgeAheadProcessor,
           ]
         : [],
     });

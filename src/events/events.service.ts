@@ -8,6 +8,10 @@ import {
   DETECT_QUEUE,
   DetectBatchPayload,
   detectBatchJobId,
+  JUDGE_AHEAD_JOB,
+  JUDGE_AHEAD_QUEUE,
+  JudgeAheadPayload,
+  judgeAheadJobId,
 } from '../queue/queue.contract';
 import {
   EventRow,
@@ -42,9 +46,6 @@ export interface StoredBatch {
  */
 export const LIVE_EVENT_AGE_MS = 15 * 60_000;
 
-/** Told of each live batch after it is committed, in the process that stored it. */
-export type LiveBatchListener = (batchId: string) => void;
-
 const asRejection = (event: NormalizedEvent, reason: string): Rejection => ({
   stream: event.stream,
   externalId: event.externalId,
@@ -63,14 +64,8 @@ export class EventsService {
     private readonly repository: EventsRepository,
     private readonly metrics: MetricsService,
     @InjectQueue(DETECT_QUEUE) private readonly detectQueue: Queue<DetectBatchPayload>,
+    @InjectQueue(JUDGE_AHEAD_QUEUE) private readonly judgeAheadQueue: Queue<JudgeAheadPayload>,
   ) {}
-
-  private readonly liveListeners: LiveBatchListener[] = [];
-
-  /** Detection, where it runs in this process, judges live batches ahead of a backlog. */
-  onLiveBatch(listener: LiveBatchListener): void {
-    this.liveListeners.push(listener);
-  }
 
   /**
    * Stores a batch exactly once: new events, rejections, the detection outbox row and the
@@ -112,9 +107,7 @@ export class EventsService {
     if (stored.batchId) {
       await this.enqueueDetection([stored.batchId]);
       const newest = stored.newestEventTime?.getTime() ?? 0;
-      if (Date.now() - newest <= LIVE_EVENT_AGE_MS) {
-        for (const listener of this.liveListeners) listener(stored.batchId);
-      }
+      if (Date.now() - newest <= LIVE_EVENT_AGE_MS) await this.judgeAheadIfBehind(stored.batchId);
     }
     return stored;
   }
@@ -144,6 +137,25 @@ export class EventsService {
           (error as Error).message
         }`,
       );
+    }
+  }
+
+  /**
+   * A live batch stored while earlier batches wait for detection is judged ahead of them by a
+   * worker (DetectionService.judgeAhead). Best effort, never throws: it is judged in its turn
+   * all the same.
+   */
+  private async judgeAheadIfBehind(batchId: string): Promise<void> {
+    try {
+      if ((await this.repository.findUndetectedBefore(batchId, 1)).length === 0) return;
+      await this.judgeAheadQueue.add(
+        JUDGE_AHEAD_JOB,
+        { batchId },
+        { jobId: judgeAheadJobId(batchId) },
+      );
+    } catch (error) {
+      const { name, code } = error as { name?: string; code?: string };
+      this.logger.warn(`Batch ${batchId} not sent to be judged ahead (${code ?? name ?? 'error'})`);
     }
   }
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
+import { DETECT_QUEUE, JUDGE_AHEAD_QUEUE, NOTIFY_QUEUE } from './queue.contract';
 
 const REPEAT_AFTER_MS = 60_000;
 
@@ -16,11 +16,12 @@ export class QueueErrorsLogger implements OnModuleInit {
 
   constructor(
     @InjectQueue(DETECT_QUEUE) private readonly detect: Queue,
+    @InjectQueue(JUDGE_AHEAD_QUEUE) private readonly judgeAhead: Queue,
     @InjectQueue(NOTIFY_QUEUE) private readonly notify: Queue,
   ) {}
 
   onModuleInit(): void {
-    for (const queue of [this.detect, this.notify]) {
+    for (const queue of [this.detect, this.judgeAhead, this.notify]) {
       queue.on('error', (error: Error) => {
         const now = Date.now();
         if (now - this.lastLoggedAt < REPEAT_AFTER_MS) return;

@@ -29,6 +29,21 @@ export const DETECT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: KEEP_FAILED,
 };
 
+export const JUDGE_AHEAD_QUEUE = 'judge-ahead';
+export const JUDGE_AHEAD_JOB = 'judge-ahead';
+
+/** A live batch stored behind a backlog: judged ahead by the rules that read no baseline. */
+export type JudgeAheadPayload = DetectBatchPayload;
+
+export const judgeAheadJobId = (batchId: string) => `ahead-${batchId}`;
+
+/** Best effort, never retried: a batch not judged ahead is judged in its turn all the same. */
+export const JUDGE_AHEAD_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
 export const NOTIFY_QUEUE = 'notify';
 /** An incident change to route to its channels (creates one delivery per channel). */
 export const ROUTE_CHANGE_JOB = 'route-change';

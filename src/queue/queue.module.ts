@@ -2,7 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { databaseConfig, DatabaseConfig, queueConfig, QueueConfig } from '../config/app.config';
-import { DETECT_JOB_OPTIONS, DETECT_QUEUE, NOTIFY_QUEUE } from './queue.contract';
+import {
+  DETECT_JOB_OPTIONS,
+  DETECT_QUEUE,
+  JUDGE_AHEAD_JOB_OPTIONS,
+  JUDGE_AHEAD_QUEUE,
+  NOTIFY_QUEUE,
+} from './queue.contract';
 import { QueueErrorsLogger } from './queue-errors.logger';
 import { WorkersDrain } from './workers-drain';
 import { queueRootOptions } from './queue-connection';
@@ -23,6 +29,7 @@ import { queueRootOptions } from './queue-connection';
     }),
     BullModule.registerQueue(
       { name: DETECT_QUEUE, defaultJobOptions: DETECT_JOB_OPTIONS },
+      { name: JUDGE_AHEAD_QUEUE, defaultJobOptions: JUDGE_AHEAD_JOB_OPTIONS },
       { name: NOTIFY_QUEUE },
     ),
   ],
