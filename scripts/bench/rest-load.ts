@@ -72,7 +72,9 @@ export async function seedRestTenant(db: Client, tenant: RestTenant): Promise<vo
      FROM spread s, rules r`,
     [tenant.incidents, tenant.days, tenant.users],
   );
-  await db.query('ANALYZE');
+  // As autovacuum leaves a settled table: hours past are all-visible, so one entity's 90 days
+  // are read from the index alone, without a heap page per hour.
+  await db.query('VACUUM ANALYZE');
   log(
     `seeded ${tenant.users} users' baselines and ${tenant.incidents} incidents in ${Date.now() - started} ms`,
   );

@@ -85,22 +85,32 @@ const toProfile = (row: ProfileRecord): BaselineProfile => ({
       : null,
 });
 
+/**
+ * A key's hours (since the epoch) and counts, aligned, as comma-separated text: the driver
+ * parses an integer array character by character, which cost more than the query itself for
+ * the thousands of hours of one entity's 90 days.
+ */
+const HOURS_AGG = `string_agg(((date_part('epoch', h.hour_start) / 3600)::integer)::text, ',')`;
+const COUNTS_AGG = `string_agg(h.count::text, ',')`;
+
 interface HourlyRecord {
   entity_type: EntityType;
   account_id: string;
   entity_id: string;
   action: string;
-  hours: number[];
-  counts: number[];
+  hours: string;
+  counts: string;
 }
+
+const numbers = (list: string): number[] => list.split(',').map(Number);
 
 const toSeries = (row: HourlyRecord): EntityHourlySeries => ({
   entityType: row.entity_type,
   accountId: row.account_id,
   entityId: row.entity_id,
   action: row.action,
-  hourStarts: row.hours.map((hour) => hour * HOUR_MS),
-  counts: row.counts,
+  hourStarts: numbers(row.hours).map((hour) => hour * HOUR_MS),
+  counts: numbers(row.counts),
 });
 
 /**
@@ -128,7 +138,7 @@ export class BaselinesQueryRepository {
   }
 
   /**
-   * Hourly counts of the given entities in [since, until]: one query, one row per entity and
+   * Hourly counts of the given entities since `since`: one query, one row per entity and
    * action carrying two aligned arrays (90 days of a busy entity are thousands of hours: as
    * arrays they cost a fraction of what as many rows cost to parse).
    */
@@ -136,30 +146,55 @@ export class BaselinesQueryRepository {
     keys: EntityKey[],
     since: Date,
     manager?: EntityManager,
-    until?: Date,
   ): Promise<EntityHourlySeries[]> {
     const rows: HourlyRecord[] = await (manager ?? this.dataSource).query(
       // Per entity, its index range is read in (action, hour) order: grouped without a sort.
       `SELECT k.entity_type, k.account_id, k.entity_id, x.action, x.hours, x.counts
-       FROM unnest($1::text[], $2::text[], $5::text[]) AS k(entity_type, entity_id, account_id)
+       FROM unnest($1::text[], $2::text[], $4::text[]) AS k(entity_type, entity_id, account_id)
        CROSS JOIN LATERAL (
          SELECT h.action,
-           array_agg((date_part('epoch', h.hour_start) / 3600)::integer) AS hours,
-           array_agg(h.count) AS counts
+           ${HOURS_AGG} AS hours,
+           ${COUNTS_AGG} AS counts
          FROM baseline_hourly_counts h
          WHERE h.entity_type = k.entity_type AND h.entity_id = k.entity_id
-           AND h.account_id = k.account_id AND h.hour_start >= $3 AND h.hour_start <= $4
+           AND h.account_id = k.account_id AND h.hour_start >= $3
          GROUP BY h.action
        ) x`,
       [
         keys.map((key) => key.entityType),
         keys.map((key) => key.entityId),
         since.toISOString(),
-        until ? until.toISOString() : 'infinity',
         keys.map((key) => key.accountId),
       ],
     );
     return rows.map(toSeries);
+  }
+
+  /**
+   * One entity's hourly counts in [since, until], as hourlyOf: what the API shows of one
+   * baseline. A query of its own, as PostgreSQL plans it in a tenth of the time the unnest of
+   * hourlyOf takes, which is most of what the request costs.
+   */
+  async hourlyOfEntity(key: EntityKey, since: Date, until: Date): Promise<EntityHourlySeries[]> {
+    const rows: Array<Pick<HourlyRecord, 'action' | 'hours' | 'counts'>> =
+      await this.dataSource.query(
+        `SELECT h.action,
+           ${HOURS_AGG} AS hours,
+           ${COUNTS_AGG} AS counts
+         FROM baseline_hourly_counts h
+         WHERE h.entity_type = $1 AND h.entity_id = $2 AND h.account_id = $3
+           AND h.hour_start BETWEEN $4 AND $5
+         GROUP BY h.action`,
+        [key.entityType, key.entityId, key.accountId, since.toISOString(), until.toISOString()],
+      );
+    return rows.map((row) =>
+      toSeries({
+        ...row,
+        entity_type: key.entityType,
+        account_id: key.accountId,
+        entity_id: key.entityId,
+      }),
+    );
   }
 
   /**
@@ -177,8 +212,8 @@ export class BaselinesQueryRepository {
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
          AS k(entity_type, entity_id, account_id, action)
        CROSS JOIN LATERAL (
-         SELECT array_agg((date_part('epoch', h.hour_start) / 3600)::integer) AS hours,
-           array_agg(h.count) AS counts
+         SELECT ${HOURS_AGG} AS hours,
+           ${COUNTS_AGG} AS counts
          FROM baseline_hourly_counts h
          WHERE h.entity_type = k.entity_type AND h.entity_id = k.entity_id
            AND h.account_id = k.account_id AND h.action = k.action AND h.hour_start >= $5

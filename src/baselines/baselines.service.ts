@@ -264,7 +264,7 @@ export class BaselinesService {
   async describe(profile: BaselineProfile, now: Date = new Date()): Promise<BaselineDetail> {
     const window = rateWindow(profile.firstEventAt, profile.lastEventAt, now);
     const [hourly, seen] = await Promise.all([
-      this.query.hourlyOf([profile], new Date(window.from), undefined, new Date(window.to)),
+      this.query.hourlyOfEntity(profile, new Date(window.from), new Date(window.to)),
       this.query.seenValuesOf(profile, SEEN_VALUES_SHOWN),
     ]);
     const byDimension = new Map<BaselineDimension, SeenDimension>();
