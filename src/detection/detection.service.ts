@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -12,7 +13,7 @@ import {
 import { BaselinesService } from '../baselines/baselines.service';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { AlertsService } from '../incidents/alerts.service';
+import { AlertsService, type Finding } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
 import {
@@ -122,7 +123,9 @@ export class DetectionService {
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const pass = await this.lockUndetected(manager, [batchId]);
+      // Unlocked: a pass that holds the batch may be judging it right now; what both find is
+      // recorded once (alerts are unique per rule and fingerprint).
+      const pass = await this.undetected(manager, [batchId], { lock: false });
       if (!pass) return { alerts: [] as string[], changeIds: [] as string[] };
       const { rules, lists } = await this.rules.detectionState();
       const { alertIds, changeIds } = await this.judge(manager, pass, {
@@ -140,7 +143,7 @@ export class DetectionService {
 
   private async detectBatches(batchIds: string[]): Promise<DetectionOutcome> {
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const pass = await this.lockUndetected(manager, batchIds);
+      const pass = await this.undetected(manager, batchIds, { lock: true });
       if (!pass) {
         return {
           events: 0,
@@ -168,11 +171,16 @@ export class DetectionService {
     return { events: outcome.events, alerts: outcome.alerts, skipped: outcome.skipped };
   }
 
-  /** The given batches not yet detected, locked, their events in event order; null if none. */
-  private async lockUndetected(manager: EntityManager, batchIds: string[]): Promise<Pass | null> {
-    const undetected = (await this.events.lockBatches(manager, batchIds)).filter(
-      (batch) => !batch.detected,
-    );
+  /** The given batches not yet detected (locked, when asked), events in event order; or null. */
+  private async undetected(
+    manager: EntityManager,
+    batchIds: string[],
+    { lock }: { lock: boolean },
+  ): Promise<Pass | null> {
+    const batches = lock
+      ? await this.events.lockBatches(manager, batchIds)
+      : await this.events.readBatches(manager, batchIds);
+    const undetected = batches.filter((batch) => !batch.detected);
     if (undetected.length === 0) return null;
     const batchOf = new Map<string, string>();
     for (const batch of undetected) {
@@ -225,18 +233,22 @@ export class DetectionService {
         })
       : snapshotOf([]);
     const byId = new Map(judged.map((event) => [event.id, event]));
-    const findings = batchRules.flatMap((rule, i) => {
+    const findings: Finding[] = [];
+    for (const [i, rule] of batchRules.entries()) {
+      // Between rules, the process's other work goes on: a pass judges thousands of events,
+      // and a live batch judged ahead, an API request or a page to store must not wait for all.
+      await setImmediate();
       const judgedByRule = isolation.attempt(rule, () =>
         evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
       );
-      if (!judgedByRule.ok) return [];
-      return judgedByRule.value.map((candidate) => {
+      if (!judgedByRule.ok) continue;
+      for (const candidate of judgedByRule.value) {
         const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
         const newest = evidence.reduce<DetectEvent | undefined>(
           (latest, event) => (!latest || BigInt(event!.id) > BigInt(latest.id) ? event : latest),
           undefined,
         );
-        return {
+        findings.push({
           candidate,
           rule,
           batchId: (newest && pass.batchOf.get(newest.id)) ?? pass.batchIds.at(-1)!,
@@ -249,9 +261,9 @@ export class DetectionService {
             candidate.actorId !== null && candidate.groupKey.includes(candidate.actorId)
               ? (evidence.find((event) => event!.actorEmail)?.actorEmail ?? null)
               : null,
-        };
-      });
-    });
+        });
+      }
+    }
     const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
     return { alertIds, changeIds, failures: isolation.failures };
   }

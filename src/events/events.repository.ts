@@ -195,11 +195,24 @@ export class EventsRepository {
    * each other instead of deadlocking): the row locks make a second worker running the same
    * batch wait, then find it done. A batch that does not exist is left out.
    */
-  async lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+  lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+    return this.findBatches(manager, batchIds, 'FOR UPDATE');
+  }
+
+  /** The same without a lock: for judging a batch without learning from it or marking it. */
+  readBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+    return this.findBatches(manager, batchIds, '');
+  }
+
+  private async findBatches(
+    manager: EntityManager,
+    batchIds: string[],
+    lock: 'FOR UPDATE' | '',
+  ): Promise<LockedBatch[]> {
     const rows: Array<{ id: string; event_ids: string[]; detected_at: Date | null }> =
       await manager.query(
         `SELECT id, event_ids, detected_at FROM ingest_batches
-         WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+         WHERE id = ANY($1::bigint[]) ORDER BY id ${lock}`,
         [batchIds],
       );
     return rows.map((row) => ({

@@ -167,6 +167,10 @@ export class EventsService {
     return this.repository.lockBatches(manager, batchIds);
   }
 
+  readBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+    return this.repository.readBatches(manager, batchIds);
+  }
+
   markBatchesDetected(manager: EntityManager, batchIds: string[]): Promise<void> {
     return this.repository.markBatchesDetected(manager, batchIds);
   }
