@@ -27,7 +27,7 @@ export interface InsertedEvents {
   unstorable: Array<{ event: NormalizedEvent; reason: string }>;
 }
 
-export interface LockedBatch {
+export interface BatchRecord {
   id: string;
   eventIds: string[];
   detected: boolean;
@@ -195,12 +195,12 @@ export class EventsRepository {
    * each other instead of deadlocking): the row locks make a second worker running the same
    * batch wait, then find it done. A batch that does not exist is left out.
    */
-  lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+  lockBatches(manager: EntityManager, batchIds: string[]): Promise<BatchRecord[]> {
     return this.findBatches(manager, batchIds, 'FOR UPDATE');
   }
 
   /** The same without a lock: for judging a batch without learning from it or marking it. */
-  readBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+  readBatches(manager: EntityManager, batchIds: string[]): Promise<BatchRecord[]> {
     return this.findBatches(manager, batchIds, '');
   }
 
@@ -208,7 +208,7 @@ export class EventsRepository {
     manager: EntityManager,
     batchIds: string[],
     lock: 'FOR UPDATE' | '',
-  ): Promise<LockedBatch[]> {
+  ): Promise<BatchRecord[]> {
     const rows: Array<{ id: string; event_ids: string[]; detected_at: Date | null }> =
       await manager.query(
         `SELECT id, event_ids, detected_at FROM ingest_batches

@@ -17,7 +17,7 @@ import {
   EventRow,
   EventsRepository,
   HistoryQuery,
-  type LockedBatch,
+  type BatchRecord,
   Rejection,
   type UndetectedBatch,
 } from './events.repository';
@@ -163,11 +163,11 @@ export class EventsService {
     return this.repository.knownExternalIds(stream, externalIds);
   }
 
-  lockBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+  lockBatches(manager: EntityManager, batchIds: string[]): Promise<BatchRecord[]> {
     return this.repository.lockBatches(manager, batchIds);
   }
 
-  readBatches(manager: EntityManager, batchIds: string[]): Promise<LockedBatch[]> {
+  readBatches(manager: EntityManager, batchIds: string[]): Promise<BatchRecord[]> {
     return this.repository.readBatches(manager, batchIds);
   }
 
