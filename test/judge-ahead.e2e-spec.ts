@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { DetectionService } from '../src/detection/detection.service';
 import { auditEvent, opId } from './support/factories';
 import {
   dropTestContext,
@@ -97,5 +98,66 @@ describe.each([
     expect(
       await t.sql(`SELECT 1 FROM baseline_entities WHERE entity_id = $1`, [admin]),
     ).toHaveLength(1);
+  });
+});
+
+/**
+ * A pass judging a backlog may hold the live batch already (it takes the batches waiting behind
+ * its job's own): judging ahead reads the batch without taking its lock, so it does not wait
+ * for that whole pass.
+ */
+describe('a live batch a pass holds', () => {
+  let context: TestContext;
+  let api: TestApp;
+  let worker: TestApp;
+  let holder: Client;
+
+  beforeAll(async () => {
+    context = newTestContext();
+    // The API's jobs go to a queue no worker reads: the test calls detection itself.
+    api = await startTestApp({ APP_ROLE: 'api' }, context);
+    worker = await startTestApp(
+      {
+        APP_ROLE: 'worker',
+        QUEUE_PREFIX: `${context.queuePrefix}_other`,
+        DETECT_SWEEP_AFTER: '1h',
+      },
+      context,
+    );
+    holder = new Client({ connectionString: api.databaseUrl });
+    await holder.connect();
+  });
+
+  afterAll(async () => {
+    await holder.end();
+    await api.close();
+    await worker.close();
+    await dropTestContext(context);
+  });
+
+  it('is judged ahead without waiting for the pass', async () => {
+    await api.sql(
+      `INSERT INTO ingest_batches (source_id, event_ids) VALUES ('events:audit_events', '{}')`,
+    );
+    const attack = auditEvent(2, new Date(), {
+      action: 'disblmfa',
+      object_type: 'account',
+      object_uuid: opId('account', 0),
+      actor_uuid: opId('admin', 8),
+    });
+    await api
+      .http()
+      .post('/api/v1/events')
+      .set({ authorization: `Bearer ${api.adminKey}` })
+      .send([attack])
+      .expect(200);
+    const [live] = await api.sql<{ id: string }>(`SELECT max(id) AS id FROM ingest_batches`);
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM ingest_batches WHERE id = $1 FOR UPDATE', [live.id]);
+    try {
+      await expect(worker.app.get(DetectionService).judgeAhead(live.id)).resolves.toHaveLength(1);
+    } finally {
+      await holder.query('ROLLBACK');
+    }
   });
 });
