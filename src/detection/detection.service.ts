@@ -26,7 +26,7 @@ import type { ListSnapshot } from '../rules/engine/evaluation';
 import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
-import { sortByEventTime } from '../events/event-order';
+import { compareIds, sortByEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { passesOf } from './passes';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
@@ -245,7 +245,7 @@ export class DetectionService {
       for (const candidate of judgedByRule.value) {
         const evidence = candidate.evidenceEventIds.map((id) => byId.get(id)).filter(Boolean);
         const newest = evidence.reduce<DetectEvent | undefined>(
-          (latest, event) => (!latest || BigInt(event!.id) > BigInt(latest.id) ? event : latest),
+          (latest, event) => (!latest || compareIds(event!.id, latest.id) > 0 ? event : latest),
           undefined,
         );
         findings.push({

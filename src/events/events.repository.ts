@@ -230,19 +230,23 @@ export class EventsRepository {
   }
 
   /** Batches stored before `batchId` that detection has not finished, oldest first. */
-  async findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
-    return this.dataSource.query(
-      `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
-       WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2`,
-      [batchId, limit],
-    );
+  findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.findUndetected('<', batchId, limit);
   }
 
   /** Undetected batches from `batchId` on (itself first, when undetected), oldest first. */
-  async findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+  findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.findUndetected('>=', batchId, limit);
+  }
+
+  private findUndetected(
+    side: '<' | '>=',
+    batchId: string,
+    limit: number,
+  ): Promise<UndetectedBatch[]> {
     return this.dataSource.query(
       `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
-       WHERE detected_at IS NULL AND id >= $1 ORDER BY id LIMIT $2`,
+       WHERE detected_at IS NULL AND id ${side} $1 ORDER BY id LIMIT $2`,
       [batchId, limit],
     );
   }

@@ -1,4 +1,4 @@
-import { byEventTime } from '../../events/event-order';
+import { sortByEventTime } from '../../events/event-order';
 import type { DetectEvent } from '../../events/detect-event';
 import { kindModule } from '../kinds/registry';
 import type {
@@ -108,5 +108,5 @@ export function selectHistory(
     seen.add(e.id);
     out.push(e);
   }
-  return out.sort(byEventTime);
+  return sortByEventTime(out);
 }

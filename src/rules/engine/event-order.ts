@@ -52,43 +52,49 @@ export function firstAtOrAfter(sorted: readonly Timed[], t: number, from = 0): n
   return lo;
 }
 
-/** A batch in the order it was stored, and its ids: the same for every rule judging it. */
-const arrivalsOf = new WeakMap<
+/** Each batch array in the order it was stored, and its ids: the same for every rule. */
+const arrivalsByBatch = new WeakMap<
   readonly DetectEvent[],
   { ids: ReadonlySet<string>; arrivals: readonly DetectEvent[] }
 >();
 
+function storedOrderOf(batch: readonly DetectEvent[]) {
+  let split = arrivalsByBatch.get(batch);
+  if (!split) {
+    const arrivals = uniqueById(batch).sort((a, b) => compareIds(a.id, b.id));
+    split = { ids: new Set(arrivals.map((e) => e.id)), arrivals };
+    arrivalsByBatch.set(batch, split);
+  }
+  return split;
+}
+
+/**
+ * The batch in the order it was stored (by id), duplicates dropped: worked out once per batch
+ * array, as every rule judging it asks.
+ */
+export function arrivalsOf(batch: readonly DetectEvent[]): readonly DetectEvent[] {
+  return storedOrderOf(batch).arrivals;
+}
+
 /**
  * Splits what a rule sees into what was stored before the batch and the batch itself in the
- * order it was stored (by id). History normally holds the batch too (it is stored before
+ * order it was stored (arrivalsOf). History normally holds the batch too (it is stored before
  * detection); events are deduplicated by id, and a batch event missing from the history is
- * still judged. The batch's part is worked out once per batch array, as every rule asks.
+ * still judged.
  */
 export function splitArrivals(
   history: readonly DetectEvent[],
   batch: readonly DetectEvent[],
 ): { before: DetectEvent[]; arrivals: readonly DetectEvent[] } {
-  let split = arrivalsOf.get(batch);
-  if (!split) {
-    const ids = new Set<string>();
-    const arrivals: DetectEvent[] = [];
-    for (const e of batch) {
-      if (ids.has(e.id)) continue;
-      ids.add(e.id);
-      arrivals.push(e);
-    }
-    arrivals.sort((a, b) => compareIds(a.id, b.id));
-    split = { ids, arrivals };
-    arrivalsOf.set(batch, split);
-  }
+  const { ids, arrivals } = storedOrderOf(batch);
   const seen = new Set<string>();
   const before: DetectEvent[] = [];
   for (const e of history) {
-    if (split.ids.has(e.id) || seen.has(e.id)) continue;
+    if (ids.has(e.id) || seen.has(e.id)) continue;
     seen.add(e.id);
     before.push(e);
   }
-  return { before, arrivals: split.arrivals };
+  return { before, arrivals };
 }
 
 /** The events with duplicate ids dropped (first kept), as a new array. */

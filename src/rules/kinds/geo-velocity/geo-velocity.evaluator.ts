@@ -6,8 +6,7 @@ import type {
   HistoryNeed,
   ListSnapshot,
 } from '../../engine/evaluation';
-import { compareIds } from '../../../events/event-order';
-import { compareTimed, insertionIndex, uniqueById, type Timed } from '../../engine/event-order';
+import { arrivalsOf, compareTimed, insertionIndex, type Timed } from '../../engine/event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../../engine/explain';
 import { readField } from '../../engine/filter';
 import type { Rule } from '../../engine/rule-definition';
@@ -81,7 +80,7 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
   const rule = compileRule(input.rule, input.lists);
   const params = input.rule.params as GeoVelocityParams;
   const minGapMs = params.minGapMinutes * 60_000;
-  const arrivals = uniqueById(input.batch).sort((a, b) => compareIds(a.id, b.id));
+  const arrivals = arrivalsOf(input.batch);
 
   // The located counting arrivals, and per group the span they cover.
   const arriving: Point[] = [];

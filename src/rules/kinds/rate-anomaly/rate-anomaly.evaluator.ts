@@ -11,8 +11,7 @@ import {
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
 import type { AlertCandidate, EvaluationInput, HistoryNeed } from '../../engine/evaluation';
-import { compareIds } from '../../../events/event-order';
-import { uniqueById } from '../../engine/event-order';
+import { arrivalsOf } from '../../engine/event-order';
 import { formatNumber, formatProbability, plural, pluralize, who } from '../../engine/explain';
 import { hourOfWeek } from '../../../baselines/baseline-statistics';
 import { poissonUpperTailLog } from './poisson';
@@ -114,7 +113,7 @@ export function evaluateRateAnomaly(input: EvaluationInput): AlertCandidate[] {
 
   const fired = new Set<string>();
   const out: AlertCandidate[] = [];
-  const arrivals = uniqueById(input.batch).sort((a, b) => compareIds(a.id, b.id));
+  const arrivals = arrivalsOf(input.batch);
   for (const e of arrivals) {
     const entity = entityOf(e, params.entity);
     if (entity === null || entity === '') continue;
