@@ -3,6 +3,7 @@ import { itemUsage, opId } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  startIdleWorker,
   startTestApp,
   type TestApp,
   type TestContext,
@@ -54,14 +55,7 @@ describe('detection order', () => {
       reveals([5, 7, 9, 11, 13, 15, 17]),
       reveals([18], { location: saoPaulo }),
     ]);
-    worker = await startTestApp(
-      {
-        APP_ROLE: 'worker',
-        QUEUE_PREFIX: `${context.queuePrefix}_other`,
-        DETECT_SWEEP_AFTER: '1h',
-      },
-      context,
-    );
+    worker = await startIdleWorker(context);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { itemUsage, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  startIdleWorker,
   startTestApp,
   type TestApp,
   type TestContext,
@@ -68,14 +69,7 @@ describe('detection of a backlog in one pass', () => {
   ): Promise<{ alerts: unknown[]; baselines: unknown }> {
     const context: TestContext = newTestContext();
     const api = await startTestApp({ APP_ROLE: 'api' }, context);
-    const worker: TestApp = await startTestApp(
-      {
-        APP_ROLE: 'worker',
-        QUEUE_PREFIX: `${context.queuePrefix}_other`,
-        DETECT_SWEEP_AFTER: '1h',
-      },
-      context,
-    );
+    const worker: TestApp = await startIdleWorker(context);
     try {
       const detection = worker.app.get(DetectionService);
       const events = stream();

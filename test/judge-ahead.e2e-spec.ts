@@ -4,6 +4,7 @@ import { auditEvent, opId } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  startIdleWorker,
   startTestApp,
   type TestApp,
   type TestContext,
@@ -116,14 +117,7 @@ describe('a live batch a pass holds', () => {
     context = newTestContext();
     // The API's jobs go to a queue no worker reads: the test calls detection itself.
     api = await startTestApp({ APP_ROLE: 'api' }, context);
-    worker = await startTestApp(
-      {
-        APP_ROLE: 'worker',
-        QUEUE_PREFIX: `${context.queuePrefix}_other`,
-        DETECT_SWEEP_AFTER: '1h',
-      },
-      context,
-    );
+    worker = await startIdleWorker(context);
     holder = new Client({ connectionString: api.databaseUrl });
     await holder.connect();
   });

@@ -113,6 +113,21 @@ export async function startTestApp(
   };
 }
 
+/**
+ * A worker over a context's database that takes no job: its queues are its own, and its
+ * sweeper waits an hour. A test drives its DetectionService itself, batch by batch.
+ */
+export function startIdleWorker(context: TestContext): Promise<TestApp> {
+  return startTestApp(
+    {
+      APP_ROLE: 'worker',
+      QUEUE_PREFIX: `${context.queuePrefix}_other`,
+      DETECT_SWEEP_AFTER: '1h',
+    },
+    context,
+  );
+}
+
 /** Drops a test file's database (PostgreSQL queues included) and Redis queue keys. */
 export async function dropTestContext(context: TestContext): Promise<void> {
   const url = new URL(context.databaseUrl);
