@@ -221,7 +221,7 @@ export class DetectionService {
       manager,
       this.events,
       needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
-      judged.reduce((max, event) => (BigInt(event.id) > max ? BigInt(event.id) : max), 0n),
+      judged,
     );
     const baselines = rules.some(readsBaselines)
       ? await this.baselinesBefore(judged, {

@@ -4,21 +4,24 @@ import type { DetectEvent, EventField } from '../events/detect-event';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
 import { toDetectEvent } from '../events/detect-event.mapper';
-import { sortByEventTime } from '../events/event-order';
+import { compareIds, sortByEventTime } from '../events/event-order';
 import { historyRanges } from './history-ranges';
 
 /**
  * Answers every rule's history needs with as few queries as possible: one query per field
  * reads the union of the needs on it (see historyRanges), whose answer each rule then narrows
  * to its own needs. Rules judge a batch against what was stored up to it: events stored after
- * the batch (by id) are left out, and judged with their own batch.
+ * the batch (by id) are left out, and judged with their own batch. The judged events are part
+ * of that history, and are taken from memory rather than read and parsed again.
  */
 export async function loadHistories(
   manager: EntityManager,
   events: EventsService,
   needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
-  lastBatchId: bigint,
+  judged: readonly DetectEvent[],
 ): Promise<DetectEvent[][]> {
+  const judgedIds = judged.map((event) => event.id);
+  const maxId = judgedIds.reduce((max, id) => (compareIds(id, max) > 0 ? id : max), '0');
   const ranges = historyRanges(
     needsByRule.flat().filter((need) => need.keys.length > 0 && !need.neighbours),
   );
@@ -28,11 +31,12 @@ export async function loadHistories(
     const rows = await events.findHistory(manager, {
       field,
       ranges: fieldRanges,
-      maxId: lastBatchId.toString(),
+      maxId,
+      excludeIds: judgedIds,
     });
     const byKey = new Map<string, DetectEvent[]>();
-    for (const row of rows) {
-      const event = toDetectEvent(row);
+    // Judged events outside every range are dropped by each rule's own need, as stored ones are.
+    for (const event of [...judged, ...rows.map(toDetectEvent)]) {
       const value = event[field];
       if (value === null) continue;
       const key = typeof value === 'string' ? value : String(value);
@@ -55,7 +59,7 @@ export async function loadHistories(
               spanMs: Math.max(0, need.to.getTime() - need.from.getTime()),
               perSide: need.neighbours.perSide,
               located: need.neighbours.located,
-              maxId: lastBatchId.toString(),
+              maxId,
             })
           ).map(toDetectEvent)
         : need.keys.flatMap((key) => byField.get(need.field)?.get(key) ?? []);

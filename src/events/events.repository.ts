@@ -357,7 +357,8 @@ export class EventsRepository {
   }
 
   /**
-   * Stored events in any of the ranges (by the text field `field`), stored up to `maxId`. Each
+   * Stored events in any of the ranges (by the text field `field`), stored up to `maxId`, but
+   * for the `excludeIds` (the events being judged, which the caller holds already). Each
    * range is read on its own, in event-time order: one range scan of the (key, event time)
    * index per range, the plan PostgreSQL picks for it even when the table's statistics are
    * missing or stale (as a join, it may match the stream on the (stream, external id) key).
@@ -372,6 +373,7 @@ export class EventsRepository {
          SELECT ${DETECTION_COLUMNS} FROM events
          WHERE ${column} = r.range_key AND stream = r.range_stream
            AND event_time BETWEEN r.range_from AND r.range_to AND id <= $5
+           AND id <> ALL($6::bigint[])
          ORDER BY event_time
        ) AS e`,
       [
@@ -380,6 +382,7 @@ export class EventsRepository {
         query.ranges.map((range) => range.from),
         query.ranges.map((range) => range.to),
         query.maxId,
+        query.excludeIds,
       ],
     );
   }
@@ -390,6 +393,7 @@ export interface HistoryQuery {
   /** Disjoint per key and stream, so that no event is returned twice. */
   ranges: readonly HistoryRange[];
   maxId: string;
+  excludeIds: readonly string[];
 }
 
 /** An events row as PostgreSQL returns it (snake_case). */
