@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { cpuShare } from './cpu-profile';
-import { liveAttackLatency, pushLiveAttacks } from './live-attacks';
+import { type LiveAttacks, pushLiveAttacks } from './live-attacks';
 import { freshDatabase } from './database';
 import { log, sleep } from './service';
 import { peakMb, ServiceProcesses } from './service-processes';
@@ -66,12 +66,17 @@ export async function runPipeline(options: PipelineOptions) {
   const db = new Client({ connectionString: options.databaseUrl });
   let run: { processed: number; elapsed: number; storedSeconds: number | null };
   // With one APP_ROLE=all process (it serves the API), attacks arrive live a third of the way.
-  const live: { attacks?: Promise<string[]> } = {};
+  const live: { attacks?: Promise<LiveAttacks> } = {};
   const midway =
     options.workers === 0
       ? () => {
           if (live.attacks) return;
-          live.attacks = pushLiveAttacks(`http://127.0.0.1:${options.port}`, options.adminKey, 5);
+          live.attacks = pushLiveAttacks(
+            `http://127.0.0.1:${options.port}`,
+            options.adminKey,
+            options.databaseUrl,
+            5,
+          );
           // Awaited once the run is over; a failure meanwhile must not end the process.
           live.attacks.catch(() => undefined);
         }
@@ -97,7 +102,7 @@ export async function runPipeline(options: PipelineOptions) {
      FROM (SELECT extract(epoch FROM a.created_at - b.created_at) * 1000 AS ms
            FROM alerts a JOIN ingest_batches b ON b.id = a.batch_id) AS l`,
   );
-  const liveAttacks = live.attacks ? await liveAttackLatency(db, await live.attacks) : null;
+  const liveAttacks = live.attacks ? await live.attacks : null;
   const rules = await db.query<{ name: string; n: string }>(
     `SELECT r.definition->>'name' AS name, count(a.id) AS n FROM rules r
      LEFT JOIN alerts a ON a.rule_id = r.id GROUP BY 1 ORDER BY 2 DESC, 1`,
@@ -127,7 +132,7 @@ export async function runPipeline(options: PipelineOptions) {
     ratioToStorageLimit: Number((processed / elapsed / storageLimit.eventsPerSecond).toFixed(3)),
     alerts: Number(l.alerts),
     alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
-    /** Attacks pushed live mid-backfill: commit of each one's batch to its alert, sorted. */
+    /** Attacks pushed live mid-backfill: the push answered (batch committed) to the alert visible. */
     liveAttacks,
     /** All processes together, sampled every 0.5 s. */
     peakRssMb: peakMb(rss),

@@ -8,6 +8,7 @@ import {
   accountOf,
   type BaselineSnapshot,
   type EntityType,
+  type HourlyKey,
   snapshotOf,
 } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
@@ -22,14 +23,14 @@ import {
   readsBaselines,
   seenDimensionsOf,
 } from '../rules/kinds/look-back';
-import type { ListSnapshot } from '../rules/engine/evaluation';
+import type { HistoryNeed, ListSnapshot } from '../rules/engine/evaluation';
 import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { compareIds, sortByEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { passesOf } from './passes';
-import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
+import { type Attempt, checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +45,15 @@ export interface DetectionOutcome {
  * must detect first, and the later ones waiting behind it that fill its pass.
  */
 const CATCH_UP_LIMIT = 100;
+
+/**
+ * Lets the process's other work run: a pass judges thousands of events, and a live batch
+ * judged ahead, an API request or a page to store must not wait for all of it. Between one
+ * rule's work and the next, so no stretch is longer than one rule over one pass.
+ */
+const yieldToOtherWork = (): Promise<void> => setImmediate();
+/** For what must not wait for other work: a live batch judged ahead. */
+const keepGoing = (): Promise<void> => Promise.resolve();
 
 /** Undetected batches locked for a pass, their events in event order. */
 interface Pass {
@@ -131,6 +141,7 @@ export class DetectionService {
       const { alertIds, changeIds } = await this.judge(manager, pass, {
         rules: rules.filter((rule) => !readsBaselines(rule)),
         lists,
+        pause: keepGoing,
       });
       return { alerts: alertIds, changeIds };
     });
@@ -154,7 +165,12 @@ export class DetectionService {
         };
       }
       const { rules, lists } = await this.rules.detectionState();
-      const { alertIds, changeIds, failures } = await this.judge(manager, pass, { rules, lists });
+      const { alertIds, changeIds, failures } = await this.judge(manager, pass, {
+        rules,
+        lists,
+        pause: yieldToOtherWork,
+      });
+      await yieldToOtherWork();
       await this.baselines.applyBatch(manager, pass.events);
       await this.events.markBatchesDetected(manager, pass.batchIds);
       return { events: pass.events.length, alerts: alertIds, changeIds, skipped: false, failures };
@@ -202,26 +218,29 @@ export class DetectionService {
   private async judge(
     manager: EntityManager,
     pass: Pass,
-    state: { rules: Rule[]; lists: ListSnapshot },
+    state: { rules: Rule[]; lists: ListSnapshot; pause: () => Promise<void> },
   ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
-    const { rules, lists } = state;
+    const { rules, lists, pause } = state;
     const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
-    const needs = rules
-      .filter((rule) => !judgesSources(rule))
-      .map((rule) => ({
+    const needs: Array<{ rule: Rule; need: Attempt<HistoryNeed[]> }> = [];
+    for (const rule of rules.filter((one) => !judgesSources(one))) {
+      await pause();
+      needs.push({
         rule,
         need: isolation.attempt(rule, () =>
           checkNeeds(historyNeed(rule, judged, lists, { perKey: true })),
         ),
-      }));
+      });
+    }
     const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
     const histories = await loadHistories(
       manager,
       this.events,
       needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
       judged,
+      pause,
     );
     const baselines = rules.some(readsBaselines)
       ? await this.baselinesBefore(judged, {
@@ -230,14 +249,13 @@ export class DetectionService {
           histories,
           lists,
           isolation,
+          pause,
         })
       : snapshotOf([]);
     const byId = new Map(judged.map((event) => [event.id, event]));
     const findings: Finding[] = [];
     for (const [i, rule] of batchRules.entries()) {
-      // Between rules, the process's other work goes on: a pass judges thousands of events,
-      // and a live batch judged ahead, an API request or a page to store must not wait for all.
-      await setImmediate();
+      await pause();
       const judgedByRule = isolation.attempt(rule, () =>
         evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
       );
@@ -272,7 +290,7 @@ export class DetectionService {
    * What the baselines knew before the batch: hourly counts only as far back as the rules
    * that read them look, and only of the entities and actions they judge.
    */
-  private baselinesBefore(
+  private async baselinesBefore(
     judged: DetectEvent[],
     judging: {
       rules: Rule[];
@@ -280,17 +298,21 @@ export class DetectionService {
       histories: DetectEvent[][];
       lists: ListSnapshot;
       isolation: RuleIsolation;
+      pause: () => Promise<void>;
     },
   ): Promise<BaselineSnapshot> {
-    const { rules, batchRules, histories, lists, isolation } = judging;
+    const { rules, batchRules, histories, lists, isolation, pause } = judging;
     const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
     const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
-    const hourlyKeys = batchRules.flatMap((rule, i) => {
+    const hourlyKeys: HourlyKey[] = [];
+    for (const [i, rule] of batchRules.entries()) {
+      await pause();
       const keys = isolation.attempt(rule, () =>
         hourlyKeysOf(rule, [...judged, ...histories[i]], lists),
       );
-      return keys.ok ? keys.value : [];
-    });
+      if (keys.ok) hourlyKeys.push(...keys.value);
+    }
+    await pause();
     return this.baselines.loadSnapshot(
       entitiesOf(judged),
       {

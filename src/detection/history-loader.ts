@@ -19,6 +19,8 @@ export async function loadHistories(
   events: EventsService,
   needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
   judged: readonly DetectEvent[],
+  /** Between one field's or rule's work and the next (see DetectionService). */
+  pause: () => Promise<void>,
 ): Promise<DetectEvent[][]> {
   const judgedIds = judged.map((event) => event.id);
   const maxId = judgedIds.reduce((max, id) => (compareIds(id, max) > 0 ? id : max), '0');
@@ -34,6 +36,7 @@ export async function loadHistories(
       maxId,
       excludeIds: judgedIds,
     });
+    await pause();
     const byKey = new Map<string, DetectEvent[]>();
     // Judged events outside every range are dropped by each rule's own need, as stored ones are.
     for (const event of [...judged, ...rows.map(toDetectEvent)]) {
@@ -48,6 +51,7 @@ export async function loadHistories(
   }
   const answers: DetectEvent[][] = [];
   for (const needs of needsByRule) {
+    await pause();
     const answer = new Map<string, DetectEvent>();
     for (const need of needs) {
       const candidates = need.neighbours

@@ -9,6 +9,9 @@ export interface RuleFailure {
   error: unknown;
 }
 
+/** What a rule's piece of work gave, or that it failed. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false };
+
 /**
  * One rule that throws must not take the batch down with it: each rule's work runs through
  * `attempt`, and a rule that failed once is left out of the rest of the batch.
@@ -17,7 +20,7 @@ export class RuleIsolation {
   readonly failures: RuleFailure[] = [];
   private readonly failed = new Set<string>();
 
-  attempt<T>(rule: Rule, work: () => T): { ok: true; value: T } | { ok: false } {
+  attempt<T>(rule: Rule, work: () => T): Attempt<T> {
     if (this.failed.has(rule.id)) return { ok: false };
     try {
       return { ok: true, value: work() };
