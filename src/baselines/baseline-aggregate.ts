@@ -189,6 +189,12 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
     const teaches = teachesNormal(event);
     const action = clip(hourlyActionOf(event));
     const accountId = accountOf(event);
+    const day = utcDay(time);
+    // Null when the event counts in no hour: it has no action, or is too old to be kept.
+    const hour =
+      action !== null && time.getTime() >= hourlyFloor
+        ? { action, start: floorToHour(time.getTime()) }
+        : null;
     for (const entityType of ENTITY_TYPES) {
       const entityId = entityOf(event, entityType);
       if (entityId === null || entityId === '' || entityId.length > MAX_ENTITY_ID_LENGTH) continue;
@@ -236,12 +242,10 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         };
       }
 
-      const day = utcDay(time);
       activeDays.set(`${entityKey}${SEP}${day}`, { entityType, accountId, entityId, day });
 
-      if (action !== null && time.getTime() >= hourlyFloor) {
-        const hourStart = floorToHour(time.getTime());
-        const hourKey = `${entityKey}${SEP}${action}${SEP}${hourStart}`;
+      if (hour !== null) {
+        const hourKey = `${entityKey}${SEP}${hour.action}${SEP}${hour.start}`;
         const row = hourly.get(hourKey);
         if (row) row.count += 1;
         else {
@@ -249,8 +253,8 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
             entityType,
             accountId,
             entityId,
-            action,
-            hourStart: new Date(hourStart),
+            action: hour.action,
+            hourStart: new Date(hour.start),
             count: 1,
           });
         }
