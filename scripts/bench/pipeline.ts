@@ -131,6 +131,11 @@ export async function runPipeline(options: PipelineOptions) {
     storageLimit,
     ratioToStorageLimit: Number((processed / elapsed / storageLimit.eventsPerSecond).toFixed(3)),
     alerts: Number(l.alerts),
+    /**
+     * Every alert: from the start of its batch's transaction to the start of the one that
+     * recorded it (PostgreSQL's now() of each), so short of when it was visible by the rest of
+     * its pass. liveAttacks times what a person sees.
+     */
     alertLatencyMs: { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) },
     /** Attacks pushed live mid-backfill: the push answered (batch committed) to the alert visible. */
     liveAttacks,
