@@ -8,6 +8,8 @@ import { waitFor } from './support/wait-for';
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const ADMIN_KEY = 'vw_test_admin_embedded_0000000000';
+// As root, PostgreSQL runs as another account; otherwise as we do, and it can go anywhere.
+const describeAsRoot = process.getuid?.() === 0 ? describe : describe.skip;
 
 interface Service {
   child: ChildProcess;
@@ -137,10 +139,8 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(await fourth.exited).toBe(0);
   }, 300_000);
 
-  // As root, PostgreSQL runs as another account; not as root, it runs as we do and can go anywhere.
-  (process.getuid?.() === 0 ? it : it.skip)(
-    'names the folder its PostgreSQL account cannot enter, and what to do',
-    async () => {
+  describeAsRoot('as root', () => {
+    it('names the folder its PostgreSQL account cannot enter, and what to do', async () => {
       const privateFolder = await mkdtemp(join(tmpdir(), 'vaultwatch-private-')); // 0700
       try {
         const service = start(join(privateFolder, 'data'));
@@ -151,7 +151,6 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
       } finally {
         await rm(privateFolder, { recursive: true, force: true });
       }
-    },
-    60_000,
-  );
+    }, 60_000);
+  });
 });
