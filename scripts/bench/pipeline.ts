@@ -95,6 +95,8 @@ export async function runPipeline(options: PipelineOptions) {
   }
   const { processed, elapsed, storedSeconds } = run;
 
+  // A short run can end before its last attack alerts: wait for them before counting alerts.
+  const liveAttacks = live.attacks ? await live.attacks : null;
   const latency = await db.query<{ p50: number; p95: number; p99: number; alerts: string }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
@@ -102,7 +104,6 @@ export async function runPipeline(options: PipelineOptions) {
      FROM (SELECT extract(epoch FROM a.created_at - b.created_at) * 1000 AS ms
            FROM alerts a JOIN ingest_batches b ON b.id = a.batch_id) AS l`,
   );
-  const liveAttacks = live.attacks ? await live.attacks : null;
   const rules = await db.query<{ name: string; n: string }>(
     `SELECT r.definition->>'name' AS name, count(a.id) AS n FROM rules r
      LEFT JOIN alerts a ON a.rule_id = r.id GROUP BY 1 ORDER BY 2 DESC, 1`,
