@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DetectionService } from '../src/detection/detection.service';
-import { auditEvent, opId } from './support/factories';
+import { auditEvent, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
@@ -52,14 +52,25 @@ describe.each([
       [actor],
     );
 
-  it('alerts on a live attack while an earlier batch is held, once, and learns it in its turn', async () => {
-    // An earlier batch another worker holds: detection of every later batch waits for it.
+  /** An earlier batch another worker holds: detection of every later batch waits for it. */
+  const holdDetection = async () => {
     const [held] = await t.sql<{ id: string }>(
       `INSERT INTO ingest_batches (source_id, event_ids) VALUES ('events:audit_events', '{}')
        RETURNING id`,
     );
     await holder.query('BEGIN');
     await holder.query('SELECT id FROM ingest_batches WHERE id = $1 FOR UPDATE', [held.id]);
+  };
+  const allDetected = () =>
+    waitFor('every batch detected in its turn', async () => {
+      const [row] = await t.sql<{ n: string }>(
+        `SELECT count(*) AS n FROM ingest_batches WHERE detected_at IS NULL`,
+      );
+      return row.n === '0';
+    });
+
+  it('alerts on a live attack while an earlier batch is held, once, and learns it in its turn', async () => {
+    await holdDetection();
 
     const admin = opId('admin', 7);
     const attack = auditEvent(1, new Date(), {
@@ -84,12 +95,7 @@ describe.each([
     );
 
     await holder.query('COMMIT');
-    await waitFor('every batch detected in its turn', async () => {
-      const [row] = await t.sql<{ n: string }>(
-        `SELECT count(*) AS n FROM ingest_batches WHERE detected_at IS NULL`,
-      );
-      return row.n === '0';
-    });
+    await allDetected();
     expect(await alertsOf(admin)).toEqual(alerts);
     const [incident] = await t.sql<{ alert_count: number }>(
       `SELECT alert_count FROM incidents WHERE id = $1`,
@@ -99,6 +105,59 @@ describe.each([
     expect(
       await t.sql(`SELECT 1 FROM baseline_entities WHERE entity_id = $1`, [admin]),
     ).toHaveLength(1);
+  });
+
+  it('judges a live sign-in against the baselines its waiting backlog will teach', async () => {
+    await holdDetection();
+    const now = Date.now();
+    const day = 86_400_000;
+    const signIn = (n: number, who: number, at: number, country: string) =>
+      signInAttempt(n, new Date(at), {
+        target_user: user(who),
+        country,
+        location: { country, region: null, city: null, latitude: null, longitude: null },
+      });
+    // A month of sign-ins from Canada for two users, waiting behind the held batch; the
+    // second also signed in from Germany three days ago.
+    const backlog = [20, 21].flatMap((who) =>
+      Array.from({ length: 30 }, (_, i) => signIn(1000 * who + i, who, now - (30 - i) * day, 'CA')),
+    );
+    backlog.push(signIn(21_999, 21, now - 3 * day, 'DE'));
+    await t.http().post('/api/v1/events').set(as()).send(backlog).expect(200);
+    // Live: the first from Brazil (new to them), the second from Germany again.
+    await t
+      .http()
+      .post('/api/v1/events')
+      .set(as())
+      .send([signIn(20_500, 20, now, 'BR'), signIn(21_500, 21, now, 'DE')])
+      .expect(200);
+
+    const newCountry = (who: number) =>
+      t.sql<{ id: string; fingerprint: string; event_time: Date }>(
+        `SELECT a.id, a.fingerprint, a.event_time FROM alerts a JOIN rules r ON r.id = a.rule_id
+         WHERE r.template_id = 'op.signin.new_country_for_user' AND a.actor_id = $1`,
+        [user(who).uuid],
+      );
+    let alerts: Array<{ id: string; fingerprint: string; event_time: Date }> = [];
+    await waitFor('the new country, judged ahead', async () => {
+      alerts = await newCountry(20);
+      return alerts.length > 0;
+    });
+    // Judged in the same transaction as the alert above: Germany was in the backlog.
+    expect(await newCountry(21)).toEqual([]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].fingerprint).toContain('BR');
+    const [waiting] = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM ingest_batches WHERE detected_at IS NULL`,
+    );
+    expect(Number(waiting.n)).toBe(3);
+
+    await holder.query('COMMIT');
+    await allDetected();
+    expect(await newCountry(20)).toEqual(alerts);
+    // In its turn the backlog's own sign-in from Germany is new; the live one is not.
+    const second = await newCountry(21);
+    expect(second.map((alert) => alert.event_time.getTime())).toEqual([now - 3 * day]);
   });
 });
 

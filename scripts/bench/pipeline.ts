@@ -75,7 +75,7 @@ export async function runPipeline(options: PipelineOptions) {
             `http://127.0.0.1:${options.port}`,
             options.adminKey,
             options.databaseUrl,
-            5,
+            6,
           );
           // Awaited once the run is over; a failure meanwhile must not end the process.
           live.attacks.catch(() => undefined);

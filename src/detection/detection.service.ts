@@ -12,12 +12,14 @@ import {
   snapshotOf,
 } from '../baselines/baseline-snapshot';
 import { BaselinesService } from '../baselines/baselines.service';
+import { type BaselineAsk, FOLDED_ENTITY_TYPES, foldWaiting } from '../baselines/waiting-fold';
 import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService, type Finding } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
 import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
 import {
+  baselineEntityOf,
   hourlyDaysOf,
   hourlyKeysOf,
   readsBaselines,
@@ -33,6 +35,12 @@ import { passesOf } from './passes';
 import { type Attempt, checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Judging a live batch ahead reads its actors' events whole to find those still waiting; past
+ * this many, the rules that read their baselines wait for the batch's turn instead.
+ */
+const WAITING_SCAN_LIMIT = 50_000;
 
 export interface DetectionOutcome {
   events: number;
@@ -124,24 +132,38 @@ export class DetectionService {
 
   /**
    * A live batch stored while earlier batches still wait for detection (a backfill, a new
-   * account catching up): the rules that read no baseline judge it at once, so an attack
-   * arriving meanwhile alerts within a second. They judge it exactly as they will in its turn
-   * (their history ends at the batch's own last event), learn nothing from it and leave it
-   * undetected: in its turn every rule judges it, and what was found now is recorded once,
-   * alerts being unique per rule and fingerprint.
+   * account catching up) is judged at once, so an attack arriving meanwhile alerts within a
+   * second. Rules judge it as they will in its turn: their history ends at the batch's own last
+   * event, and the baselines of its users and Connect tokens are the stored ones with the
+   * waiting events of those actors folded in (see foldWaiting). Rules that read the baselines
+   * of a Connect server, or of actors with more than WAITING_SCAN_LIMIT events, wait for its
+   * turn. It learns nothing and stays undetected: in its turn every rule judges it, and what
+   * was found now is recorded once, alerts being unique per rule and fingerprint.
    */
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    // One snapshot: a pass committing meanwhile must not be both waiting and learned.
+    const outcome = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // Unlocked: a pass that holds the batch may be judging it right now; what both find is
       // recorded once (alerts are unique per rule and fingerprint).
       const pass = await this.undetected(manager, [batchId], { lock: false });
       if (!pass) return { alerts: [] as string[], changeIds: [] as string[] };
       const { rules, lists } = await this.rules.detectionState();
+      const rows = await this.events.findWaitingOf(
+        manager,
+        foldedActorsOf(pass.events),
+        batchId,
+        WAITING_SCAN_LIMIT,
+      );
+      const waiting = rows?.map(toDetectEvent) ?? null;
       const { alertIds, changeIds } = await this.judge(manager, pass, {
-        rules: rules.filter((rule) => !readsBaselines(rule)),
+        rules: rules.filter((rule) => {
+          const entity = baselineEntityOf(rule);
+          return entity === null || (waiting !== null && FOLDED_ENTITY_TYPES.has(entity));
+        }),
         lists,
         pause: keepGoing,
+        waiting: waiting ?? [],
       });
       return { alerts: alertIds, changeIds };
     });
@@ -218,9 +240,15 @@ export class DetectionService {
   private async judge(
     manager: EntityManager,
     pass: Pass,
-    state: { rules: Rule[]; lists: ListSnapshot; pause: () => Promise<void> },
+    state: {
+      rules: Rule[];
+      lists: ListSnapshot;
+      pause: () => Promise<void>;
+      /** Events of earlier batches still waiting, folded into the baselines (judging ahead). */
+      waiting?: readonly DetectEvent[];
+    },
   ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
-    const { rules, lists, pause } = state;
+    const { rules, lists, pause, waiting = [] } = state;
     const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
@@ -250,6 +278,10 @@ export class DetectionService {
           lists,
           isolation,
           pause,
+          waiting,
+          now,
+          // Folding reads in the judging transaction's snapshot, the waiting events' own.
+          reader: waiting.length > 0 ? manager : undefined,
         })
       : snapshotOf([]);
     const byId = new Map(judged.map((event) => [event.id, event]));
@@ -299,9 +331,12 @@ export class DetectionService {
       lists: ListSnapshot;
       isolation: RuleIsolation;
       pause: () => Promise<void>;
+      waiting: readonly DetectEvent[];
+      now: Date;
+      reader?: EntityManager;
     },
   ): Promise<BaselineSnapshot> {
-    const { rules, batchRules, histories, lists, isolation, pause } = judging;
+    const { rules, batchRules, histories, lists, isolation, pause, waiting, now, reader } = judging;
     const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
     const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
     const hourlyKeys: HourlyKey[] = [];
@@ -313,14 +348,18 @@ export class DetectionService {
       if (keys.ok) hourlyKeys.push(...keys.value);
     }
     await pause();
-    return this.baselines.loadSnapshot(
+    const ask: BaselineAsk = {
+      since: new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
+      hourlyKeys,
+      seenKeys: seenKeysOf(judged, seenDimensionsOf(rules)),
+    };
+    const stored = await this.baselines.loadSnapshot(
       entitiesOf(judged),
-      {
-        since: new Date(first - Math.min(hourlyDays, HOURLY_RETENTION_DAYS) * DAY_MS),
-        keys: hourlyKeys,
-      },
-      seenKeysOf(judged, seenDimensionsOf(rules)),
+      { since: ask.since, keys: ask.hourlyKeys },
+      ask.seenKeys,
+      reader,
     );
+    return waiting.length > 0 ? foldWaiting(stored, waiting, ask, now) : stored;
   }
 
   /** The batches are done: their failed rules show the error, count it, and the log names them. */
@@ -342,6 +381,17 @@ export class DetectionService {
       this.logger.warn(`Could not record rule failures: ${(error as Error).message}`);
     }
   }
+}
+
+/** The users and Connect tokens of the events, whose waiting events foldWaiting folds. */
+function foldedActorsOf(events: readonly DetectEvent[]): string[] {
+  const actors = new Set<string>();
+  for (const event of events) {
+    if (event.actorId && FOLDED_ENTITY_TYPES.has(event.actorType as EntityType)) {
+      actors.add(event.actorId);
+    }
+  }
+  return [...actors];
 }
 
 /** The baselines a batch touches: its users, Connect tokens and Connect servers. */

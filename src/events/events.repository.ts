@@ -43,8 +43,8 @@ export interface UndetectedBatch {
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
 const RECORD_TYPE = EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ');
 const INSERT_EVENTS = `
-  INSERT INTO events (source_id, ${COLUMN_LIST})
-  SELECT $1, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
+  INSERT INTO events (source_id, batch_id, ${COLUMN_LIST})
+  SELECT $1, $3, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
   ON CONFLICT (stream, external_id) DO NOTHING
   RETURNING id, stream`;
 
@@ -102,9 +102,21 @@ export class EventsRepository {
     return this.dataSource.transaction(work);
   }
 
+  /**
+   * The id the next batch will be stored under (see insertBatch), taken before its events are
+   * written so that each names its batch. A batch that stores no event leaves a gap.
+   */
+  async reserveBatchId(manager: EntityManager): Promise<string> {
+    const [row]: Array<{ id: string }> = await manager.query(
+      `SELECT nextval(pg_get_serial_sequence('ingest_batches', 'id')) AS id`,
+    );
+    return row.id;
+  }
+
   async insertEvents(
     manager: EntityManager,
     sourceId: string,
+    batchId: string,
     events: NormalizedEvent[],
   ): Promise<InsertedEvents> {
     const perStream = new Map<Stream, { inserted: number; duplicates: number }>();
@@ -119,7 +131,7 @@ export class EventsRepository {
     if (events.length === 0) return { ids: [], perStream, newestEventTime, unstorable };
 
     const insert = (some: NormalizedEvent[]): Promise<Array<{ id: string; stream: Stream }>> =>
-      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some.map(toRecord))]);
+      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some.map(toRecord)), batchId]);
     let rows = await withSavepoint(manager, () => insert(events));
     if (rows instanceof Error) {
       // Normalization makes events storable; should PostgreSQL still refuse one, it alone is
@@ -182,12 +194,18 @@ export class EventsRepository {
     }
   }
 
-  async insertBatch(manager: EntityManager, sourceId: string, eventIds: string[]): Promise<string> {
-    const [row]: Array<{ id: string }> = await manager.query(
-      `INSERT INTO ingest_batches (source_id, event_ids) VALUES ($1, $2::bigint[]) RETURNING id`,
-      [sourceId, eventIds],
+  /** The outbox row of a batch whose id reserveBatchId gave. */
+  async insertBatch(
+    manager: EntityManager,
+    batchId: string,
+    sourceId: string,
+    eventIds: string[],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ingest_batches (id, source_id, event_ids) OVERRIDING SYSTEM VALUE
+       VALUES ($1, $2, $3::bigint[])`,
+      [batchId, sourceId, eventIds],
     );
-    return row.id;
   }
 
   /**
@@ -268,6 +286,32 @@ export class EventsRepository {
     return manager.query(`SELECT ${DETECTION_COLUMNS} FROM events WHERE id = ANY($1::bigint[])`, [
       ids,
     ]);
+  }
+
+  /**
+   * The events of the given actors that batches stored before `batchId` hold and detection has
+   * not judged yet. Null when the actors have more than `scanLimit` events in all: their own
+   * index is read whole, and past that the answer would come later than the batch's turn.
+   */
+  async findWaitingOf(
+    manager: EntityManager,
+    actorIds: string[],
+    batchId: string,
+    scanLimit: number,
+  ): Promise<EventRow[] | null> {
+    if (actorIds.length === 0) return [];
+    const [{ events }]: Array<{ events: number }> = await manager.query(
+      `SELECT count(*)::integer AS events FROM (
+         SELECT 1 FROM events WHERE actor_id = ANY($1::text[]) LIMIT $2) AS scanned`,
+      [actorIds, scanLimit + 1],
+    );
+    if (events > scanLimit) return null;
+    return manager.query(
+      `SELECT ${DETECTION_COLUMNS} FROM events
+       WHERE actor_id = ANY($1::text[]) AND batch_id IN (
+         SELECT id FROM ingest_batches WHERE detected_at IS NULL AND id < $2)`,
+      [actorIds, batchId],
+    );
   }
 
   /** Events shown as an alert's evidence: what detection read, and the field issues. */

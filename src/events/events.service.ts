@@ -76,14 +76,20 @@ export class EventsService {
     let rejections: Rejection[] = [];
     const { stored, perStream } = await this.repository.transaction(async (manager) => {
       rejections = [...batch.rejections];
-      const inserted = await this.repository.insertEvents(manager, batch.sourceId, batch.events);
+      const reserved = await this.repository.reserveBatchId(manager);
+      const inserted = await this.repository.insertEvents(
+        manager,
+        batch.sourceId,
+        reserved,
+        batch.events,
+      );
       rejections.push(
         ...inserted.unstorable.map(({ event, reason }) => asRejection(event, reason)),
       );
       await this.repository.insertRejections(manager, batch.sourceId, rejections);
-      const batchId = inserted.ids.length
-        ? await this.repository.insertBatch(manager, batch.sourceId, inserted.ids)
-        : null;
+      const batchId = inserted.ids.length ? reserved : null;
+      if (batchId)
+        await this.repository.insertBatch(manager, batchId, batch.sourceId, inserted.ids);
       const result: StoredBatch = {
         accepted: inserted.ids.length,
         duplicates: batch.events.length - inserted.ids.length - inserted.unstorable.length,
@@ -193,6 +199,15 @@ export class EventsService {
 
   findNeighbours(manager: EntityManager, query: Parameters<EventsRepository['findNeighbours']>[1]) {
     return this.repository.findNeighbours(manager, query);
+  }
+
+  findWaitingOf(
+    manager: EntityManager,
+    actorIds: string[],
+    batchId: string,
+    scanLimit: number,
+  ): Promise<EventRow[] | null> {
+    return this.repository.findWaitingOf(manager, actorIds, batchId, scanLimit);
   }
 
   findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {

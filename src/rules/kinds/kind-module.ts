@@ -72,6 +72,8 @@ export interface LookBack<P> {
   hourlyKeys(rule: Rule, events: readonly DetectEvent[], lists: ListSnapshot): HourlyKey[];
   /** Remembered values read from the baselines. */
   seenDimensions(params: P): Array<{ entityType: EntityType; dimension: BaselineDimension }>;
+  /** Whose baselines it reads (hourly counts, remembered values, first event): null for none. */
+  baselineEntity(params: P): EntityType | null;
   /** Replay: days of events before the range its baselines learn from. */
   warmupDays(params: P): number;
   /** Replay: how long events stay in the window buffer (its longest look-back), in ms. */

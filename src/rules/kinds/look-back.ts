@@ -48,6 +48,11 @@ export function readsBaselines(rule: KindAndParams): boolean {
   return hourlyDaysOf(rule) > 0 || seenDimensionsOf([rule]).length > 0;
 }
 
+/** The type of entity whose baselines a rule reads; null when it reads none. */
+export function baselineEntityOf(rule: KindAndParams): EntityType | null {
+  return lookBackOf(rule)?.baselineEntity(rule.params) ?? null;
+}
+
 /** Replay: days of events before the range that the rule's baselines learn from. */
 export function warmupDaysOf(rule: KindAndParams): number {
   return lookBackOf(rule)?.warmupDays(rule.params) ?? 0;

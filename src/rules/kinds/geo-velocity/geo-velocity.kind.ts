@@ -17,6 +17,7 @@ export const geoVelocityKind: EventKindModule<GeoVelocityParams> = {
     hourlyDays: () => 0,
     hourlyKeys: () => [],
     seenDimensions: () => [],
+    baselineEntity: () => null,
     warmupDays: () => 0,
     retainMs: () => 2 * DAY_MS,
   },

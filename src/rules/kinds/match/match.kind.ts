@@ -17,6 +17,7 @@ export const matchKind: EventKindModule<MatchParams> = {
     hourlyDays: () => 0,
     hourlyKeys: () => [],
     seenDimensions: () => [],
+    baselineEntity: () => null,
     warmupDays: () => 0,
     retainMs: () => 0,
   },

@@ -15,6 +15,7 @@ export const newValueKind: EventKindModule<NewValueParams> = {
     hourlyDays: () => 0,
     hourlyKeys: () => [],
     seenDimensions: ({ entity, field }) => [{ entityType: entity, dimension: field }],
+    baselineEntity: (params) => params.entity,
     warmupDays: (params) => Math.min(90, Math.max(params.learningDays, params.forgetAfterDays)),
     retainMs: (params) => 2 * (params.newForHours ?? 0) * 3_600_000,
   },

@@ -24,6 +24,7 @@ export const rateAnomalyKind: EventKindModule<RateAnomalyParams> = {
         events,
       ),
     seenDimensions: () => [],
+    baselineEntity: (params) => params.entity,
     warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, params.baselineDays),
     retainMs: () => 0,
   },

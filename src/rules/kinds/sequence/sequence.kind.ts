@@ -15,6 +15,7 @@ export const sequenceKind: EventKindModule<SequenceParams> = {
     hourlyDays: () => 0,
     hourlyKeys: () => [],
     seenDimensions: () => [],
+    baselineEntity: () => null,
     warmupDays: () => 0,
     retainMs: (params) => params.withinSeconds * 1000,
   },

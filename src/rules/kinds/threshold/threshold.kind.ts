@@ -26,6 +26,7 @@ export const thresholdKind: EventKindModule<ThresholdParams> = {
       return routine ? countedHourlyKeys(compileRule(rule, lists), routine.entity, events) : [];
     },
     seenDimensions: () => [],
+    baselineEntity: (params) => params.routine?.entity ?? null,
     warmupDays: (params) => Math.min(HOURLY_RETENTION_DAYS + 1, routineDays(params)),
     retainMs: (params) => 2 * params.windowSeconds * 1000,
   },
