@@ -32,7 +32,7 @@ export const DETECT_JOB_OPTIONS: JobsOptions = {
 export const JUDGE_AHEAD_QUEUE = 'judge-ahead';
 export const JUDGE_AHEAD_JOB = 'judge-ahead';
 
-/** A live batch stored behind a backlog: judged ahead by the rules that read no baseline. */
+/** A live batch stored behind a backlog: judged ahead of it (DetectionService.judgeAhead). */
 export type JudgeAheadPayload = DetectBatchPayload;
 
 export const judgeAheadJobId = (batchId: string) => `ahead-${batchId}`;

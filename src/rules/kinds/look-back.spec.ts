@@ -1,6 +1,7 @@
 import { detectEvent } from '../../../test/support/rule-engine/detect-events';
 import { testRule } from '../../../test/support/rule-engine/rules';
 import {
+  baselineEntityOf,
   hourlyDaysOf,
   hourlyKeysOf,
   readsBaselines,
@@ -41,6 +42,30 @@ describe('readsBaselines', () => {
     ).toBe(true);
     expect(readsBaselines({ kind: 'threshold', params: threshold })).toBe(false);
     expect(readsBaselines({ kind: 'match', params: {} })).toBe(false);
+  });
+});
+
+describe('baselineEntityOf', () => {
+  it('names whose baselines a rule reads, for exactly the rules that read them', () => {
+    const threshold = { windowSeconds: 60, threshold: 5 };
+    const rules = [
+      { kind: 'rate_anomaly', params: { entity: 'connect_token', baselineDays: 28 } },
+      { kind: 'new_value', params: { entity: 'connect_server', field: 'ip' } },
+      {
+        kind: 'threshold',
+        params: { ...threshold, routine: { entity: 'user', baselineDays: 14 } },
+      },
+      { kind: 'threshold', params: threshold },
+      { kind: 'match', params: {} },
+    ] as never[];
+    expect(rules.map(baselineEntityOf)).toEqual([
+      'connect_token',
+      'connect_server',
+      'user',
+      null,
+      null,
+    ]);
+    expect(rules.map((rule) => baselineEntityOf(rule) !== null)).toEqual(rules.map(readsBaselines));
   });
 });
 
