@@ -1,5 +1,7 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { DetectionService } from '../src/detection/detection.service';
+import { EventsService } from '../src/events/events.service';
 import { auditEvent, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
@@ -212,5 +214,40 @@ describe('a live batch a pass holds', () => {
     } finally {
       await holder.query('ROLLBACK');
     }
+  });
+
+  it("finds an actor's events that earlier batches hold undetected, within a scan limit", async () => {
+    const who = user(30);
+    const push = async (events: unknown[]) => {
+      await api
+        .http()
+        .post('/api/v1/events')
+        .set({ authorization: `Bearer ${api.adminKey}` })
+        .send(events)
+        .expect(200);
+      const [row] = await api.sql<{ id: string }>(`SELECT max(id) AS id FROM ingest_batches`);
+      return row.id;
+    };
+    const day = 86_400_000;
+    const earlier = await push(
+      [1, 2, 3].map((n) =>
+        signInAttempt(30_000 + n, new Date(Date.now() - n * day), { target_user: who }),
+      ),
+    );
+    const live = await push([signInAttempt(30_010, new Date(), { target_user: who })]);
+    const events = worker.app.get(EventsService);
+    const manager = worker.app.get(DataSource).manager;
+    const waitingIds = async (scanLimit: number) =>
+      (await events.findWaitingOf(manager, [who.uuid], live, scanLimit))?.map((row) => row.id);
+
+    const stored = await api.sql<{ id: string }>(
+      `SELECT unnest(event_ids)::text AS id FROM ingest_batches WHERE id = $1`,
+      [earlier],
+    );
+    expect((await waitingIds(4))?.sort()).toEqual(stored.map((row) => row.id).sort());
+    // Four events of the actor in all (the live one too): past a limit of three, none.
+    await expect(waitingIds(3)).resolves.toBeUndefined();
+    await api.sql(`UPDATE ingest_batches SET detected_at = now() WHERE id = $1`, [earlier]);
+    await expect(waitingIds(4)).resolves.toEqual([]);
   });
 });

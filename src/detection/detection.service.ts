@@ -137,8 +137,8 @@ export class DetectionService {
    * event, and the baselines of its users and Connect tokens are the stored ones with the
    * waiting events of those actors folded in (see foldWaiting). Rules that read the baselines
    * of a Connect server, or of actors with more than WAITING_SCAN_LIMIT events together, wait
-   * for its turn. It learns nothing and stays undetected: in its turn every rule judges it, and what
-   * was found now is recorded once, alerts being unique per rule and fingerprint.
+   * for its turn. It learns nothing and stays undetected: in its turn every rule judges it, and
+   * what was found now is recorded once, alerts being unique per rule and fingerprint.
    */
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
