@@ -63,6 +63,14 @@ const yieldToOtherWork = (): Promise<void> => setImmediate();
 /** For what must not wait for other work: a live batch judged ahead. */
 const keepGoing = (): Promise<void> => Promise.resolve();
 
+interface JudgingState {
+  rules: Rule[];
+  lists: ListSnapshot;
+  pause: () => Promise<void>;
+  /** Events of earlier batches still waiting, folded into the baselines (judging ahead). */
+  waiting?: readonly DetectEvent[];
+}
+
 /** Undetected batches locked for a pass, their events in event order. */
 interface Pass {
   batchIds: string[];
@@ -142,12 +150,13 @@ export class DetectionService {
    */
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
-    // One snapshot: a pass committing meanwhile must not be both waiting and learned.
-    const outcome = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    // Read in one snapshot, so that a pass committing meanwhile is not both waiting and learned;
+    // recorded as a pass records, waiting for (not failing on) a pass's alerts and incidents.
+    const assessed = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // Unlocked: a pass that holds the batch may be judging it right now; what both find is
       // recorded once (alerts are unique per rule and fingerprint).
       const pass = await this.undetected(manager, [batchId], { lock: false });
-      if (!pass) return { alerts: [] as string[], changeIds: [] as string[] };
+      if (!pass) return null;
       const { rules, lists } = await this.rules.detectionState();
       const rows = await this.events.findWaitingOf(
         manager,
@@ -156,7 +165,7 @@ export class DetectionService {
         WAITING_SCAN_LIMIT,
       );
       const waiting = rows?.map(toDetectEvent) ?? null;
-      const { alertIds, changeIds } = await this.judge(manager, pass, {
+      return this.assess(manager, pass, {
         rules: rules.filter((rule) => {
           const entity = baselineEntityOf(rule);
           return entity === null || (waiting !== null && FOLDED_ENTITY_TYPES.has(entity));
@@ -165,13 +174,16 @@ export class DetectionService {
         pause: keepGoing,
         waiting: waiting ?? [],
       });
-      return { alerts: alertIds, changeIds };
     });
-    await this.alerts.routeChanges(outcome.changeIds);
-    if (outcome.alerts.length) {
-      this.logger.log(`Batch ${batchId}, judged ahead: ${outcome.alerts.length} new alert(s)`);
+    if (!assessed) return [];
+    const { alertIds, changeIds } = await this.dataSource.transaction((manager) =>
+      assessed.isolation.record(manager, this.alerts, assessed.findings, assessed.now),
+    );
+    await this.alerts.routeChanges(changeIds);
+    if (alertIds.length) {
+      this.logger.log(`Batch ${batchId}, judged ahead: ${alertIds.length} new alert(s)`);
     }
-    return outcome.alerts;
+    return alertIds;
   }
 
   private async detectBatches(batchIds: string[]): Promise<DetectionOutcome> {
@@ -240,14 +252,19 @@ export class DetectionService {
   private async judge(
     manager: EntityManager,
     pass: Pass,
-    state: {
-      rules: Rule[];
-      lists: ListSnapshot;
-      pause: () => Promise<void>;
-      /** Events of earlier batches still waiting, folded into the baselines (judging ahead). */
-      waiting?: readonly DetectEvent[];
-    },
+    state: JudgingState,
   ): Promise<{ alertIds: string[]; changeIds: string[]; failures: RuleFailure[] }> {
+    const { findings, isolation, now } = await this.assess(manager, pass, state);
+    const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
+    return { alertIds, changeIds, failures: isolation.failures };
+  }
+
+  /** What `judge` finds, not yet recorded. */
+  private async assess(
+    manager: EntityManager,
+    pass: Pass,
+    state: JudgingState,
+  ): Promise<{ findings: Finding[]; isolation: RuleIsolation; now: Date }> {
     const { rules, lists, pause, waiting = [] } = state;
     const judged = pass.events;
     const now = new Date();
@@ -314,8 +331,7 @@ export class DetectionService {
         });
       }
     }
-    const { alertIds, changeIds } = await isolation.record(manager, this.alerts, findings, now);
-    return { alertIds, changeIds, failures: isolation.failures };
+    return { findings, isolation, now };
   }
 
   /**
