@@ -167,8 +167,9 @@ export class DetectionService {
       const waiting = rows?.map(toDetectEvent) ?? null;
       return this.assess(manager, pass, {
         rules: rules.filter((rule) => {
+          if (!readsBaselines(rule)) return true;
           const entity = baselineEntityOf(rule);
-          return entity === null || (waiting !== null && FOLDED_ENTITY_TYPES.has(entity));
+          return waiting !== null && entity !== null && FOLDED_ENTITY_TYPES.has(entity);
         }),
         lists,
         pause: keepGoing,
