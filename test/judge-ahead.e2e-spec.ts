@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DetectionService } from '../src/detection/detection.service';
 import { EventsService } from '../src/events/events.service';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { auditEvent, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
@@ -153,6 +154,12 @@ describe.each([
       `SELECT count(*) AS n FROM ingest_batches WHERE detected_at IS NULL`,
     );
     expect(Number(waiting.n)).toBe(3);
+    // The process that judged it counts it as judged with the baselines, and none without.
+    const counted = () => apps.at(-1)!.app.get(MetricsService).batchesJudgedAhead.get();
+    await waitFor('the batch counted', async () =>
+      (await counted()).values.some(({ labels }) => labels.baselines === 'judged'),
+    );
+    expect((await counted()).values.map(({ labels }) => labels.baselines)).toEqual(['judged']);
 
     await holder.query('COMMIT');
     await allDetected();

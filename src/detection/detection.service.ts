@@ -165,7 +165,7 @@ export class DetectionService {
         WAITING_SCAN_LIMIT,
       );
       const waiting = rows?.map(toDetectEvent) ?? null;
-      return this.assess(manager, pass, {
+      const assessment = await this.assess(manager, pass, {
         rules: rules.filter((rule) => {
           if (!readsBaselines(rule)) return true;
           const entity = baselineEntityOf(rule);
@@ -175,11 +175,13 @@ export class DetectionService {
         pause: keepGoing,
         waiting: waiting ?? [],
       });
+      return { ...assessment, baselines: waiting === null ? 'waited' : 'judged' };
     });
     if (!assessed) return [];
     const { alertIds, changeIds } = await this.dataSource.transaction((manager) =>
       assessed.isolation.record(manager, this.alerts, assessed.findings, assessed.now),
     );
+    this.metrics.batchesJudgedAhead.inc({ baselines: assessed.baselines });
     await this.alerts.routeChanges(changeIds);
     if (alertIds.length) {
       this.logger.log(`Batch ${batchId}, judged ahead: ${alertIds.length} new alert(s)`);

@@ -87,6 +87,16 @@ export class MetricsService implements OnModuleInit {
     'Batches a rule failed to judge; the other rules judged them',
     ['rule'],
   );
+  /**
+   * Live batches judged ahead of a backlog: `judged` when the rules that read user and token
+   * baselines judged them too, `waited` when those rules left them to their turn (the actors'
+   * stored events past the scan limit).
+   */
+  readonly batchesJudgedAhead = this.counter(
+    'batches_judged_ahead_total',
+    'Live batches judged ahead of a backlog, by whether the rules that read baselines did too',
+    ['baselines'],
+  );
   /** Seconds behind, per source; set by a collector at scrape time. */
   readonly sourceLag = new Gauge({
     name: `${METRIC_PREFIX}source_lag_seconds`,
