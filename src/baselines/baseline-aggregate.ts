@@ -94,6 +94,20 @@ export function teachesNormal(event: DetectEvent): boolean {
 
 const SEP = '\u0000';
 
+/** One entity of one account as one text, for in-memory maps keyed by entity. */
+export const entityKeyOf = (key: EntityKey): string =>
+  `${key.entityType}${SEP}${key.accountId}${SEP}${key.entityId}`;
+
+/** A remembered value with more sightings of it folded in, as the database's upsert folds them. */
+export function mergeSeen(known: SeenValue | undefined, more: SeenValue): SeenValue {
+  if (!known) return { firstSeen: more.firstSeen, lastSeen: more.lastSeen, count: more.count };
+  return {
+    firstSeen: more.firstSeen < known.firstSeen ? more.firstSeen : known.firstSeen,
+    lastSeen: more.lastSeen > known.lastSeen ? more.lastSeen : known.lastSeen,
+    count: known.count + more.count,
+  };
+}
+
 /** Plain code-unit order: the same in every process, whatever the locale or collation. */
 export function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {

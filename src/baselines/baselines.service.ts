@@ -5,6 +5,7 @@ import {
   aggregateBatch,
   DAY_MS,
   type EntityKey,
+  entityKeyOf,
   floorToHour,
   type SeenKey,
 } from './baseline-aggregate';
@@ -123,8 +124,8 @@ export class BaselinesService {
       accountId,
       entityId,
     }));
-    const knownKeys = new Set(known.map(keyOf));
-    const asked = seenKeys.filter((key) => knownKeys.has(keyOf(key)));
+    const knownKeys = new Set(known.map(entityKeyOf));
+    const asked = seenKeys.filter((key) => knownKeys.has(entityKeyOf(key)));
     const [series, seen] = await Promise.all([
       this.hourlyOf(known, knownKeys, hourly, manager),
       asked.length > 0
@@ -134,7 +135,7 @@ export class BaselinesService {
 
     const byKey = new Map<string, EntityBaseline>();
     for (const profile of profiles) {
-      byKey.set(keyOf(profile), {
+      byKey.set(entityKeyOf(profile), {
         entityType: profile.entityType,
         accountId: profile.accountId,
         entityId: profile.entityId,
@@ -150,14 +151,14 @@ export class BaselinesService {
       });
     }
     for (const one of series) {
-      const baseline = byKey.get(keyOf(one));
+      const baseline = byKey.get(entityKeyOf(one));
       if (!baseline) continue;
       const hours = new Map<number, number>();
       one.hourStarts.forEach((hourStart, i) => hours.set(hourStart, one.counts[i]));
       baseline.hourly.set(one.action, hours);
     }
     for (const row of seen) {
-      const baseline = byKey.get(keyOf(row));
+      const baseline = byKey.get(entityKeyOf(row));
       if (!baseline) continue;
       let values = baseline.seen.get(row.dimension);
       if (!values) {
@@ -179,7 +180,7 @@ export class BaselinesService {
     if (hourly instanceof Date) return this.query.hourlyOf(known, hourly, manager);
     const asked = new Map<string, HourlyKey>();
     for (const key of hourly.keys) {
-      if (knownKeys.has(keyOf(key))) asked.set(`${keyOf(key)}\u0000${key.action}`, key);
+      if (knownKeys.has(entityKeyOf(key))) asked.set(`${entityKeyOf(key)}\u0000${key.action}`, key);
     }
     return asked.size > 0 ? this.query.hourlyFor([...asked.values()], hourly.since, manager) : [];
   }
@@ -299,12 +300,14 @@ export class BaselinesService {
   }
 }
 
-const keyOf = (key: EntityKey) => `${key.entityType}\u0000${key.accountId}\u0000${key.entityId}`;
-
 function uniqueKeys(entities: EntityKey[]): EntityKey[] {
   const unique = new Map<string, EntityKey>();
   for (const { entityType, accountId, entityId } of entities) {
-    unique.set(keyOf({ entityType, accountId, entityId }), { entityType, accountId, entityId });
+    unique.set(entityKeyOf({ entityType, accountId, entityId }), {
+      entityType,
+      accountId,
+      entityId,
+    });
   }
   return [...unique.values()];
 }

@@ -1,5 +1,11 @@
 import type { DetectEvent } from '../events/detect-event';
-import { aggregateBatch, type EntityKey, type SeenKey } from './baseline-aggregate';
+import {
+  aggregateBatch,
+  type EntityKey,
+  entityKeyOf,
+  mergeSeen,
+  type SeenKey,
+} from './baseline-aggregate';
 import type { BaselineSnapshot, EntityBaseline, EntityType, HourlyKey } from './baseline-snapshot';
 
 /** The entities whose waiting events are found by their actor id (see findWaitingOf). */
@@ -13,8 +19,6 @@ export interface BaselineAsk {
 }
 
 const SEP = '\u0000';
-const entityKeyOf = (key: EntityKey) =>
-  `${key.entityType}${SEP}${key.accountId}${SEP}${key.entityId}`;
 
 /**
  * The baselines a live batch will find in its turn, while batches stored before it still wait
@@ -82,13 +86,7 @@ export function foldWaiting(
     if (!known && !askedValues.has(`${entityKeyOf(row)}${SEP}${row.dimension}${SEP}${row.value}`)) {
       continue;
     }
-    const merged = known
-      ? {
-          firstSeen: row.firstSeen < known.firstSeen ? row.firstSeen : known.firstSeen,
-          lastSeen: row.lastSeen > known.lastSeen ? row.lastSeen : known.lastSeen,
-          count: known.count + row.count,
-        }
-      : { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count };
+    const merged = mergeSeen(known, row);
     if (values) values.set(row.value, merged);
     else baseline.seen.set(row.dimension, new Map([[row.value, merged]]));
   }

@@ -1,7 +1,9 @@
 import {
   aggregateBatch,
+  entityKeyOf,
   evictLeastRecent,
   type EntityKey,
+  mergeSeen,
 } from '../../baselines/baseline-aggregate';
 import type {
   BaselineSnapshot,
@@ -42,12 +44,12 @@ export class InMemoryBaselines implements BaselineSnapshot {
   ) {}
 
   get(entityType: EntityType, accountId: string, entityId: string): EntityBaseline | undefined {
-    return this.entities.get(keyOf({ entityType, accountId, entityId }));
+    return this.entities.get(entityKeyOf({ entityType, accountId, entityId }));
   }
 
   /** Adds a baseline given as data (test fixtures), replacing any for the same entity. */
   put(baseline: EntityBaseline): void {
-    this.entities.set(keyOf(baseline), baseline);
+    this.entities.set(entityKeyOf(baseline), baseline);
   }
 
   learn(events: readonly DetectEvent[], now: Date): void {
@@ -67,7 +69,7 @@ export class InMemoryBaselines implements BaselineSnapshot {
       }
     }
     for (const row of aggregate.activeDays) {
-      const key = keyOf(row);
+      const key = entityKeyOf(row);
       const days = this.days.get(key) ?? new Set<string>();
       days.add(row.day);
       this.days.set(key, days);
@@ -81,27 +83,18 @@ export class InMemoryBaselines implements BaselineSnapshot {
     const grown = new Set<Map<string, SeenValue>>();
     for (const row of aggregate.seen) {
       if (this.reads && !this.reads.seen.has(seenKeyOf(row.entityType, row.dimension))) continue;
-      const baseline = this.entities.get(keyOf(row))!;
+      const baseline = this.entities.get(entityKeyOf(row))!;
       const values = baseline.seen.get(row.dimension) ?? new Map<string, SeenValue>();
       baseline.seen.set(row.dimension, values);
       const known = values.get(row.value);
       if (!known) grown.add(values);
-      values.set(
-        row.value,
-        known
-          ? {
-              firstSeen: row.firstSeen < known.firstSeen ? row.firstSeen : known.firstSeen,
-              lastSeen: row.lastSeen > known.lastSeen ? row.lastSeen : known.lastSeen,
-              count: known.count + row.count,
-            }
-          : { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count },
-      );
+      values.set(row.value, mergeSeen(known, row));
     }
     for (const values of grown) evictLeastRecent(values, this.seenPerDimension);
   }
 
   private entity(entity: EntityKey, at: Date): EntityBaseline {
-    const key = keyOf(entity);
+    const key = entityKeyOf(entity);
     let baseline = this.entities.get(key);
     if (!baseline) {
       baseline = {
@@ -121,12 +114,9 @@ export class InMemoryBaselines implements BaselineSnapshot {
   }
 
   private hourly(entity: EntityKey, action: string): Map<number, number> {
-    const baseline = this.entities.get(keyOf(entity))!;
+    const baseline = this.entities.get(entityKeyOf(entity))!;
     const hours = baseline.hourly.get(action) ?? new Map<number, number>();
     baseline.hourly.set(action, hours);
     return hours;
   }
 }
-
-const keyOf = (key: EntityKey): string =>
-  `${key.entityType}\u0000${key.accountId}\u0000${key.entityId}`;
