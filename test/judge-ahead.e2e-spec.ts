@@ -114,9 +114,11 @@ describe.each([
     await holdDetection();
     const now = Date.now();
     const day = 86_400_000;
+    // Names as an attacker may write them (a NUL, a lone surrogate): made safe as they are
+    // stored, they reach the fold as they reach a pass.
     const signIn = (n: number, who: number, at: number, country: string) =>
       signInAttempt(n, new Date(at), {
-        target_user: user(who),
+        target_user: { ...user(who), name: `Mal\u0000lory \uD800 ${who}` },
         country,
         location: { country, region: null, city: null, latitude: null, longitude: null },
       });
