@@ -39,12 +39,15 @@ export interface UndetectedBatch {
   events: number;
 }
 
-// Columns written per event, in the order of jsonb_to_recordset's record definition.
+// Events are sent as they are, as JSON keyed by field name (dates as ISO text): the record
+// definition reads each field, quoted for its camelCase, into its column. No copy of each
+// event is built to rename its keys.
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
-const RECORD_TYPE = EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ');
+const FIELD_LIST = EVENT_COLUMNS.map(({ field }) => `"${field}"`).join(', ');
+const RECORD_TYPE = EVENT_COLUMNS.map(({ field, type }) => `"${field}" ${type}`).join(', ');
 const INSERT_EVENTS = `
   INSERT INTO events (source_id, batch_id, ${COLUMN_LIST})
-  SELECT $1, $3, ${COLUMN_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
+  SELECT $1, $3, ${FIELD_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
   ON CONFLICT (stream, external_id) DO NOTHING
   RETURNING id, stream`;
 
@@ -57,14 +60,6 @@ const INSERT_REJECTIONS = `
     AS x(stream text, external_id text, reason text, position integer, raw jsonb)
   CROSS JOIN LATERAL (SELECT COALESCE(x.raw, 'null'::jsonb) AS raw) AS r
   ON CONFLICT DO NOTHING`;
-
-const toRecord = (event: NormalizedEvent) =>
-  Object.fromEntries(
-    EVENT_COLUMNS.map(({ column, field }) => {
-      const value = event[field];
-      return [column, value instanceof Date ? value.toISOString() : (value ?? null)];
-    }),
-  );
 
 /**
  * Runs one statement under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
@@ -131,7 +126,7 @@ export class EventsRepository {
     if (events.length === 0) return { ids: [], perStream, newestEventTime, unstorable };
 
     const insert = (some: NormalizedEvent[]): Promise<Array<{ id: string; stream: Stream }>> =>
-      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some.map(toRecord)), batchId]);
+      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some), batchId]);
     let rows = await withSavepoint(manager, () => insert(events));
     if (rows instanceof Error) {
       // Normalization makes events storable; should PostgreSQL still refuse one, it alone is
