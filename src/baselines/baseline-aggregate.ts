@@ -154,6 +154,44 @@ export interface SeenKey extends EntityKey {
 }
 
 /**
+ * The value under `key`, made by `make` when missing. Batch folds key their maps level by
+ * level (entity type, account, id, then what is counted) with texts as they came: one text
+ * joining them all would be built, then hashed whole, for every event.
+ */
+function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Entity type → account → entity id → what a fold keeps of that entity. */
+type ByEntity<T> = Map<EntityType, Map<string, Map<string, T>>>;
+
+function entityEntry<T>(
+  byEntity: ByEntity<T>,
+  entityType: EntityType,
+  accountId: string,
+  entityId: string,
+  make: () => T,
+): T {
+  const byAccount = child(byEntity, entityType, () => new Map<string, Map<string, T>>());
+  return child(
+    child(byAccount, accountId, () => new Map<string, T>()),
+    entityId,
+    make,
+  );
+}
+
+function* entriesOf<T>(byEntity: ByEntity<T>): Generator<T> {
+  for (const byAccount of byEntity.values()) {
+    for (const byId of byAccount.values()) yield* byId.values();
+  }
+}
+
+/**
  * The seen values a batch may ask about: for each of its events and each wanted
  * (entity type, dimension), the event's value as judged and as stored (clipped).
  */
@@ -161,28 +199,42 @@ export function seenKeysOf(
   events: readonly DetectEvent[],
   wanted: ReadonlyArray<{ entityType: EntityType; dimension: BaselineDimension }>,
 ): SeenKey[] {
-  const keys = new Map<string, SeenKey>();
+  const valuesOf: ByEntity<Map<BaselineDimension, Set<string>>> = new Map();
+  const keys: SeenKey[] = [];
   for (const event of events) {
     const accountId = accountOf(event);
     for (const { entityType, dimension } of wanted) {
       const entityId = entityOf(event, entityType);
       const raw: unknown = event[dimension];
       if (!entityId || typeof raw !== 'string' || raw === '') continue;
-      for (const value of new Set([raw, clip(raw)!])) {
-        keys.set(
-          `${entityType}${SEP}${accountId}${SEP}${entityId}${SEP}${dimension}${SEP}${value}`,
-          {
-            entityType,
-            accountId,
-            entityId,
-            dimension,
-            value,
-          },
-        );
+      const values = child(
+        entityEntry(
+          valuesOf,
+          entityType,
+          accountId,
+          entityId,
+          () => new Map<BaselineDimension, Set<string>>(),
+        ),
+        dimension,
+        () => new Set<string>(),
+      );
+      for (const value of raw.length > MAX_TEXT_LENGTH ? [raw, clip(raw)!] : [raw]) {
+        if (values.has(value)) continue;
+        values.add(value);
+        keys.push({ entityType, accountId, entityId, dimension, value });
       }
     }
   }
-  return [...keys.values()];
+  return keys;
+}
+
+/** What one batch adds to one entity. */
+interface EntityFold {
+  profile: ProfileDelta;
+  days: Set<string>;
+  /** action → hour start (epoch ms) → row. */
+  hourly: Map<string, Map<number, HourlyDelta>>;
+  seen: Map<BaselineDimension, Map<string, SeenDelta>>;
 }
 
 /**
@@ -193,30 +245,27 @@ export function seenKeysOf(
  */
 export function aggregateBatch(events: readonly DetectEvent[], now: Date): BatchAggregate {
   const hourlyFloor = now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS;
-  const profiles = new Map<string, ProfileDelta>();
-  const activeDays = new Map<string, ActiveDayRow>();
-  const hourly = new Map<string, HourlyDelta>();
-  const seen = new Map<string, SeenDelta>();
+  const folds: ByEntity<EntityFold> = new Map();
+  // One text per day and per action, so that the sets and maps keyed by them hash each once.
+  const dayTexts = new Map<number, string>();
+  const actionTexts = new Map<string, string>();
 
   for (const event of events) {
     const time = event.eventTime;
+    const ms = time.getTime();
     const teaches = teachesNormal(event);
-    const action = clip(hourlyActionOf(event));
+    const action = hourlyActionOf(event);
+    const hourAction = action === null ? null : child(actionTexts, action, () => clip(action)!);
     const accountId = accountOf(event);
-    const day = utcDay(time);
+    const dayNumber = Math.floor(ms / DAY_MS);
+    const day = child(dayTexts, dayNumber, () => utcDay(time));
     // Null when the event counts in no hour: it has no action, or is too old to be kept.
-    const hour =
-      action !== null && time.getTime() >= hourlyFloor
-        ? { action, start: floorToHour(time.getTime()) }
-        : null;
+    const hourStart = hourAction !== null && ms >= hourlyFloor ? floorToHour(ms) : null;
     for (const entityType of ENTITY_TYPES) {
       const entityId = entityOf(event, entityType);
       if (entityId === null || entityId === '' || entityId.length > MAX_ENTITY_ID_LENGTH) continue;
-      const entityKey = `${entityType}${SEP}${accountId}${SEP}${entityId}`;
-
-      let profile = profiles.get(entityKey);
-      if (!profile) {
-        profile = {
+      const fold = entityEntry(folds, entityType, accountId, entityId, () => ({
+        profile: {
           entityType,
           accountId,
           entityId,
@@ -227,9 +276,13 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
           eventCount: 0,
           successfulSignins: 0,
           location: null,
-        };
-        profiles.set(entityKey, profile);
-      }
+        },
+        days: new Set<string>(),
+        hourly: new Map(),
+        seen: new Map(),
+      }));
+
+      const profile = fold.profile;
       profile.eventCount += 1;
       if (time < profile.firstEventAt) profile.firstEventAt = time;
       if (time > profile.lastEventAt) profile.lastEventAt = time;
@@ -256,19 +309,19 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         };
       }
 
-      activeDays.set(`${entityKey}${SEP}${day}`, { entityType, accountId, entityId, day });
+      fold.days.add(day);
 
-      if (hour !== null) {
-        const hourKey = `${entityKey}${SEP}${hour.action}${SEP}${hour.start}`;
-        const row = hourly.get(hourKey);
+      if (hourStart !== null) {
+        const hours = child(fold.hourly, hourAction!, () => new Map<number, HourlyDelta>());
+        const row = hours.get(hourStart);
         if (row) row.count += 1;
         else {
-          hourly.set(hourKey, {
+          hours.set(hourStart, {
             entityType,
             accountId,
             entityId,
-            action: hour.action,
-            hourStart: new Date(hour.start),
+            action: hourAction!,
+            hourStart: new Date(hourStart),
             count: 1,
           });
         }
@@ -278,14 +331,14 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
       for (const dimension of DIMENSIONS_BY_ENTITY[entityType]) {
         const value = clip(event[dimension]);
         if (value === null || value === '') continue;
-        const seenKey = `${entityKey}${SEP}${dimension}${SEP}${value}`;
-        const row = seen.get(seenKey);
+        const values = child(fold.seen, dimension, () => new Map<string, SeenDelta>());
+        const row = values.get(value);
         if (row) {
           row.count += 1;
           if (time < row.firstSeen) row.firstSeen = time;
           if (time > row.lastSeen) row.lastSeen = time;
         } else {
-          seen.set(seenKey, {
+          values.set(value, {
             entityType,
             accountId,
             entityId,
@@ -300,28 +353,29 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
     }
   }
 
+  const profiles: ProfileDelta[] = [];
+  const activeDays: ActiveDayRow[] = [];
+  const hourly: HourlyDelta[] = [];
+  const seen: SeenDelta[] = [];
+  for (const fold of entriesOf(folds)) {
+    const { entityType, accountId, entityId } = fold.profile;
+    profiles.push(fold.profile);
+    for (const day of fold.days) activeDays.push({ entityType, accountId, entityId, day });
+    for (const hours of fold.hourly.values()) hourly.push(...hours.values());
+    for (const values of fold.seen.values()) seen.push(...values.values());
+  }
+
   return {
-    profiles: sortedBy(profiles.values(), (r) => [r.entityType, r.entityId, r.accountId]),
-    activeDays: sortedBy(activeDays.values(), (r) => [
-      r.entityType,
-      r.entityId,
-      r.accountId,
-      r.day,
-    ]),
+    profiles: sortedBy(profiles, (r) => [r.entityType, r.entityId, r.accountId]),
+    activeDays: sortedBy(activeDays, (r) => [r.entityType, r.entityId, r.accountId, r.day]),
     // Hour starts are epoch ms of equal length up to year 2286: as strings they sort as numbers.
-    hourly: sortedBy(hourly.values(), (r) => [
+    hourly: sortedBy(hourly, (r) => [
       r.entityType,
       r.entityId,
       r.accountId,
       r.action,
       String(r.hourStart.getTime()).padStart(15, '0'),
     ]),
-    seen: sortedBy(seen.values(), (r) => [
-      r.entityType,
-      r.entityId,
-      r.accountId,
-      r.dimension,
-      r.value,
-    ]),
+    seen: sortedBy(seen, (r) => [r.entityType, r.entityId, r.accountId, r.dimension, r.value]),
   };
 }
