@@ -263,14 +263,14 @@ describe('POST /api/v1/events with hostile bodies', () => {
 
     expect(stored).toMatchObject({ accepted: 2, duplicates: 0, rejected: 1 });
     expect(stored.unstorable.map((u) => u.reason)).toEqual([
-      'event: not storable (SQLSTATE 22P05)',
+      'event: not storable (SQLSTATE 22021)',
     ]);
     const counts = await storedCount(batch.map((event) => event.externalId));
     expect([...counts.values()]).toEqual([1, 1]);
     const [rejection] = await t.sql(`SELECT reason FROM rejected_events WHERE external_id = $1`, [
       batch[1].externalId,
     ]);
-    expect(rejection).toEqual({ reason: 'event: not storable (SQLSTATE 22P05)' });
+    expect(rejection).toEqual({ reason: 'event: not storable (SQLSTATE 22021)' });
   });
 
   it('prunes rejected objects past REJECTED_EVENTS_RETENTION (30 days by default)', async () => {

@@ -1,6 +1,11 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
+import { copyTextRow } from './copy-text';
 import type { EventField } from './detect-event';
 import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
@@ -39,17 +44,40 @@ export interface UndetectedBatch {
   events: number;
 }
 
-// Events are sent as they are, as JSON keyed by field name (dates as ISO text): the record
-// definition reads each field, quoted for its camelCase, into its column. No copy of each
-// event is built to rename its keys.
+// Events are written with COPY, PostgreSQL's cheapest way in, into a staging table of the
+// session (made by the first batch a connection stores, emptied at every commit), then moved
+// into `events` by one statement that drops duplicates and gives ids in the batch's order.
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
-const FIELD_LIST = EVENT_COLUMNS.map(({ field }) => `"${field}"`).join(', ');
-const RECORD_TYPE = EVENT_COLUMNS.map(({ field, type }) => `"${field}" ${type}`).join(', ');
-const INSERT_EVENTS = `
+const CREATE_STAGING = `
+  CREATE TEMPORARY TABLE IF NOT EXISTS event_staging (
+    position integer, ${EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ')}
+  ) ON COMMIT DELETE ROWS`;
+const COPY_TO_STAGING = `COPY event_staging (position, ${COLUMN_LIST}) FROM STDIN`;
+const MOVE_STAGED = `
+  WITH staged AS (DELETE FROM event_staging RETURNING *)
   INSERT INTO events (source_id, batch_id, ${COLUMN_LIST})
-  SELECT $1, $3, ${FIELD_LIST} FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPE})
+  SELECT $1, $2, ${COLUMN_LIST} FROM staged ORDER BY position
   ON CONFLICT (stream, external_id) DO NOTHING
   RETURNING id, stream`;
+const ROWS_PER_CHUNK = 500;
+
+/** The events as COPY text, a chunk of rows at a time: position in the batch, then columns. */
+function* copyRows(events: readonly NormalizedEvent[]): Generator<string> {
+  for (let start = 0; start < events.length; start += ROWS_PER_CHUNK) {
+    let chunk = '';
+    for (let i = start; i < Math.min(start + ROWS_PER_CHUNK, events.length); i++) {
+      const event = events[i];
+      chunk += copyTextRow([i, ...EVENT_COLUMNS.map(({ field }) => event[field])]);
+    }
+    yield chunk;
+  }
+}
+
+/** The connection of the caller's transaction, which COPY is written to. */
+async function clientOf(manager: EntityManager): Promise<PoolClient> {
+  if (!manager.queryRunner) throw new Error('Events are stored in a transaction');
+  return (await manager.queryRunner.connect()) as PoolClient;
+}
 
 // The same object served again is kept once: unique per source and hash of the stored copy.
 const INSERT_REJECTIONS = `
@@ -125,8 +153,14 @@ export class EventsRepository {
     const unstorable: InsertedEvents['unstorable'] = [];
     if (events.length === 0) return { ids: [], perStream, newestEventTime, unstorable };
 
-    const insert = (some: NormalizedEvent[]): Promise<Array<{ id: string; stream: Stream }>> =>
-      manager.query(INSERT_EVENTS, [sourceId, JSON.stringify(some), batchId]);
+    await manager.query(CREATE_STAGING);
+    const client = await clientOf(manager);
+    const insert = async (
+      some: NormalizedEvent[],
+    ): Promise<Array<{ id: string; stream: Stream }>> => {
+      await pipeline(Readable.from(copyRows(some)), client.query(copyFrom(COPY_TO_STAGING)));
+      return manager.query(MOVE_STAGED, [sourceId, batchId]);
+    };
     let rows = await withSavepoint(manager, () => insert(events));
     if (rows instanceof Error) {
       // Normalization makes events storable; should PostgreSQL still refuse one, it alone is
