@@ -90,7 +90,7 @@ const INSERT_REJECTIONS = `
   ON CONFLICT DO NOTHING`;
 
 /**
- * Runs one statement under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
+ * Runs `work` under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
  * 54: a value too large for an index) rolls back to it and is returned, leaving the
  * transaction usable; any other error is thrown.
  */
@@ -116,7 +116,7 @@ function storageErrorText(error: Error): string {
   return `SQLSTATE ${String((error as { code?: unknown }).code)}`;
 }
 
-/** Owns the events, rejected_events and ingest_batches tables. One statement per batch. */
+/** Owns the events, rejected_events and ingest_batches tables. */
 @Injectable()
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
