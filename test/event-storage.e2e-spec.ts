@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { EventsService } from '../src/events/events.service';
+import { EVENT_COLUMNS } from '../src/events/event-columns';
+import { emptyEvent } from '../src/events/normalize/event-parts';
+import type { NormalizedEvent } from '../src/events/normalize/normalized-event';
+import { isSafeText } from '../src/events/normalize/storable-json';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** Text as normalization leaves it: anything but NUL and lone surrogates. */
+const text = fc.string({ unit: 'binary', maxLength: 40 }).filter(isSafeText);
+const tricky = fc.oneof(
+  text,
+  fc.constantFrom('\\N', '\\', '\t', '\n', '\r\n', 'a\\tb', '\\\\N', 'ü€😀', '"quoted"', ''),
+);
+const TEXT_FIELDS = EVENT_COLUMNS.filter(({ type }) => type === 'text')
+  .map(({ field }) => field)
+  .filter((field) => field !== 'stream' && field !== 'externalId');
+
+const storedEvent = fc.record({
+  texts: fc.dictionary(fc.constantFrom(...TEXT_FIELDS), fc.option(tricky)),
+  // -0 is stored as 0, as JSON would send it.
+  latitude: fc.option(fc.double({ min: -90, max: 90, noNaN: true }).map((n) => n + 0)),
+  raw: fc.dictionary(
+    text,
+    fc.jsonValue({ maxDepth: 2 }).filter((value) => isSafeText(JSON.stringify(value))),
+    { maxKeys: 4 },
+  ),
+  issues: fc.option(fc.array(fc.record({ field: text, problem: text }), { maxLength: 2 })),
+  millis: fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2030-01-01') }),
+});
+
+describe('events as stored', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reads back exactly as written, whatever text, numbers and JSON they hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(storedEvent, { minLength: 1, maxLength: 5 }), async (specs) => {
+        const events = specs.map((spec): NormalizedEvent => {
+          const raw = JSON.parse(JSON.stringify(spec.raw)) as Record<string, unknown>;
+          const event = emptyEvent('audit_event', randomUUID(), new Date(spec.millis), raw);
+          Object.assign(event, spec.texts);
+          event.latitude = spec.latitude;
+          if (spec.issues) event.issues = spec.issues;
+          return event;
+        });
+        const stored = await t.app.get(EventsService).storeBatch({
+          sourceId: 'push',
+          events,
+          rejections: [],
+        });
+        expect(stored).toMatchObject({ accepted: events.length, rejected: 0 });
+
+        const columns = EVENT_COLUMNS.map(({ column, field }) => `${column} AS "${field}"`);
+        const rows = await t.sql(
+          `SELECT ${columns.join(', ')} FROM events WHERE external_id = ANY($1) ORDER BY id`,
+          [events.map((event) => event.externalId)],
+        );
+        expect(rows).toEqual(events.map((event) => ({ ...event, issues: event.issues ?? null })));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
