@@ -26,7 +26,7 @@ const storedEvent = fc.record({
     fc.jsonValue({ maxDepth: 2 }).filter((value) => isSafeText(JSON.stringify(value))),
     { maxKeys: 4 },
   ),
-  issues: fc.option(fc.array(fc.record({ field: text, problem: text }), { maxLength: 2 })),
+  issues: fc.option(fc.array(fc.record({ field: text, reason: text }), { maxLength: 2 })),
   millis: fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2030-01-01') }),
 });
 
