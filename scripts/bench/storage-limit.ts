@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyTextRow } from '../../src/events/copy-text';
+import { copyTextChunks } from '../../src/events/copy-text';
 import type { NormalizedEvent } from '../../src/events/normalize/normalized-event';
 
 export interface StorageLimit {
@@ -31,7 +31,7 @@ export async function measureStorageLimit(
   const started = process.hrtime.bigint();
   await db.query('BEGIN');
   await pipeline(
-    Readable.from(copyChunks(events, columns)),
+    Readable.from(copyTextChunks(rowsOf(events, columns), ROWS_PER_CHUNK)),
     db.query(copyFrom(`COPY ${SCRATCH} (${columns.join(', ')}) FROM STDIN`)),
   );
   await db.query('COMMIT');
@@ -55,22 +55,16 @@ async function writtenColumns(db: Client): Promise<string[]> {
   return rows.map((row) => row.column_name);
 }
 
-function* copyChunks(
+/** Each event as a row of the written columns, its source's id among them. */
+function* rowsOf(
   events: ReadonlyArray<{ sourceId: string; event: NormalizedEvent }>,
   columns: readonly string[],
-): Generator<string> {
+): Generator<unknown[]> {
   const fields = columns.map(camelCase);
-  let chunk = '';
-  let rows = 0;
   for (const { sourceId, event } of events) {
     const record: Record<string, unknown> = { ...event, sourceId };
-    chunk += copyTextRow(fields.map((field) => record[field]));
-    if (++rows % ROWS_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = '';
-    }
+    yield fields.map((field) => record[field]);
   }
-  if (chunk !== '') yield chunk;
 }
 
 const camelCase = (column: string): string =>

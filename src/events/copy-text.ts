@@ -28,3 +28,20 @@ const escape = (character: string): string => ESCAPES[character];
 /** One row of COPY's text format, newline included. */
 export const copyTextRow = (values: readonly unknown[]): string =>
   `${values.map(copyTextValue).join('\t')}\n`;
+
+/** Rows as COPY text, `rowsPerChunk` rows to a chunk: what a COPY stream is written. */
+export function* copyTextChunks(
+  rows: Iterable<readonly unknown[]>,
+  rowsPerChunk: number,
+): Generator<string> {
+  let chunk = '';
+  let count = 0;
+  for (const row of rows) {
+    chunk += copyTextRow(row);
+    if (++count % rowsPerChunk === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
-import { copyTextRow } from './copy-text';
+import { copyTextChunks } from './copy-text';
 import type { EventField } from './detect-event';
 import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
@@ -61,15 +61,10 @@ const MOVE_STAGED = `
   RETURNING id, stream`;
 const ROWS_PER_CHUNK = 500;
 
-/** The events as COPY text, a chunk of rows at a time: position in the batch, then columns. */
-function* copyRows(events: readonly NormalizedEvent[]): Generator<string> {
-  for (let start = 0; start < events.length; start += ROWS_PER_CHUNK) {
-    let chunk = '';
-    for (let i = start; i < Math.min(start + ROWS_PER_CHUNK, events.length); i++) {
-      const event = events[i];
-      chunk += copyTextRow([i, ...EVENT_COLUMNS.map(({ field }) => event[field])]);
-    }
-    yield chunk;
+/** Each event as a staging row: its position in the batch, then its columns. */
+function* stagingRows(events: readonly NormalizedEvent[]): Generator<unknown[]> {
+  for (const [position, event] of events.entries()) {
+    yield [position, ...EVENT_COLUMNS.map(({ field }) => event[field])];
   }
 }
 
@@ -158,7 +153,10 @@ export class EventsRepository {
     const insert = async (
       some: NormalizedEvent[],
     ): Promise<Array<{ id: string; stream: Stream }>> => {
-      await pipeline(Readable.from(copyRows(some)), client.query(copyFrom(COPY_TO_STAGING)));
+      await pipeline(
+        Readable.from(copyTextChunks(stagingRows(some), ROWS_PER_CHUNK)),
+        client.query(copyFrom(COPY_TO_STAGING)),
+      );
       return manager.query(MOVE_STAGED, [sourceId, batchId]);
     };
     let rows = await withSavepoint(manager, () => insert(events));
