@@ -180,7 +180,8 @@ export class BaselinesService {
     if (hourly instanceof Date) return this.query.hourlyOf(known, hourly, manager);
     const asked = new Map<string, HourlyKey>();
     for (const key of hourly.keys) {
-      if (knownKeys.has(entityKeyOf(key))) asked.set(`${entityKeyOf(key)}\u0000${key.action}`, key);
+      const entity = entityKeyOf(key);
+      if (knownKeys.has(entity)) asked.set(`${entity}\u0000${key.action}`, key);
     }
     return asked.size > 0 ? this.query.hourlyFor([...asked.values()], hourly.since, manager) : [];
   }

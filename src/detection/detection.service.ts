@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type EntityKey, seenKeysOf } from '../baselines/baseline-aggregate';
+import { type EntityKey, entityKeyOf, seenKeysOf } from '../baselines/baseline-aggregate';
 import { HOURLY_RETENTION_DAYS } from '../baselines/baseline-horizon';
 import {
   accountOf,
@@ -419,13 +419,9 @@ function entitiesOf(events: readonly DetectEvent[]): EntityKey[] {
   for (const event of events) {
     const accountId = accountOf(event);
     const add = (entityType: EntityType, entityId: string | null) => {
-      if (entityId) {
-        seen.set(`${entityType}\u0000${accountId}\u0000${entityId}`, {
-          entityType,
-          accountId,
-          entityId,
-        });
-      }
+      if (!entityId) return;
+      const key: EntityKey = { entityType, accountId, entityId };
+      seen.set(entityKeyOf(key), key);
     };
     if (event.actorType === 'user') add('user', event.actorId);
     if (event.actorType === 'connect_token') add('connect_token', event.actorId);
