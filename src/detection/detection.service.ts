@@ -17,7 +17,12 @@ import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService, type Finding } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
-import { evaluateRule, historyNeed, judgesSources } from '../rules/engine/evaluate';
+import {
+  evaluateRule,
+  historyNeed,
+  judgesSources,
+  narrowsWithBaselines,
+} from '../rules/engine/evaluate';
 import {
   baselineEntityOf,
   hourlyDaysOf,
@@ -26,15 +31,18 @@ import {
   seenDimensionsOf,
 } from '../rules/kinds/look-back';
 import type { HistoryNeed, ListSnapshot } from '../rules/engine/evaluation';
+import type { NeedShape } from '../rules/engine/key-times';
 import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { compareIds, sortByEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
 import { passesOf } from './passes';
-import { type Attempt, checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
+import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
+/** Each key's history only around its own events of the pass (HistoryNeed.spans). */
+const PER_KEY: NeedShape = { perKey: true };
 
 /**
  * Judging a live batch ahead reads its actors' events whole to find those still waiting; past
@@ -272,28 +280,17 @@ export class DetectionService {
     const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
-    const needs: Array<{ rule: Rule; need: Attempt<HistoryNeed[]> }> = [];
-    for (const rule of rules.filter((one) => !judgesSources(one))) {
-      await pause();
-      needs.push({
-        rule,
-        need: isolation.attempt(rule, () =>
-          checkNeeds(historyNeed(rule, judged, lists, { perKey: true })),
-        ),
-      });
-    }
-    const batchRules = needs.flatMap(({ rule, need }) => (need.ok ? [rule] : []));
-    const histories = await loadHistories(
+    const judging = rules.filter((one) => !judgesSources(one));
+    // A rule whose need the baselines narrow reads its history once they are known.
+    const histories = await this.readHistories(
       manager,
-      this.events,
-      needs.flatMap(({ need }) => (need.ok ? [need.value] : [])),
-      judged,
-      pause,
+      judging.filter((rule) => !narrowsWithBaselines(rule)),
+      (rule) => historyNeed(rule, judged, lists, PER_KEY),
+      { judged, isolation, pause },
     );
     const baselines = rules.some(readsBaselines)
       ? await this.baselinesBefore(judged, {
           rules,
-          batchRules,
           histories,
           lists,
           isolation,
@@ -304,12 +301,21 @@ export class DetectionService {
           reader: waiting.length > 0 ? manager : undefined,
         })
       : snapshotOf([]);
+    const narrowed = await this.readHistories(
+      manager,
+      judging.filter(narrowsWithBaselines),
+      (rule) => historyNeed(rule, judged, lists, PER_KEY, baselines),
+      { judged, isolation, pause },
+    );
+    for (const [rule, history] of narrowed) histories.set(rule, history);
+    const batchRules = judging.filter((rule) => histories.has(rule));
     const byId = new Map(judged.map((event) => [event.id, event]));
     const findings: Finding[] = [];
-    for (const [i, rule] of batchRules.entries()) {
+    for (const rule of batchRules) {
       await pause();
+      const history = histories.get(rule)!;
       const judgedByRule = isolation.attempt(rule, () =>
-        evaluateRule({ rule, batch: judged, history: histories[i], baselines, lists, now }),
+        evaluateRule({ rule, batch: judged, history, baselines, lists, now }),
       );
       if (!judgedByRule.ok) continue;
       for (const candidate of judgedByRule.value) {
@@ -338,15 +344,48 @@ export class DetectionService {
   }
 
   /**
+   * The stored events each rule needs besides the pass (as `need` gives them), read together;
+   * a rule whose need fails is left out.
+   */
+  private async readHistories(
+    manager: EntityManager,
+    rules: readonly Rule[],
+    need: (rule: Rule) => HistoryNeed[],
+    {
+      judged,
+      isolation,
+      pause,
+    }: Pick<JudgingState, 'pause'> & {
+      judged: DetectEvent[];
+      isolation: RuleIsolation;
+    },
+  ): Promise<Map<Rule, DetectEvent[]>> {
+    const needs: Array<{ rule: Rule; value: HistoryNeed[] }> = [];
+    for (const rule of rules) {
+      await pause();
+      const ruleNeed = isolation.attempt(rule, () => checkNeeds(need(rule)));
+      if (ruleNeed.ok) needs.push({ rule, value: ruleNeed.value });
+    }
+    const histories = await loadHistories(
+      manager,
+      this.events,
+      needs.map(({ value }) => value),
+      judged,
+      pause,
+    );
+    return new Map(needs.map(({ rule }, i) => [rule, histories[i]]));
+  }
+
+  /**
    * What the baselines knew before the batch: hourly counts only as far back as the rules
-   * that read them look, and only of the entities and actions they judge.
+   * that read them look, and only of the entities and actions they judge (with the histories
+   * read so far: a rule whose need the baselines narrow reads no hourly counts).
    */
   private async baselinesBefore(
     judged: DetectEvent[],
     judging: {
       rules: Rule[];
-      batchRules: Rule[];
-      histories: DetectEvent[][];
+      histories: ReadonlyMap<Rule, DetectEvent[]>;
       lists: ListSnapshot;
       isolation: RuleIsolation;
       pause: () => Promise<void>;
@@ -355,14 +394,14 @@ export class DetectionService {
       reader?: EntityManager;
     },
   ): Promise<BaselineSnapshot> {
-    const { rules, batchRules, histories, lists, isolation, pause, waiting, now, reader } = judging;
+    const { rules, histories, lists, isolation, pause, waiting, now, reader } = judging;
     const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
-    const hourlyDays = Math.max(0, ...batchRules.map(hourlyDaysOf));
+    const hourlyDays = Math.max(0, ...[...histories.keys()].map(hourlyDaysOf));
     const hourlyKeys: HourlyKey[] = [];
-    for (const [i, rule] of batchRules.entries()) {
+    for (const [rule, history] of histories) {
       await pause();
       const keys = isolation.attempt(rule, () =>
-        hourlyKeysOf(rule, [...judged, ...histories[i]], lists),
+        hourlyKeysOf(rule, [...judged, ...history], lists),
       );
       if (keys.ok) hourlyKeys.push(...keys.value);
     }

@@ -358,6 +358,42 @@ describe('batching never changes what fires', () => {
     expect(got.size).toBeGreaterThan(0);
   });
 
+  it.each([1, 2, 3, 4])('new_value as users leave their learning period (seed %d)', (seed) => {
+    const rng = new SeededRandom(450 + seed);
+    // Learning ends half a day into the stream for A, a day and a half in for B.
+    const before = [
+      { user: 'A', at: T0 - 12 * HOUR },
+      { user: 'B', at: T0 + 12 * HOUR },
+    ].map(({ user, at }, i) =>
+      detectEvent(
+        { at, stream: 'item_usage', actorType: 'user', actorId: user, action: 'reveal' },
+        String(10 + i),
+      ),
+    );
+    const specs: EventSpec[] = Array.from({ length: 90 }, () => {
+      const at = T0 + 13 * HOUR + rng.int(36 * 60) * MIN;
+      // A new country every few hours, used again soon after: values are fresh all along.
+      const country = `C${Math.floor((at - T0) / (4 * HOUR)) + rng.int(2)}`;
+      const actorId = rng.pick(['A', 'B']);
+      return { at, stream: 'item_usage', actorType: 'user', actorId, action: 'reveal', country };
+    });
+    const stream = streamOf(rng, specs, 0.2);
+    const rule = testRule({
+      name: 'nv',
+      kind: 'new_value',
+      streams: ['item_usage'],
+      params: {
+        entity: 'user',
+        field: 'country',
+        learningDays: 1,
+        forgetAfterDays: 90,
+        newForHours: 6,
+      },
+    });
+    const got = splitsAgree(rule, stream, rng, { before }, 12);
+    expect(got.size).toBeGreaterThan(0);
+  });
+
   it.each([1, 2, 3])('rate_anomaly (seed %d)', (seed) => {
     const rng = new SeededRandom(500 + seed);
     let id = 10;

@@ -1,3 +1,4 @@
+import type { BaselineSnapshot } from '../../baselines/baseline-snapshot';
 import { sortByEventTime } from '../../events/event-order';
 import type { DetectEvent } from '../../events/detect-event';
 import { kindModule } from '../kinds/registry';
@@ -41,16 +42,29 @@ export const evaluateRule = evaluate;
  * needs none. Several needs (a sequence's two stages may join on different fields) are
  * answered together: the history is every stored event answering any of them, deduplicated,
  * sorted by event time then id. With `perKey`, each key is needed only around the batch's own
- * events of that key (HistoryNeed.spans), a subset that judges the batch the same.
+ * events of that key (HistoryNeed.spans), a subset that judges the batch the same. Given the
+ * baselines from before the batch, a rule whose need they narrow (narrowsWithBaselines) needs
+ * only what judging can still read.
  */
 export function historyNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
   shape: NeedShape = WHOLE_RANGE,
+  baselines?: BaselineSnapshot,
 ): HistoryNeed[] {
   const kind = kindModule(rule.kind);
-  return kind.judges === 'events' ? kind.lookBack.historyNeed(rule, batch, lists, shape) : [];
+  if (kind.judges !== 'events') return [];
+  const { lookBack } = kind;
+  return baselines && lookBack.historyNeedKnowing
+    ? lookBack.historyNeedKnowing(rule, batch, lists, shape, baselines)
+    : lookBack.historyNeed(rule, batch, lists, shape);
+}
+
+/** Is the rule's history need narrower once the baselines from before the batch are known? */
+export function narrowsWithBaselines(rule: Rule): boolean {
+  const kind = kindModule(rule.kind);
+  return kind.judges === 'events' && kind.lookBack.historyNeedKnowing !== undefined;
 }
 
 /** Does the rule's kind judge the sources' polling health rather than events (heartbeat)? */

@@ -1,4 +1,9 @@
-import type { BaselineDimension, EntityType, HourlyKey } from '../../baselines/baseline-snapshot';
+import type {
+  BaselineDimension,
+  BaselineSnapshot,
+  EntityType,
+  HourlyKey,
+} from '../../baselines/baseline-snapshot';
 import type { DetectEvent } from '../../events/detect-event';
 import type { Stream } from '../../events/normalize/normalized-event';
 import type {
@@ -62,6 +67,18 @@ export interface LookBack<P> {
     batch: readonly DetectEvent[],
     lists: ListSnapshot,
     shape: NeedShape,
+  ): HistoryNeed[];
+  /**
+   * Optional: the need once the baselines from before the batch are known, when they make it
+   * smaller (a subset of historyNeed's that judges the batch the same). Detection then reads
+   * the rule's history after the baselines, so a kind that has it reads no hourly counts.
+   */
+  historyNeedKnowing?(
+    rule: Rule,
+    batch: readonly DetectEvent[],
+    lists: ListSnapshot,
+    shape: NeedShape,
+    baselines: BaselineSnapshot,
   ): HistoryNeed[];
   /** Days of hourly baseline counts read before the batch (0: none). */
   hourlyDays(params: P): number;

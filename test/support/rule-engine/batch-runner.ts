@@ -25,7 +25,10 @@ export function runInBatches(
     now?: Date;
     before?: readonly DetectEvent[];
     baselines?: EntityBaseline[];
-    /** Select each batch's history as detection does: each key around its own events. */
+    /**
+     * Select each batch's history as detection does: each key around its own events, and
+     * only what the baselines from before the batch leave the rule to read.
+     */
     perKey?: boolean;
   } = {},
 ): BatchRun {
@@ -46,7 +49,9 @@ export function runInBatches(
     if (batch.length === 0) continue;
     stored.push(...batch);
     const history = selectHistory(
-      historyNeed(rule, batch, lists, { perKey: options.perKey ?? false }),
+      options.perKey
+        ? historyNeed(rule, batch, lists, { perKey: true }, baselines)
+        : historyNeed(rule, batch, lists),
       stored,
     );
     const sortedBatch = [...batch].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());

@@ -4,6 +4,7 @@ import {
   entityOf,
   scopedEntity,
   type BaselineDimension,
+  type BaselineSnapshot,
   type EntityBaseline,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
@@ -298,24 +299,68 @@ const ENTITY_FIELD = {
 
 /**
  * With newForHours: the stored events of the batch's entities within newForHours of the batch
- * (the rule's own recent uses of a value). Without: nothing.
+ * (the rule's own recent uses of a value). Without: nothing. Given the baselines from before
+ * the batch, only around the events whose judging can read them (see mayReadHistory).
  */
 export function newValueHistoryNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
   shape: NeedShape,
+  baselines?: BaselineSnapshot,
 ): HistoryNeed[] {
   const params = rule.params as NewValueParams;
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
   if (newForMs === 0) return [];
   const compiled = compileRule(rule, lists);
+  const readsHistory = baselines ? mayReadHistory(params, batch, baselines) : () => true;
   const times = new KeyTimes();
   for (const e of batch) {
     const entity = entityOf(e, params.entity);
-    if (entity && compiled.counts(e)) times.add(entity, e.eventTime.getTime());
+    if (entity && compiled.counts(e) && readsHistory(e, entity)) {
+      times.add(entity, e.eventTime.getTime());
+    }
   }
   const around = times.around(newForMs, shape);
   if (around === null) return [];
   return [{ field: ENTITY_FIELD[params.entity], ...around, streams: [...rule.streams] }];
+}
+
+/**
+ * Whether judging a counting event can read the history (the value's recent uses): only when
+ * its entity is past the learning period and its value may be fresh, i.e. the baseline did
+ * not see it first newForHours or more before the event. Both bounds hold however the batch
+ * is ordered: the entity's first event is at most the baseline's and the batch's earliest,
+ * and the batch only makes a value's first sighting earlier.
+ */
+function mayReadHistory(
+  params: NewValueParams,
+  batch: readonly DetectEvent[],
+  baselines: BaselineSnapshot,
+): (e: DetectEvent, entity: string) => boolean {
+  const learningMs = params.learningDays * DAY_MS;
+  const newForMs = (params.newForHours ?? 0) * HOUR_MS;
+  /** Per entity of its account: its earliest event, baseline and batch together. */
+  const firstOf = new Map<string, number>();
+  for (const e of batch) {
+    const entity = entityOf(e, params.entity);
+    if (!entity) continue;
+    const key = scopedEntity(accountOf(e), entity);
+    const first =
+      firstOf.get(key) ??
+      baselines.get(params.entity, accountOf(e), entity)?.firstEventAt.getTime() ??
+      Infinity;
+    firstOf.set(key, Math.min(first, e.eventTime.getTime()));
+  }
+  return (e, entity) => {
+    const t = e.eventTime.getTime();
+    if (firstOf.get(scopedEntity(accountOf(e), entity))! > t - learningMs) return false;
+    const value = valueOf(e, params.field);
+    if (value === null) return false;
+    const seen = baselines
+      .get(params.entity, accountOf(e), entity)
+      ?.seen.get(params.field)
+      ?.get(value);
+    return seen === undefined || seen.firstSeen.getTime() > t - newForMs;
+  };
 }

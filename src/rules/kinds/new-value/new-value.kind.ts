@@ -12,6 +12,7 @@ export const newValueKind: EventKindModule<NewValueParams> = {
   evaluate: evaluateNewValue,
   lookBack: {
     historyNeed: newValueHistoryNeed,
+    historyNeedKnowing: newValueHistoryNeed,
     hourlyDays: () => 0,
     hourlyKeys: () => [],
     seenDimensions: ({ entity, field }) => [{ entityType: entity, dimension: field }],
