@@ -9,7 +9,7 @@ import { copyTextChunks } from './copy-text';
 import type { EventField } from './detect-event';
 import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
-import type { HistoryRange } from './history-range';
+import type { HistoryRange, NeighbourPoint } from './history-range';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
@@ -393,7 +393,7 @@ export class EventsRepository {
     manager: EntityManager,
     query: {
       field: EventField;
-      points: Array<{ key: string; at: Date }>;
+      points: NeighbourPoint[];
       streams: Stream[];
       spanMs: number;
       perSide: number;
@@ -404,17 +404,20 @@ export class EventsRepository {
     const column = KEY_COLUMNS.get(query.field);
     if (query.points.length === 0 || !column) return [];
     const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
-    const side = (comparison: string, order: string) =>
+    // A point's other side is left out before any row is read (a filter on the point alone).
+    const side = (skipped: string, comparison: string, order: string) =>
       `(SELECT ${DETECTION_COLUMNS} FROM events
-        WHERE ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
+        WHERE p.side IS DISTINCT FROM '${skipped}'
+          AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
           AND event_time ${comparison}
         ORDER BY event_time ${order} LIMIT $5)`;
     return manager.query(
-      `SELECT DISTINCT ON (n.id) n.* FROM unnest($1::text[], $2::timestamptz[]) AS p(key, at)
+      `SELECT DISTINCT ON (n.id) n.*
+       FROM unnest($1::text[], $2::timestamptz[], $7::text[]) AS p(key, at, side)
        CROSS JOIN LATERAL (
-         ${side('BETWEEN p.at - make_interval(secs => $4) AND p.at', 'DESC')}
+         ${side('after', 'BETWEEN p.at - make_interval(secs => $4) AND p.at', 'DESC')}
          UNION ALL
-         ${side('BETWEEN p.at AND p.at + make_interval(secs => $4)', 'ASC')}
+         ${side('before', 'BETWEEN p.at AND p.at + make_interval(secs => $4)', 'ASC')}
        ) AS n`,
       [
         query.points.map((point) => point.key),
@@ -423,6 +426,7 @@ export class EventsRepository {
         query.spanMs / 1000,
         query.perSide,
         query.maxId,
+        query.points.map((point) => point.side ?? null),
       ],
     );
   }

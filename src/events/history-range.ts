@@ -7,3 +7,10 @@ export interface HistoryRange {
   from: Date;
   to: Date;
 }
+
+/** Where stored events are needed around: on both sides of `at`, or only on `side`. */
+export interface NeighbourPoint {
+  key: string;
+  at: Date;
+  side?: 'before' | 'after';
+}

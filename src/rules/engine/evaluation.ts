@@ -1,6 +1,7 @@
 import type { BaselineSnapshot } from '../../baselines/baseline-snapshot';
 import type { Stream } from '../../events/normalize/normalized-event';
 import type { DetectEvent, EventField } from '../../events/detect-event';
+import type { NeighbourPoint } from '../../events/history-range';
 import type { Rule, Severity } from './rule-definition';
 
 /** Named lists as they are now: name (with `@`) → items. */
@@ -22,7 +23,7 @@ export interface HistoryNeed {
    * after each, located ones when `located`), not every event in [from, to]: a batch spread
    * over weeks (a sign-in backfill) would otherwise read every event of its users.
    */
-  neighbours?: { points: Array<{ key: string; at: Date }>; perSide: number; located: boolean };
+  neighbours?: { points: NeighbourPoint[]; perSide: number; located: boolean };
   /**
    * Per key, the part of [from, to] needed, when asked for (NeedShape.perKey): a key's stored
    * events are judged only with that key's batch events, so they are needed only around

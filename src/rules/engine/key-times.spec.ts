@@ -27,6 +27,14 @@ describe('KeyTimes', () => {
     );
   });
 
+  it("gives each key's earliest and latest event, once (both sides) when they are the same", () => {
+    expect(times.ends()).toEqual([
+      { key: 'b', at: at(100), side: 'before' },
+      { key: 'b', at: at(300), side: 'after' },
+      { key: 'a', at: at(10) },
+    ]);
+  });
+
   it('needs nothing when no event had a key', () => {
     expect(new KeyTimes().around(MIN, { perKey: true })).toBeNull();
   });

@@ -1,3 +1,4 @@
+import type { NeighbourPoint } from '../../events/history-range';
 import type { HistoryNeed } from './evaluation';
 
 /** How detailed a history need is: see HistoryNeed.spans. */
@@ -47,5 +48,21 @@ export class KeyTimes {
       spans.set(key, { from: new Date(span.min - marginMs), to: new Date(span.max + marginMs) });
     }
     return { ...range, spans };
+  }
+
+  /**
+   * Each key's earliest event, with what comes before it, and latest, with what comes after
+   * it (one point, both sides, when they are the same).
+   */
+  ends(): NeighbourPoint[] {
+    const points: NeighbourPoint[] = [];
+    for (const [key, { min, max }] of this.byKey) {
+      if (max === min) points.push({ key, at: new Date(min) });
+      else {
+        points.push({ key, at: new Date(min), side: 'before' });
+        points.push({ key, at: new Date(max), side: 'after' });
+      }
+    }
+    return points;
   }
 }

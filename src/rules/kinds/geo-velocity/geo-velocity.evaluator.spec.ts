@@ -175,12 +175,27 @@ describe('geo_velocity', () => {
     ];
     const span = geoSpanMs({ maxSpeedKmh: 900, minDistanceKm: 500, minGapMinutes: 5 });
     expect(historyNeed(rule, batch, NO_LISTS)).toMatchObject([
+      // Every stored event among the batch's own, and the nearest ones around them.
+      {
+        field: 'actorId',
+        keys: ['ALICE', 'BOB'],
+        from: new Date(T0),
+        to: new Date(T0 + 2 * MIN),
+        streams: ['item_usage', 'signin_attempt'],
+      },
       {
         field: 'actorId',
         keys: ['ALICE', 'BOB'],
         from: new Date(T0 - span),
         to: new Date(T0 + 2 * MIN + span),
         streams: ['item_usage', 'signin_attempt'],
+        neighbours: {
+          // Toronto only: Alice's event at T0 + MIN has no coordinates.
+          points: [
+            { key: 'ALICE', at: new Date(T0) },
+            { key: 'BOB', at: new Date(T0 + 2 * MIN) },
+          ],
+        },
       },
     ]);
     expect(span / 3_600_000).toBeCloseTo(22.24, 1);

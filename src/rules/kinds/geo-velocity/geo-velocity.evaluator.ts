@@ -9,6 +9,7 @@ import type {
 import { arrivalsOf, compareTimed, insertionIndex, type Timed } from '../../engine/event-order';
 import { describePlace, formatNumber, formatDuration, who } from '../../engine/explain';
 import { readField } from '../../engine/filter';
+import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
 import type { GeoVelocityParams } from './geo-velocity.params';
 
@@ -188,42 +189,42 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
   }
 }
 
-/** Group keys of the batch's located counting events, within the span any fast pair can have. */
+/**
+ * Per group key of the batch's located counting events, what the evaluator reads of the stored
+ * events: every one between the key's first and last arrival, and the nearest located ones
+ * before the first and after the last (within the span any fast pair can have).
+ */
 export function geoVelocityHistoryNeed(
   rule: Rule,
   batch: readonly DetectEvent[],
   lists: ListSnapshot,
+  shape: NeedShape,
 ): HistoryNeed[] {
   const compiled = compileRule(rule, lists);
   const params = rule.params as GeoVelocityParams;
   const field = rule.groupBy.at(0);
   if (field === undefined) return [];
-  const span = geoSpanMs(params);
-  const keys = new Set<string>();
-  const points: Array<{ key: string; at: Date }> = [];
-  let min = Infinity;
-  let max = -Infinity;
+  const times = new KeyTimes();
   for (const e of batch) {
     const p = pointOf(compiled, e);
     if (p === null) continue;
     const value = readField(e, field);
-    if (value === null) continue;
-    keys.add(String(value));
-    points.push({ key: String(value), at: e.eventTime });
-    if (p.t < min) min = p.t;
-    if (p.t > max) max = p.t;
+    if (value !== null) times.add(String(value), p.t);
   }
-  if (keys.size === 0) return [];
+  const inside = times.around(0, shape);
+  if (inside === null) return [];
+  const span = geoSpanMs(params);
+  const streams = [...rule.streams];
   return [
+    { field, ...inside, streams },
     {
       field,
-      keys: [...keys].sort(),
-      from: new Date(min - span),
-      to: new Date(max + span),
-      streams: [...rule.streams],
-      // Each arrival pairs only with its nearest located neighbours; a few per side leave
-      // room for neighbours the rule's filter skips (a failed sign-in).
-      neighbours: { points, perSide: 3, located: true },
+      keys: inside.keys,
+      from: new Date(inside.from.getTime() - span),
+      to: new Date(inside.to.getTime() + span),
+      streams,
+      // A few per side leave room for neighbours the rule's filter skips (a failed sign-in).
+      neighbours: { points: times.ends(), perSide: 3, located: true },
     },
   ];
 }

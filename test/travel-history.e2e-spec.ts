@@ -1,0 +1,101 @@
+import { DetectionService } from '../src/detection/detection.service';
+import { itemUsage, opId } from './support/factories';
+import {
+  dropTestContext,
+  newTestContext,
+  startIdleWorker,
+  startTestApp,
+  type TestApp,
+  type TestContext,
+} from './support/test-app';
+
+const HOUR_MS = 3_600_000;
+const MIN_MS = 60_000;
+const place = (city: string, country: string, latitude: number, longitude: number) => ({
+  country,
+  city,
+  latitude,
+  longitude,
+});
+const TORONTO = place('Toronto', 'CA', 43.65, -79.38);
+const MOSCOW = place('Moscow', 'RU', 55.76, 37.62);
+const TOKYO = place('Tokyo', 'JP', 35.68, 139.69);
+
+/**
+ * Impossible travel judges each arrival with the located events next to it in time, most of
+ * them stored by earlier batches: the nearest before a batch's first event of a user, the
+ * nearest after its last, and every one in between. Each batch here is detected before the
+ * next is stored, so every pair below is found in PostgreSQL, not among the batch's own.
+ */
+describe('impossible travel against stored events', () => {
+  let context: TestContext;
+  let api: TestApp;
+  let worker: TestApp;
+  const day = Date.UTC(2026, 10, 2);
+  const at = (hour: number, minute = 0) => new Date(day + hour * HOUR_MS + minute * MIN_MS);
+  const alice = { uuid: opId('user', 0), name: 'Alice', email: 'alice@example.com' };
+  const use = (n: number, time: Date, location: Record<string, unknown>) =>
+    itemUsage(n, time, { user: alice, location });
+
+  /** Stores the batch, then detects it (and any batch before it). */
+  async function storeAndDetect(batch: unknown[]): Promise<void> {
+    await api
+      .http()
+      .post('/api/v1/events')
+      .set('authorization', `Bearer ${context.adminKey}`)
+      .send(batch)
+      .expect(200);
+    const [newest] = await worker.sql<{ id: string }>(
+      `SELECT id FROM ingest_batches ORDER BY id DESC LIMIT 1`,
+    );
+    await worker.app.get(DetectionService).processBatch(newest.id);
+  }
+
+  beforeAll(async () => {
+    context = newTestContext();
+    api = await startTestApp({ APP_ROLE: 'api' }, context);
+    worker = await startIdleWorker(context);
+  }, 60_000);
+
+  afterAll(async () => {
+    await api.close();
+    await worker.close();
+    await dropTestContext(context);
+  });
+
+  it('pairs arrivals with the stored events before, after and between their own', async () => {
+    await storeAndDetect([use(1, at(10), TORONTO)]);
+    // After the stored Toronto use: the nearest stored one before the batch.
+    await storeAndDetect([use(2, at(10, 30), MOSCOW)]);
+    // A late event before the stored Toronto use: the nearest stored one after the batch.
+    await storeAndDetect([use(3, at(9), TOKYO)]);
+    // Two uses around all three stored ones: the stored Tokyo (9:00) and Moscow (10:30) uses
+    // lie between them, and each pairs with the one next to it.
+    await storeAndDetect([use(4, at(8), TORONTO), use(5, at(11), TORONTO)]);
+    // Four uses in a row: the nearest stored one before the first (Toronto, 11:00) is behind
+    // the batch's own for the last; and the nearest after the last of a late batch (Toronto,
+    // 8:00) is behind the batch's own for the first.
+    const fourFrom = (n: number, hour: number) =>
+      [0, 5, 10, 15].map((minute, i) => use(n + i, at(hour, minute), TOKYO));
+    await storeAndDetect(fourFrom(6, 12));
+    await storeAndDetect(fourFrom(10, 6));
+
+    const pairs = await worker.sql<{ pair: string }>(
+      `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
+                     a.figures->'to'->>'city', ' ', a.figures->'to'->>'at') AS pair
+       FROM alerts a JOIN rules r ON r.id = a.rule_id
+       WHERE r.template_id = 'op.signin.impossible_travel'
+       ORDER BY a.figures->'from'->>'at'`,
+    );
+    const iso = (date: Date) => date.toISOString();
+    expect(pairs.map(({ pair }) => pair)).toEqual([
+      // Stored in that order, each was the last before Toronto when it arrived.
+      ...[0, 5, 10, 15].map((minute) => `Tokyo ${iso(at(6, minute))} → Toronto ${iso(at(8))}`),
+      `Toronto ${iso(at(8))} → Tokyo ${iso(at(9))}`,
+      `Tokyo ${iso(at(9))} → Toronto ${iso(at(10))}`,
+      `Toronto ${iso(at(10))} → Moscow ${iso(at(10, 30))}`,
+      `Moscow ${iso(at(10, 30))} → Toronto ${iso(at(11))}`,
+      `Toronto ${iso(at(11))} → Tokyo ${iso(at(12))}`,
+    ]);
+  });
+});
