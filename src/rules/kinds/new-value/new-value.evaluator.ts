@@ -6,6 +6,7 @@ import {
   type BaselineDimension,
   type BaselineSnapshot,
   type EntityBaseline,
+  type SeenValue,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
@@ -340,27 +341,34 @@ function mayReadHistory(
 ): (e: DetectEvent, entity: string) => boolean {
   const learningMs = params.learningDays * DAY_MS;
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
-  /** Per entity of its account: its earliest event, baseline and batch together. */
-  const firstOf = new Map<string, number>();
+  /** Per entity of its account: its earliest event (baseline and batch), its known values. */
+  const entities = new Map<string, { first: number; seen: Map<string, SeenValue> | undefined }>();
+  const stateOf = (e: DetectEvent, entity: string) => {
+    const key = scopedEntity(accountOf(e), entity);
+    let state = entities.get(key);
+    if (!state) {
+      const baseline = baselines.get(params.entity, accountOf(e), entity);
+      state = {
+        first: baseline?.firstEventAt.getTime() ?? Infinity,
+        seen: baseline?.seen.get(params.field),
+      };
+      entities.set(key, state);
+    }
+    return state;
+  };
   for (const e of batch) {
     const entity = entityOf(e, params.entity);
     if (!entity) continue;
-    const key = scopedEntity(accountOf(e), entity);
-    const first =
-      firstOf.get(key) ??
-      baselines.get(params.entity, accountOf(e), entity)?.firstEventAt.getTime() ??
-      Infinity;
-    firstOf.set(key, Math.min(first, e.eventTime.getTime()));
+    const state = stateOf(e, entity);
+    state.first = Math.min(state.first, e.eventTime.getTime());
   }
   return (e, entity) => {
     const t = e.eventTime.getTime();
-    if (firstOf.get(scopedEntity(accountOf(e), entity))! > t - learningMs) return false;
+    const { first, seen } = stateOf(e, entity);
+    if (first > t - learningMs) return false;
     const value = valueOf(e, params.field);
     if (value === null) return false;
-    const seen = baselines
-      .get(params.entity, accountOf(e), entity)
-      ?.seen.get(params.field)
-      ?.get(value);
-    return seen === undefined || seen.firstSeen.getTime() > t - newForMs;
+    const known = seen?.get(value);
+    return known === undefined || known.firstSeen.getTime() > t - newForMs;
   };
 }
