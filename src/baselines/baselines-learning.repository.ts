@@ -70,20 +70,25 @@ const UPSERT_HOURLY = `
   ON CONFLICT (entity_type, entity_id, account_id, action, hour_start)
   DO UPDATE SET count = t.count + excluded.count`;
 
+// Returns each (entity, dimension) that got a new value, once: only those can have grown past
+// the cap, and a row per value would be parsed for nothing.
 const UPSERT_SEEN = `
-  INSERT INTO baseline_seen_values AS t (
-    entity_type, entity_id, account_id, dimension, value, first_seen, last_seen, count)
-  SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value, s.first_seen,
-    s.last_seen, s.count
-  FROM jsonb_to_recordset($1::jsonb) AS s(
-    ord integer, entity_type text, entity_id text, account_id text, dimension text,
-    value text, first_seen timestamptz, last_seen timestamptz, count bigint)
-  ORDER BY s.ord
-  ON CONFLICT (entity_type, entity_id, account_id, dimension, value) DO UPDATE SET
-    first_seen = LEAST(t.first_seen, excluded.first_seen),
-    last_seen = GREATEST(t.last_seen, excluded.last_seen),
-    count = t.count + excluded.count
-  RETURNING entity_type, entity_id, account_id, dimension, (xmax = 0) AS inserted`;
+  WITH upserted AS (
+    INSERT INTO baseline_seen_values AS t (
+      entity_type, entity_id, account_id, dimension, value, first_seen, last_seen, count)
+    SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value, s.first_seen,
+      s.last_seen, s.count
+    FROM jsonb_to_recordset($1::jsonb) AS s(
+      ord integer, entity_type text, entity_id text, account_id text, dimension text,
+      value text, first_seen timestamptz, last_seen timestamptz, count bigint)
+    ORDER BY s.ord
+    ON CONFLICT (entity_type, entity_id, account_id, dimension, value) DO UPDATE SET
+      first_seen = LEAST(t.first_seen, excluded.first_seen),
+      last_seen = GREATEST(t.last_seen, excluded.last_seen),
+      count = t.count + excluded.count
+    RETURNING entity_type, entity_id, account_id, dimension, (xmax = 0) AS inserted)
+  SELECT DISTINCT entity_type, entity_id, account_id, dimension FROM upserted WHERE inserted
+  ORDER BY entity_type, entity_id, account_id, dimension`;
 
 // Past the cap, the least recently seen values of an (entity, dimension) go. Rows another
 // worker holds are skipped (kept), so two workers never wait on each other here; the next
@@ -105,6 +110,14 @@ const EVICT_SEEN = `
   ) old
   WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
     AND t.account_id = old.account_id AND t.dimension = old.dimension AND t.value = old.value`;
+
+/** An entity's dimension, as UPSERT_SEEN returns those that got a new value. */
+interface SeenPair {
+  entity_type: string;
+  entity_id: string;
+  account_id: string;
+  dimension: string;
+}
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -176,51 +189,24 @@ export class BaselinesLearningRepository {
         last_seen: row.lastSeen.toISOString(),
         count: row.count,
       }));
-      const upserted: Array<{
-        entity_type: string;
-        entity_id: string;
-        account_id: string;
-        dimension: string;
-        inserted: boolean;
-      }> = await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
-      await this.evictSeen(manager, upserted, seenPerDimension);
+      const grown: SeenPair[] = await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
+      await this.evictSeen(manager, grown, seenPerDimension);
     }
   }
 
   /** Only (entity, dimension) pairs that got a new value can have grown past the cap. */
   private async evictSeen(
     manager: EntityManager,
-    upserted: ReadonlyArray<{
-      entity_type: string;
-      entity_id: string;
-      account_id: string;
-      dimension: string;
-      inserted: boolean;
-    }>,
+    grown: readonly SeenPair[],
     cap: number,
   ): Promise<void> {
-    const grown = new Map<
-      string,
-      { entityType: string; entityId: string; accountId: string; dimension: string }
-    >();
-    for (const row of upserted) {
-      if (!row.inserted) continue;
-      const key = [row.entity_type, row.entity_id, row.account_id, row.dimension].join('\u0000');
-      grown.set(key, {
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        accountId: row.account_id,
-        dimension: row.dimension,
-      });
-    }
-    if (grown.size === 0) return;
-    const pairs = [...grown.values()];
+    if (grown.length === 0) return;
     await manager.query(EVICT_SEEN, [
-      pairs.map((pair) => pair.entityType),
-      pairs.map((pair) => pair.entityId),
-      pairs.map((pair) => pair.dimension),
+      grown.map((pair) => pair.entity_type),
+      grown.map((pair) => pair.entity_id),
+      grown.map((pair) => pair.dimension),
       cap,
-      pairs.map((pair) => pair.accountId),
+      grown.map((pair) => pair.account_id),
     ]);
   }
 }
