@@ -308,6 +308,58 @@ describe('batching never changes what fires', () => {
     expect(got.size).toBeGreaterThan(0);
   });
 
+  it.each([1, 2, 3, 4])('sequence counting several As (seed %d)', (seed) => {
+    const rng = new SeededRandom(350 + seed);
+    const specs: EventSpec[] = Array.from({ length: 80 }, () => {
+      const user = rng.pick(['U1', 'U2']);
+      const at = T0 + rng.int(10 * 24) * HOUR;
+      return rng.chance(0.75)
+        ? { at, stream: 'item_usage', actorType: 'user', actorId: user, action: 'export' }
+        : {
+            at,
+            stream: 'audit_event',
+            actorType: 'user',
+            actorId: 'ADMIN',
+            action: 'suspend',
+            objectType: 'user',
+            objectId: user,
+          };
+    });
+    const stream = streamOf(rng, specs, 0.3);
+    const within = DAY;
+    const rule = testRule({
+      name: 's',
+      kind: 'sequence',
+      streams: ['item_usage', 'audit_event'],
+      params: {
+        mode: 'forward',
+        withinSeconds: within / 1000,
+        stages: [
+          { name: 'export', streams: ['item_usage'], key: 'actorId', minCount: 4 },
+          { name: 'offboarding', streams: ['audit_event'], key: 'objectId' },
+        ],
+      },
+    });
+    const got = splitsAgree(rule, stream, rng);
+    // A suspension fires with four exports of its user in the day before it.
+    const oracle = stream
+      .filter((b) => b.action === 'suspend')
+      .filter(
+        (b) =>
+          stream.filter(
+            (a) =>
+              a.action === 'export' &&
+              a.actorId === b.objectId &&
+              a.eventTime.getTime() <= b.eventTime.getTime() &&
+              b.eventTime.getTime() <= a.eventTime.getTime() + within,
+          ).length >= 4,
+      )
+      .map((b) => b.id)
+      .sort();
+    expect([...got].sort()).toEqual(oracle);
+    expect(got.size).toBeGreaterThan(0);
+  });
+
   it.each([
     [1, 0],
     [2, 0],

@@ -25,10 +25,11 @@ export class KeyTimes {
     }
   }
 
-  /** Null when no event had a key. */
+  /** Null when no event had a key. `afterMs`: a margin after the events other than before. */
   around(
     marginMs: number,
     shape: NeedShape,
+    afterMs = marginMs,
   ): Pick<HistoryNeed, 'keys' | 'from' | 'to' | 'spans'> | null {
     if (this.byKey.size === 0) return null;
     let min = Infinity;
@@ -40,12 +41,12 @@ export class KeyTimes {
     const range = {
       keys: [...this.byKey.keys()].sort(),
       from: new Date(min - marginMs),
-      to: new Date(max + marginMs),
+      to: new Date(max + afterMs),
     };
     if (!shape.perKey) return range;
     const spans = new Map<string, { from: Date; to: Date }>();
     for (const [key, span] of this.byKey) {
-      spans.set(key, { from: new Date(span.min - marginMs), to: new Date(span.max + marginMs) });
+      spans.set(key, { from: new Date(span.min - marginMs), to: new Date(span.max + afterMs) });
     }
     return { ...range, spans };
   }

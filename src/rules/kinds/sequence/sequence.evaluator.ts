@@ -138,8 +138,11 @@ function pushTo(map: Map<string, Hit[]>, hit: Hit): void {
 
 /**
  * Two needs, one per stage (the stages' key fields may differ: actorId of an export, objectId
- * of a suspend): every join value of the batch's A and B events, over [min − within, max + within]
- * (with `perKey`, each value around its own events).
+ * of a suspend): every join value of the batch's A and B events, over [min − within, max + within].
+ * With `perKey`, only what judging reads of each value: for a B of the batch, the As up to
+ * `within` before it; for an A, the As around it and the Bs up to `within` after it (the Bs
+ * it reaches, and the As those count). A stored B is never read for a B of the batch: a
+ * 14-day sequence would otherwise read a fortnight of every exporting user's item usages.
  */
 export function sequenceHistoryNeed(
   rule: Rule,
@@ -148,17 +151,39 @@ export function sequenceHistoryNeed(
   shape: NeedShape,
 ): HistoryNeed[] {
   const params = rule.params as SequenceParams;
+  const withinMs = params.withinSeconds * 1000;
   const [stageA, stageB] = compileStages(rule, lists);
-  const times = new KeyTimes();
+  const aTimes = new KeyTimes();
+  const bTimes = new KeyTimes();
+  const allTimes = new KeyTimes();
   for (const e of batch) {
-    for (const hit of [hitOf(stageA, e), hitOf(stageB, e)]) {
-      if (hit !== null) times.add(hit.value, hit.t);
+    const a = hitOf(stageA, e);
+    const b = hitOf(stageB, e);
+    for (const [hit, times] of [
+      [a, aTimes],
+      [b, bTimes],
+    ] as const) {
+      if (hit === null) continue;
+      times.add(hit.value, hit.t);
+      allTimes.add(hit.value, hit.t);
     }
   }
-  const around = times.around(params.withinSeconds * 1000, shape);
-  if (around === null) return [];
-  return [
-    { field: stageA.def.key, ...around, streams: [...stageA.def.streams] },
-    { field: stageB.def.key, ...around, streams: [...stageB.def.streams] },
-  ];
+  const aStreams = [...stageA.def.streams];
+  const bStreams = [...stageB.def.streams];
+  if (!shape.perKey) {
+    const around = allTimes.around(withinMs, shape);
+    if (around === null) return [];
+    return [
+      { field: stageA.def.key, ...around, streams: aStreams },
+      { field: stageB.def.key, ...around, streams: bStreams },
+    ];
+  }
+  const needs: HistoryNeed[] = [];
+  const asAroundAs = aTimes.around(withinMs, shape);
+  const asBeforeBs = bTimes.around(withinMs, shape, 0);
+  const bsAfterAs = aTimes.around(0, shape, withinMs);
+  if (asAroundAs) needs.push({ field: stageA.def.key, ...asAroundAs, streams: aStreams });
+  if (asBeforeBs) needs.push({ field: stageA.def.key, ...asBeforeBs, streams: aStreams });
+  if (bsAfterAs) needs.push({ field: stageB.def.key, ...bsAfterAs, streams: bStreams });
+  return needs;
 }
