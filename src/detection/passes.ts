@@ -5,7 +5,7 @@ import type { UndetectedBatch } from '../events/events.repository';
  * history, the baselines and the rules once for all of them, where batch by batch every one of
  * them reread what the last one read. It bounds the memory one pass holds.
  */
-export const PASS_EVENT_LIMIT = 10_000;
+export const PASS_EVENT_LIMIT = 20_000;
 
 /**
  * Batches cut into passes of consecutive ones, each up to PASS_EVENT_LIMIT events (a batch
