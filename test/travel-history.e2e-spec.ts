@@ -34,8 +34,9 @@ describe('impossible travel against stored events', () => {
   const day = Date.UTC(2026, 10, 2);
   const at = (hour: number, minute = 0) => new Date(day + hour * HOUR_MS + minute * MIN_MS);
   const alice = { uuid: opId('user', 0), name: 'Alice', email: 'alice@example.com' };
-  const use = (n: number, time: Date, location: Record<string, unknown>) =>
-    itemUsage(n, time, { user: alice, location });
+  const bob = { uuid: opId('user', 1), name: 'Bob', email: 'bob@example.com' };
+  const use = (n: number, time: Date, location: Record<string, unknown>, user = alice) =>
+    itemUsage(n, time, { user, location });
 
   /** Stores the batch, then detects it (and any batch before it). */
   async function storeAndDetect(batch: unknown[]): Promise<void> {
@@ -79,6 +80,11 @@ describe('impossible travel against stored events', () => {
       [0, 5, 10, 15].map((minute, i) => use(n + i, at(hour, minute), TOKYO));
     await storeAndDetect(fourFrom(6, 12));
     await storeAndDetect(fourFrom(10, 6));
+    // Bob's two uses lie further apart than any fast pair (24.5 hours): each is paired with
+    // the stored use next to it, Moscow after the first and Tokyo before the second.
+    await storeAndDetect([use(20, at(36), MOSCOW, bob)]);
+    await storeAndDetect([use(21, at(59, 30), TOKYO, bob)]);
+    await storeAndDetect([use(22, at(35, 30), TORONTO, bob), use(23, at(60), TORONTO, bob)]);
 
     const pairs = await worker.sql<{ pair: string }>(
       `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
@@ -96,6 +102,8 @@ describe('impossible travel against stored events', () => {
       `Toronto ${iso(at(10))} → Moscow ${iso(at(10, 30))}`,
       `Moscow ${iso(at(10, 30))} → Toronto ${iso(at(11))}`,
       `Toronto ${iso(at(11))} → Tokyo ${iso(at(12))}`,
+      `Toronto ${iso(at(35, 30))} → Moscow ${iso(at(36))}`,
+      `Tokyo ${iso(at(59, 30))} → Toronto ${iso(at(60))}`,
     ]);
   });
 });

@@ -35,6 +35,11 @@ describe('KeyTimes', () => {
     ]);
   });
 
+  it('tells the keys whose events lie further apart than a span', () => {
+    expect(times.keysWiderThan(200 * MIN)).toEqual(new Set());
+    expect(times.keysWiderThan(199 * MIN)).toEqual(new Set(['b']));
+  });
+
   it('needs nothing when no event had a key', () => {
     expect(new KeyTimes().around(MIN, { perKey: true })).toBeNull();
   });

@@ -51,6 +51,13 @@ export class KeyTimes {
     return { ...range, spans };
   }
 
+  /** The keys whose events lie further apart than `ms`. */
+  keysWiderThan(ms: number): Set<string> {
+    const wide = new Set<string>();
+    for (const [key, { min, max }] of this.byKey) if (max - min > ms) wide.add(key);
+    return wide;
+  }
+
   /**
    * Each key's earliest event, with what comes before it, and latest, with what comes after
    * it (one point, both sides, when they are the same).

@@ -11,6 +11,7 @@ import { describePlace, formatNumber, formatDuration, who } from '../../engine/e
 import { readField } from '../../engine/filter';
 import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
+import type { NeighbourPoint } from '../../../events/history-range';
 import type { GeoVelocityParams } from './geo-velocity.params';
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -191,8 +192,12 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
 
 /**
  * Per group key of the batch's located counting events, what the evaluator reads of the stored
- * events: every one between the key's first and last arrival, and the nearest located ones
- * before the first and after the last (within the span any fast pair can have).
+ * events: the nearest located ones around each arrival (within the span any fast pair can
+ * have). A key whose arrivals lie within that span of each other reads instead every stored
+ * event between its first and last arrival, and the nearest ones only before the first and
+ * after the last: its own arrivals would fill the nearest places of each other. One whose
+ * arrivals spread wider (a sign-in backfill page of days) keeps a point per arrival, so that a
+ * pass never reads a user's every event over days.
  */
 export function geoVelocityHistoryNeed(
   rule: Rule,
@@ -205,26 +210,37 @@ export function geoVelocityHistoryNeed(
   const field = rule.groupBy.at(0);
   if (field === undefined) return [];
   const times = new KeyTimes();
+  const arrivals: NeighbourPoint[] = [];
   for (const e of batch) {
     const p = pointOf(compiled, e);
     if (p === null) continue;
     const value = readField(e, field);
-    if (value !== null) times.add(String(value), p.t);
+    if (value === null) continue;
+    times.add(String(value), p.t);
+    arrivals.push({ key: String(value), at: e.eventTime });
   }
-  const inside = times.around(0, shape);
-  if (inside === null) return [];
+  const all = times.around(0, shape);
+  if (all === null) return [];
   const span = geoSpanMs(params);
+  const spread = times.keysWiderThan(span);
+  const close = new KeyTimes();
+  for (const { key, at } of arrivals) if (!spread.has(key)) close.add(key, at.getTime());
   const streams = [...rule.streams];
+  const between = close.around(0, shape);
   return [
-    { field, ...inside, streams },
+    ...(between ? [{ field, ...between, streams }] : []),
     {
       field,
-      keys: inside.keys,
-      from: new Date(inside.from.getTime() - span),
-      to: new Date(inside.to.getTime() + span),
+      keys: all.keys,
+      from: new Date(all.from.getTime() - span),
+      to: new Date(all.to.getTime() + span),
       streams,
       // A few per side leave room for neighbours the rule's filter skips (a failed sign-in).
-      neighbours: { points: times.ends(), perSide: 3, located: true },
+      neighbours: {
+        points: [...close.ends(), ...arrivals.filter(({ key }) => spread.has(key))],
+        perSide: 3,
+        located: true,
+      },
     },
   ];
 }
