@@ -158,15 +158,10 @@ export function sequenceHistoryNeed(
   const allTimes = new KeyTimes();
   for (const e of batch) {
     const a = hitOf(stageA, e);
+    if (a !== null) aTimes.add(a.value, a.t);
     const b = hitOf(stageB, e);
-    for (const [hit, times] of [
-      [a, aTimes],
-      [b, bTimes],
-    ] as const) {
-      if (hit === null) continue;
-      times.add(hit.value, hit.t);
-      allTimes.add(hit.value, hit.t);
-    }
+    if (b !== null) bTimes.add(b.value, b.t);
+    for (const hit of [a, b]) if (hit !== null) allTimes.add(hit.value, hit.t);
   }
   const aStreams = [...stageA.def.streams];
   const bStreams = [...stageB.def.streams];
