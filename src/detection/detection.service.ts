@@ -31,7 +31,7 @@ import {
   seenDimensionsOf,
 } from '../rules/kinds/look-back';
 import type { HistoryNeed, ListSnapshot } from '../rules/engine/evaluation';
-import type { NeedShape } from '../rules/engine/key-times';
+import { PER_KEY } from '../rules/engine/key-times';
 import type { Rule } from '../rules/engine/rule-definition';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
@@ -41,8 +41,6 @@ import { passesOf } from './passes';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
 const DAY_MS = 86_400_000;
-/** Each key's history only around its own events of the pass (HistoryNeed.spans). */
-const PER_KEY: NeedShape = { perKey: true };
 
 /**
  * Judging a live batch ahead reads its actors' events whole to find those still waiting; past

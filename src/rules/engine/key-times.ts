@@ -7,6 +7,8 @@ export interface NeedShape {
 }
 
 export const WHOLE_RANGE: NeedShape = { perKey: false };
+/** Each key only around its own events (HistoryNeed.spans): what detection and replay ask. */
+export const PER_KEY: NeedShape = { perKey: true };
 
 /**
  * The event times of a batch's events by the key a rule judges them under, and the stored

@@ -1,13 +1,11 @@
 import type { DetectEvent } from '../../events/detect-event';
 import type { AlertCandidate, ListSnapshot } from '../engine/evaluation';
 import { evaluateRule, historyNeed } from '../engine/evaluate';
-import type { NeedShape } from '../engine/key-times';
+import { PER_KEY } from '../engine/key-times';
 import type { Rule } from '../engine/rule-definition';
 import { hourlyDaysOf, retainMsOf, seenDimensionsOf } from '../kinds/look-back';
 import { InMemoryBaselines, seenKeyOf } from './in-memory-baselines';
 import { ReplayWindow } from './replay-window';
-
-const PER_KEY: NeedShape = { perKey: true };
 
 /** The page after `after` (null: the first), in event time then id order; empty at the end. */
 export type PageReader = (

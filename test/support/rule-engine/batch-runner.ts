@@ -3,6 +3,7 @@ import { InMemoryBaselines } from '../../../src/rules/replay/in-memory-baselines
 import type { DetectEvent } from '../../../src/events/detect-event';
 import { evaluate, historyNeed, selectHistory } from '../../../src/rules/engine/evaluate';
 import type { AlertCandidate, ListSnapshot } from '../../../src/rules/engine/evaluation';
+import { PER_KEY } from '../../../src/rules/engine/key-times';
 import type { Rule } from '../../../src/rules/engine/rule-definition';
 
 export interface BatchRun {
@@ -50,7 +51,7 @@ export function runInBatches(
     stored.push(...batch);
     const history = selectHistory(
       options.perKey
-        ? historyNeed(rule, batch, lists, { perKey: true }, baselines)
+        ? historyNeed(rule, batch, lists, PER_KEY, baselines)
         : historyNeed(rule, batch, lists),
       stored,
     );

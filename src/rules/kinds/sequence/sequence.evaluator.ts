@@ -155,17 +155,18 @@ export function sequenceHistoryNeed(
   const [stageA, stageB] = compileStages(rule, lists);
   const aTimes = new KeyTimes();
   const bTimes = new KeyTimes();
-  const allTimes = new KeyTimes();
+  // The whole range (no `perKey`): every value of either stage over the batch's span.
+  const allTimes = shape.perKey ? null : new KeyTimes();
   for (const e of batch) {
     const a = hitOf(stageA, e);
     if (a !== null) aTimes.add(a.value, a.t);
     const b = hitOf(stageB, e);
     if (b !== null) bTimes.add(b.value, b.t);
-    for (const hit of [a, b]) if (hit !== null) allTimes.add(hit.value, hit.t);
+    for (const hit of [a, b]) if (hit !== null) allTimes?.add(hit.value, hit.t);
   }
   const aStreams = [...stageA.def.streams];
   const bStreams = [...stageB.def.streams];
-  if (!shape.perKey) {
+  if (allTimes) {
     const around = allTimes.around(withinMs, shape);
     if (around === null) return [];
     return [
