@@ -69,4 +69,40 @@ describe('events as stored', () => {
       { numRuns: 60 },
     );
   });
+
+  it('keeps the first of each key once, whether stored before or repeated in the batch', async () => {
+    const keys = fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(keys, keys, async (before, batch) => {
+        const prefix = randomUUID();
+        const store = async (which: number[], label: string) => {
+          const events = which.map((key, position) => {
+            const event = emptyEvent('item_usage', `${prefix}-${key}`, new Date(0), {});
+            event.actorName = `${label} ${position}`;
+            return event;
+          });
+          return t.app.get(EventsService).storeBatch({ sourceId: 'push', events, rejections: [] });
+        };
+        await store(before, 'before');
+        const stored = await store(batch, 'batch');
+
+        const firsts = [...new Set(batch)].filter((key) => !before.includes(key));
+        expect(stored).toMatchObject({
+          accepted: firsts.length,
+          duplicates: batch.length - firsts.length,
+        });
+        const rows = await t.sql(
+          `SELECT external_id, actor_name FROM events WHERE batch_id = $1 ORDER BY id`,
+          [stored.batchId],
+        );
+        expect(rows).toEqual(
+          firsts.map((key) => ({
+            external_id: `${prefix}-${key}`,
+            actor_name: `batch ${batch.indexOf(key)}`,
+          })),
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -44,10 +44,17 @@ export interface UndetectedBatch {
   events: number;
 }
 
-// Events are written with COPY, PostgreSQL's cheapest way in, into a staging table of the
-// session (made by the first batch a connection stores, emptied at every commit), then moved
-// into `events` by one statement that drops duplicates and gives ids in the batch's order.
+// Events are written with COPY, PostgreSQL's cheapest way in. A batch goes straight into
+// `events` under ids drawn beforehand, in the batch's order; should one of them be stored
+// already (a page served again), COPY fails on the unique key and the batch goes through a
+// staging table of the session instead (made by the first batch a connection stages, emptied
+// at every commit), moved into `events` by one statement that drops the duplicates.
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
+const DRAW_IDS = `
+  SELECT n::text AS id FROM (
+    SELECT nextval(pg_get_serial_sequence('events', 'id')) AS n FROM generate_series(1, $1)
+  ) AS drawn ORDER BY n`;
+const COPY_TO_EVENTS = `COPY events (id, source_id, batch_id, ${COLUMN_LIST}) FROM STDIN`;
 const CREATE_STAGING = `
   CREATE TEMPORARY TABLE IF NOT EXISTS event_staging (
     position integer, ${EVENT_COLUMNS.map(({ column, type }) => `${column} ${type}`).join(', ')}
@@ -68,6 +75,47 @@ function* stagingRows(events: readonly NormalizedEvent[]): Generator<unknown[]> 
   }
 }
 
+/** Each event as a row of `events`: its id, source and batch, then its columns. */
+function* eventRows(
+  events: readonly NormalizedEvent[],
+  ids: readonly string[],
+  sourceId: string,
+  batchId: string,
+): Generator<unknown[]> {
+  for (const [position, event] of events.entries()) {
+    yield [ids[position], sourceId, batchId, ...EVENT_COLUMNS.map(({ field }) => event[field])];
+  }
+}
+
+/** The first of the batch's events with each key: the one ON CONFLICT DO NOTHING would keep. */
+function firstOfEachKey(events: readonly NormalizedEvent[]): NormalizedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    const key = `${event.stream}\u0000${event.externalId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Writes the events into `events` by COPY; fails with 23505 if one is stored already. */
+async function copyStraightIn(
+  manager: EntityManager,
+  client: PoolClient,
+  sourceId: string,
+  batchId: string,
+  events: readonly NormalizedEvent[],
+): Promise<Array<{ id: string; stream: Stream }>> {
+  const unique = firstOfEachKey(events);
+  const drawn: Array<{ id: string }> = await manager.query(DRAW_IDS, [unique.length]);
+  const ids = drawn.map(({ id }) => id);
+  await pipeline(
+    Readable.from(copyTextChunks(eventRows(unique, ids, sourceId, batchId), ROWS_PER_CHUNK)),
+    client.query(copyFrom(COPY_TO_EVENTS)),
+  );
+  return unique.map(({ stream }, position) => ({ id: ids[position], stream }));
+}
+
 /** The connection of the caller's transaction, which COPY is written to. */
 async function clientOf(manager: EntityManager): Promise<PoolClient> {
   if (!manager.queryRunner) throw new Error('Events are stored in a transaction');
@@ -84,6 +132,10 @@ const INSERT_REJECTIONS = `
   CROSS JOIN LATERAL (SELECT COALESCE(x.raw, 'null'::jsonb) AS raw) AS r
   ON CONFLICT DO NOTHING`;
 
+const DATA_ERROR = /^(22|54)/;
+/** A data error, or a key stored already (23505). */
+const DATA_ERROR_OR_DUPLICATE = /^(22|54|23505$)/;
+
 /**
  * Runs `work` under a savepoint. A data error (SQLSTATE class 22: bad text, bad value;
  * 54: a value too large for an index) rolls back to it and is returned, leaving the
@@ -92,6 +144,7 @@ const INSERT_REJECTIONS = `
 async function withSavepoint<T>(
   manager: EntityManager,
   work: () => Promise<T>,
+  caught = DATA_ERROR,
 ): Promise<T | Error> {
   await manager.query('SAVEPOINT storing');
   try {
@@ -100,7 +153,7 @@ async function withSavepoint<T>(
     return result;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code !== 'string' || !/^(22|54)/.test(code)) throw error;
+    if (typeof code !== 'string' || !caught.test(code)) throw error;
     await manager.query('ROLLBACK TO SAVEPOINT storing');
     return error as Error;
   }
@@ -146,10 +199,25 @@ export class EventsRepository {
       if (!newestEventTime || event.eventTime > newestEventTime) newestEventTime = event.eventTime;
     }
     const unstorable: InsertedEvents['unstorable'] = [];
-    if (events.length === 0) return { ids: [], perStream, newestEventTime, unstorable };
+    const counted = (rows: Array<{ id: string; stream: Stream }>): InsertedEvents => {
+      for (const row of rows) {
+        const counts = perStream.get(row.stream)!;
+        counts.inserted += 1;
+        counts.duplicates -= 1;
+      }
+      return { ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
+    };
+    if (events.length === 0) return counted([]);
+
+    const client = await clientOf(manager);
+    const direct = await withSavepoint(
+      manager,
+      () => copyStraightIn(manager, client, sourceId, batchId, events),
+      DATA_ERROR_OR_DUPLICATE,
+    );
+    if (!(direct instanceof Error)) return counted(direct);
 
     await manager.query(CREATE_STAGING);
-    const client = await clientOf(manager);
     const insert = async (
       some: NormalizedEvent[],
     ): Promise<Array<{ id: string; stream: Stream }>> => {
@@ -173,12 +241,7 @@ export class EventsRepository {
         } else rows.push(...one);
       }
     }
-    for (const row of rows) {
-      const counts = perStream.get(row.stream)!;
-      counts.inserted += 1;
-      counts.duplicates -= 1;
-    }
-    return { ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
+    return counted(rows);
   }
 
   async insertRejections(
