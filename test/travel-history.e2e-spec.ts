@@ -1,5 +1,5 @@
 import { DetectionService } from '../src/detection/detection.service';
-import { itemUsage, opId } from './support/factories';
+import { itemUsage, opId, signInAttempt } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
@@ -105,5 +105,33 @@ describe('impossible travel against stored events', () => {
       `Toronto ${iso(at(35, 30))} → Moscow ${iso(at(36))}`,
       `Tokyo ${iso(at(59, 30))} → Toronto ${iso(at(60))}`,
     ]);
+  });
+
+  it("finds the stored event behind the batch's own that do not count", async () => {
+    const carol = { uuid: opId('user', 2), name: 'Carol', email: 'carol@example.com' };
+    const failed = (n: number, time: Date) =>
+      signInAttempt(n, time, {
+        category: 'credentials_failed',
+        type: 'password_incorrect',
+        target_user: carol,
+        location: TOKYO,
+      });
+    await storeAndDetect([use(30, at(100), TORONTO, carol)]);
+    // Failed sign-ins are located but do not count: Moscow's neighbour is the stored Toronto use.
+    await storeAndDetect([
+      failed(31, at(100, 10)),
+      failed(32, at(100, 20)),
+      failed(33, at(100, 30)),
+      failed(34, at(100, 40)),
+      use(35, at(101), MOSCOW, carol),
+    ]);
+
+    const pairs = await worker.sql<{ from: string; to: string }>(
+      `SELECT a.figures->'from'->>'city' AS from, a.figures->'to'->>'city' AS to
+       FROM alerts a JOIN rules r ON r.id = a.rule_id
+       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1`,
+      [carol.uuid],
+    );
+    expect(pairs).toEqual([{ from: 'Toronto', to: 'Moscow' }]);
   });
 });

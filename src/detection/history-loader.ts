@@ -64,6 +64,7 @@ export async function loadHistories(
               perSide: need.neighbours.perSide,
               located: need.neighbours.located,
               maxId,
+              excludeIds: judgedIds,
             })
           ).map(toDetectEvent)
         : need.keys.flatMap((key) => byField.get(need.field)?.get(key) ?? []);

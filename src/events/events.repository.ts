@@ -449,8 +449,9 @@ export class EventsRepository {
 
   /**
    * For each point, the stored events of the same key nearest to it in time (up to `perSide`
-   * before and after, within `spanMs`, with coordinates when `located`), stored up to `maxId`.
-   * One index probe per point and side instead of every event of the span.
+   * before and after, within `spanMs`, with coordinates when `located`), stored up to `maxId`,
+   * but for the `excludeIds` (the events being judged, which the caller holds already). One
+   * index probe per point and side instead of every event of the span.
    */
   async findNeighbours(
     manager: EntityManager,
@@ -462,6 +463,7 @@ export class EventsRepository {
       perSide: number;
       located: boolean;
       maxId: string;
+      excludeIds: readonly string[];
     },
   ): Promise<EventRow[]> {
     const column = KEY_COLUMNS.get(query.field);
@@ -472,7 +474,7 @@ export class EventsRepository {
       `(SELECT ${DETECTION_COLUMNS} FROM events
         WHERE p.side IS DISTINCT FROM '${skipped}'
           AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
-          AND event_time ${comparison}
+          AND id <> ALL($8::bigint[]) AND event_time ${comparison}
         ORDER BY event_time ${order} LIMIT $5)`;
     return manager.query(
       `SELECT DISTINCT ON (n.id) n.*
@@ -490,6 +492,7 @@ export class EventsRepository {
         query.perSide,
         query.maxId,
         query.points.map((point) => point.side ?? null),
+        query.excludeIds,
       ],
     );
   }
