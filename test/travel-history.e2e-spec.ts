@@ -134,4 +134,33 @@ describe('impossible travel against stored events', () => {
     );
     expect(pairs).toEqual([{ from: 'Toronto', to: 'Moscow' }]);
   });
+
+  it('pairs each of arrivals a day apart with the stored events between them', async () => {
+    const dave = { uuid: opId('user', 3), name: 'Dave', email: 'dave@example.com' };
+    const stored = [
+      use(40, at(200, 30), MOSCOW, dave),
+      use(41, at(222, 30), TOKYO, dave),
+      use(42, at(223, 30), TOKYO, dave),
+      use(43, at(245, 30), MOSCOW, dave),
+    ];
+    for (const one of stored) await storeAndDetect([one]);
+    // Three arrivals 23 hours apart, each between two of the stored ones.
+    await storeAndDetect([200, 223, 246].map((hour, i) => use(44 + i, at(hour), TORONTO, dave)));
+
+    const pairs = await worker.sql<{ pair: string }>(
+      `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
+                     a.figures->'to'->>'city', ' ', a.figures->'to'->>'at') AS pair
+       FROM alerts a JOIN rules r ON r.id = a.rule_id
+       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1
+       ORDER BY a.figures->'from'->>'at'`,
+      [dave.uuid],
+    );
+    const iso = (date: Date) => date.toISOString();
+    expect(pairs.map(({ pair }) => pair)).toEqual([
+      `Toronto ${iso(at(200))} → Moscow ${iso(at(200, 30))}`,
+      `Tokyo ${iso(at(222, 30))} → Toronto ${iso(at(223))}`,
+      `Toronto ${iso(at(223))} → Tokyo ${iso(at(223, 30))}`,
+      `Moscow ${iso(at(245, 30))} → Toronto ${iso(at(246))}`,
+    ]);
+  });
 });

@@ -60,7 +60,7 @@ export async function loadHistories(
               field: need.field,
               points: need.neighbours.points,
               streams: need.streams,
-              spanMs: Math.max(0, need.to.getTime() - need.from.getTime()),
+              spanMs: need.neighbours.withinMs,
               perSide: need.neighbours.perSide,
               located: need.neighbours.located,
               maxId,

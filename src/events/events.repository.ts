@@ -476,13 +476,15 @@ export class EventsRepository {
           AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
           AND id <> ALL($8::bigint[]) AND event_time ${comparison}
         ORDER BY event_time ${order} LIMIT $5)`;
+    // greatest() and least() pass over a NULL bound.
     return manager.query(
       `SELECT DISTINCT ON (n.id) n.*
-       FROM unnest($1::text[], $2::timestamptz[], $7::text[]) AS p(key, at, side)
+       FROM unnest($1::text[], $2::timestamptz[], $7::text[], $9::timestamptz[])
+         AS p(key, at, side, bound)
        CROSS JOIN LATERAL (
-         ${side('after', 'BETWEEN p.at - make_interval(secs => $4) AND p.at', 'DESC')}
+         ${side('after', 'BETWEEN greatest(p.at - make_interval(secs => $4), p.bound) AND p.at', 'DESC')}
          UNION ALL
-         ${side('before', 'BETWEEN p.at AND p.at + make_interval(secs => $4)', 'ASC')}
+         ${side('before', 'BETWEEN p.at AND least(p.at + make_interval(secs => $4), p.bound)', 'ASC')}
        ) AS n`,
       [
         query.points.map((point) => point.key),
@@ -493,6 +495,7 @@ export class EventsRepository {
         query.maxId,
         query.points.map((point) => point.side ?? null),
         query.excludeIds,
+        query.points.map((point) => point.bound ?? null),
       ],
     );
   }

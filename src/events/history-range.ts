@@ -8,9 +8,13 @@ export interface HistoryRange {
   to: Date;
 }
 
-/** Where stored events are needed around: on both sides of `at`, or only on `side`. */
+/**
+ * Where stored events are needed around: on both sides of `at`, or only on `side`, and then
+ * no further from `at` than `bound` when one is given.
+ */
 export interface NeighbourPoint {
   key: string;
   at: Date;
   side?: 'before' | 'after';
+  bound?: Date;
 }

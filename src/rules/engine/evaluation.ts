@@ -20,10 +20,11 @@ export interface HistoryNeed {
   streams: Stream[];
   /**
    * Only the stored events nearest to these points are needed (up to `perSide` before and
-   * after each, located ones when `located`), not every event in [from, to]: a batch spread
-   * over weeks (a sign-in backfill) would otherwise read every event of its users.
+   * after each, no further than `withinMs` from it, located ones when `located`), not every
+   * event in [from, to]: a batch spread over weeks (a sign-in backfill) would otherwise read
+   * every event of its users.
    */
-  neighbours?: { points: NeighbourPoint[]; perSide: number; located: boolean };
+  neighbours?: { points: NeighbourPoint[]; perSide: number; withinMs: number; located: boolean };
   /**
    * Per key, the part of [from, to] needed, when asked for (NeedShape.perKey): a key's stored
    * events are judged only with that key's batch events, so they are needed only around

@@ -63,6 +63,31 @@ function pointOf(rule: CompiledRule, e: DetectEvent): Point | null {
 }
 
 /**
+ * Each arrival's side on its own, reaching no further than the key's arrival next to it on
+ * that side: past that one, nothing stored can neighbour the arrival.
+ */
+function pointsBetweenArrivals(arrivals: readonly NeighbourPoint[]): NeighbourPoint[] {
+  const timesByKey = new Map<string, Set<number>>();
+  for (const { key, at } of arrivals) {
+    const times = timesByKey.get(key) ?? new Set<number>();
+    times.add(at.getTime());
+    timesByKey.set(key, times);
+  }
+  const points: NeighbourPoint[] = [];
+  for (const [key, times] of timesByKey) {
+    const sorted = [...times].sort((a, b) => a - b);
+    sorted.forEach((t, i) => {
+      const at = new Date(t);
+      const before = i > 0 ? { bound: new Date(sorted[i - 1]) } : {};
+      const after = i + 1 < sorted.length ? { bound: new Date(sorted[i + 1]) } : {};
+      points.push({ key, at, side: 'before', ...before });
+      points.push({ key, at, side: 'after', ...after });
+    });
+  }
+  return points;
+}
+
+/**
  * How far from the batch history is needed: beyond this gap even the longest trip on Earth is
  * slower than maxSpeedKmh, so no pair can fire.
  */
@@ -193,11 +218,11 @@ export function evaluateGeoVelocity(input: EvaluationInput): AlertCandidate[] {
 /**
  * Per group key of the batch's located counting events, what the evaluator reads of the stored
  * events: the nearest located ones around each arrival (within the span any fast pair can
- * have). A key whose arrivals lie within that span of each other reads instead every stored
- * event between its first and last arrival, and the nearest ones only before the first and
- * after the last: its own arrivals would fill the nearest places of each other. One whose
- * arrivals spread wider (a sign-in backfill page of days) keeps a point per arrival, so that a
- * pass never reads a user's every event over days.
+ * have; the batch's own are not read again). A key whose arrivals lie within that span of each
+ * other reads instead every stored event between its first and last arrival, and the nearest
+ * ones only before the first and after the last. One whose arrivals spread wider (a sign-in
+ * backfill page of days) reads around each arrival only as far as the arrival next to it, so
+ * that a pass never reads a user's every event over days, nor the same ones for each arrival.
  */
 export function geoVelocityHistoryNeed(
   rule: Rule,
@@ -237,8 +262,12 @@ export function geoVelocityHistoryNeed(
       streams,
       // A few per side leave room for neighbours the rule's filter skips (a failed sign-in).
       neighbours: {
-        points: [...close.ends(), ...arrivals.filter(({ key }) => spread.has(key))],
+        points: [
+          ...close.ends(),
+          ...pointsBetweenArrivals(arrivals.filter(({ key }) => spread.has(key))),
+        ],
         perSide: 3,
+        withinMs: span,
         located: true,
       },
     },
