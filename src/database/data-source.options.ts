@@ -15,6 +15,13 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     // The tables live in `public`. Pinned: PostgreSQL's default search path puts a schema named
     // after the user first, and a role called like a schema (the queues') would shadow them.
-    extra: { max: 10, application_name: 'vaultwatch', options: '-c search_path=public' },
+    // JIT off: detection's reads are many short index probes whose estimated cost (a lateral
+    // join over thousands of points) passes JIT's thresholds; compiling them took most of
+    // their time (0.9 of a 1.1 s neighbours read) and never paid back.
+    extra: {
+      max: 10,
+      application_name: 'vaultwatch',
+      options: '-c search_path=public -c jit=off',
+    },
   };
 }
