@@ -107,6 +107,29 @@ describe('impossible travel against stored events', () => {
     ]);
   });
 
+  it('finds the stored event behind stored ones that do not count', async () => {
+    const erin = { uuid: opId('user', 4), name: 'Erin', email: 'erin@example.com' };
+    const failed = (n: number, time: Date) =>
+      signInAttempt(n, time, {
+        category: 'credentials_failed',
+        type: 'password_incorrect',
+        target_user: erin,
+        location: MOSCOW,
+      });
+    await storeAndDetect([use(50, at(300), TORONTO, erin)]);
+    // Someone in Moscow fails again and again, each attempt its own batch, then gets in.
+    for (let i = 0; i < 14; i++) await storeAndDetect([failed(51 + i, at(300, 10 + 3 * i))]);
+    await storeAndDetect([signInAttempt(70, at(301), { target_user: erin, location: MOSCOW })]);
+
+    const pairs = await worker.sql<{ from: string; to: string }>(
+      `SELECT a.figures->'from'->>'city' AS from, a.figures->'to'->>'city' AS to
+       FROM alerts a JOIN rules r ON r.id = a.rule_id
+       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1`,
+      [erin.uuid],
+    );
+    expect(pairs).toEqual([{ from: 'Toronto', to: 'Moscow' }]);
+  });
+
   it("finds the stored event behind the batch's own that do not count", async () => {
     const carol = { uuid: opId('user', 2), name: 'Carol', email: 'carol@example.com' };
     const failed = (n: number, time: Date) =>

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventsService } from '../events/events.service';
 import type { DetectEvent, EventField } from '../events/detect-event';
+import type { NeighbourPoint } from '../events/history-range';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
 import { toDetectEvent } from '../events/detect-event.mapper';
@@ -55,18 +56,7 @@ export async function loadHistories(
     const answer = new Map<string, DetectEvent>();
     for (const need of needs) {
       const candidates = need.neighbours
-        ? (
-            await events.findNeighbours(manager, {
-              field: need.field,
-              points: need.neighbours.points,
-              streams: need.streams,
-              spanMs: need.neighbours.withinMs,
-              perSide: need.neighbours.perSide,
-              located: need.neighbours.located,
-              maxId,
-              excludeIds: judgedIds,
-            })
-          ).map(toDetectEvent)
+        ? await readNeighbours(manager, events, need, need.neighbours, { maxId, judgedIds })
         : need.keys.flatMap((key) => byField.get(need.field)?.get(key) ?? []);
       for (const event of candidates) {
         if (answersNeed(need, event)) answer.set(event.id, event);
@@ -75,4 +65,66 @@ export async function loadHistories(
     answers.push(sortByEventTime([...answer.values()]));
   }
   return answers;
+}
+
+type Neighbours = NonNullable<HistoryNeed['neighbours']>;
+
+/**
+ * The stored events nearest to the need's points, each side read on its own. A side whose
+ * nearest events all fail to count (an attacker's failed sign-ins before their sign-in) is read
+ * on past them, four times as many each round, until one counts or its window ends: otherwise
+ * they would hide the event the arrival is to be paired with.
+ */
+async function readNeighbours(
+  manager: EntityManager,
+  events: EventsService,
+  need: HistoryNeed,
+  { perSide, withinMs, located, counts, points: asked }: Neighbours,
+  { maxId, judgedIds }: { maxId: string; judgedIds: readonly string[] },
+): Promise<DetectEvent[]> {
+  const read = new Map<string, DetectEvent>();
+  let points = asked.flatMap((point) => sidesOf(point, withinMs));
+  for (let limit = perSide; points.length > 0; limit *= 4) {
+    const rows = await events.findNeighbours(manager, {
+      field: need.field,
+      points,
+      streams: need.streams,
+      spanMs: withinMs,
+      perSide: limit,
+      located,
+      maxId,
+      excludeIds: [...judgedIds, ...read.keys()],
+    });
+    const found = points.map((): DetectEvent[] => []);
+    for (const row of rows) {
+      const event = read.get(row.id) ?? toDetectEvent(row);
+      read.set(event.id, event);
+      found[Number(row.point) - 1].push(event);
+    }
+    points = points.flatMap((point, i) => {
+      const near = found[i];
+      if (near.length < limit || near.some(counts)) return [];
+      const times = near.map((event) => event.eventTime.getTime());
+      const farthest = point.side === 'before' ? Math.min(...times) : Math.max(...times);
+      return [{ ...point, at: new Date(farthest) }];
+    });
+  }
+  return [...read.values()];
+}
+
+/** A point as its two sides, or its one, each bounded by the far end of its window. */
+function sidesOf(point: NeighbourPoint, withinMs: number): NeighbourPoint[] {
+  const t = point.at.getTime();
+  const bound = point.bound?.getTime();
+  const sides: Array<'before' | 'after'> = point.side ? [point.side] : ['before', 'after'];
+  return sides.map((side) => ({
+    key: point.key,
+    at: point.at,
+    side,
+    bound: new Date(
+      side === 'before'
+        ? Math.max(t - withinMs, bound ?? -Infinity)
+        : Math.min(t + withinMs, bound ?? Infinity),
+    ),
+  }));
 }

@@ -452,7 +452,8 @@ export class EventsRepository {
    * For each point, the stored events of the same key nearest to it in time (up to `perSide`
    * before and after, within `spanMs`, with coordinates when `located`), stored up to `maxId`,
    * but for the `excludeIds` (the events being judged, which the caller holds already). One
-   * index probe per point and side instead of every event of the span.
+   * index probe per point and side instead of every event of the span. Each row names its
+   * point (`point`, from 1); an event near two points comes once for each.
    */
   async findNeighbours(
     manager: EntityManager,
@@ -466,7 +467,7 @@ export class EventsRepository {
       maxId: string;
       excludeIds: readonly string[];
     },
-  ): Promise<EventRow[]> {
+  ): Promise<Array<EventRow & { point: string }>> {
     const column = KEY_COLUMNS.get(query.field);
     if (query.points.length === 0 || !column) return [];
     const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
@@ -479,9 +480,9 @@ export class EventsRepository {
         ORDER BY event_time ${order} LIMIT $5)`;
     // greatest() and least() pass over a NULL bound.
     return manager.query(
-      `SELECT DISTINCT ON (n.id) n.*
+      `SELECT p.point, n.*
        FROM unnest($1::text[], $2::timestamptz[], $7::text[], $9::timestamptz[])
-         AS p(key, at, side, bound)
+         WITH ORDINALITY AS p(key, at, side, bound, point)
        CROSS JOIN LATERAL (
          ${side('after', 'BETWEEN greatest(p.at - make_interval(secs => $4), p.bound) AND p.at', 'DESC')}
          UNION ALL

@@ -22,9 +22,16 @@ export interface HistoryNeed {
    * Only the stored events nearest to these points are needed (up to `perSide` before and
    * after each, no further than `withinMs` from it, located ones when `located`), not every
    * event in [from, to]: a batch spread over weeks (a sign-in backfill) would otherwise read
-   * every event of its users.
+   * every event of its users. A side whose nearest events all fail `counts` (failed sign-ins
+   * before a sign-in) is read on past them, so that they never hide the one that counts.
    */
-  neighbours?: { points: NeighbourPoint[]; perSide: number; withinMs: number; located: boolean };
+  neighbours?: {
+    points: NeighbourPoint[];
+    perSide: number;
+    withinMs: number;
+    located: boolean;
+    counts: (event: DetectEvent) => boolean;
+  };
   /**
    * Per key, the part of [from, to] needed, when asked for (NeedShape.perKey): a key's stored
    * events are judged only with that key's batch events, so they are needed only around

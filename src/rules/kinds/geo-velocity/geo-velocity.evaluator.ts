@@ -269,6 +269,7 @@ export function geoVelocityHistoryNeed(
         perSide: 3,
         withinMs: span,
         located: true,
+        counts: (e) => pointOf(compiled, e) !== null,
       },
     },
   ];
