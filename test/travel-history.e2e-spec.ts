@@ -37,6 +37,28 @@ describe('impossible travel against stored events', () => {
   const bob = { uuid: opId('user', 1), name: 'Bob', email: 'bob@example.com' };
   const use = (n: number, time: Date, location: Record<string, unknown>, user = alice) =>
     itemUsage(n, time, { user, location });
+  /** A failed sign-in: located, but it does not count for the rule. */
+  const failed = (n: number, time: Date, location: Record<string, unknown>, user: typeof alice) =>
+    signInAttempt(n, time, {
+      category: 'credentials_failed',
+      type: 'password_incorrect',
+      target_user: user,
+      location,
+    });
+  const iso = (date: Date) => date.toISOString();
+
+  /** The users' impossible-travel alerts, each as its two places and times, in time order. */
+  async function pairsOf(...users: Array<typeof alice>): Promise<string[]> {
+    const rows = await worker.sql<{ pair: string }>(
+      `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
+                     a.figures->'to'->>'city', ' ', a.figures->'to'->>'at') AS pair
+       FROM alerts a JOIN rules r ON r.id = a.rule_id
+       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = ANY($1)
+       ORDER BY a.figures->'from'->>'at'`,
+      [users.map(({ uuid }) => uuid)],
+    );
+    return rows.map(({ pair }) => pair);
+  }
 
   /** Stores the batch, then detects it (and any batch before it). */
   async function storeAndDetect(batch: unknown[]): Promise<void> {
@@ -86,15 +108,7 @@ describe('impossible travel against stored events', () => {
     await storeAndDetect([use(21, at(59, 30), TOKYO, bob)]);
     await storeAndDetect([use(22, at(35, 30), TORONTO, bob), use(23, at(60), TORONTO, bob)]);
 
-    const pairs = await worker.sql<{ pair: string }>(
-      `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
-                     a.figures->'to'->>'city', ' ', a.figures->'to'->>'at') AS pair
-       FROM alerts a JOIN rules r ON r.id = a.rule_id
-       WHERE r.template_id = 'op.signin.impossible_travel'
-       ORDER BY a.figures->'from'->>'at'`,
-    );
-    const iso = (date: Date) => date.toISOString();
-    expect(pairs.map(({ pair }) => pair)).toEqual([
+    expect(await pairsOf(alice, bob)).toEqual([
       // Stored in that order, each was the last before Toronto when it arrived.
       ...[0, 5, 10, 15].map((minute) => `Tokyo ${iso(at(6, minute))} → Toronto ${iso(at(8))}`),
       `Toronto ${iso(at(8))} → Tokyo ${iso(at(9))}`,
@@ -109,53 +123,26 @@ describe('impossible travel against stored events', () => {
 
   it('finds the stored event behind stored ones that do not count', async () => {
     const erin = { uuid: opId('user', 4), name: 'Erin', email: 'erin@example.com' };
-    const failed = (n: number, time: Date) =>
-      signInAttempt(n, time, {
-        category: 'credentials_failed',
-        type: 'password_incorrect',
-        target_user: erin,
-        location: MOSCOW,
-      });
     await storeAndDetect([use(50, at(300), TORONTO, erin)]);
     // Someone in Moscow fails again and again, each attempt its own batch, then gets in.
-    for (let i = 0; i < 14; i++) await storeAndDetect([failed(51 + i, at(300, 10 + 3 * i))]);
+    for (let i = 0; i < 14; i++) {
+      await storeAndDetect([failed(51 + i, at(300, 10 + 3 * i), MOSCOW, erin)]);
+    }
     await storeAndDetect([signInAttempt(70, at(301), { target_user: erin, location: MOSCOW })]);
 
-    const pairs = await worker.sql<{ from: string; to: string }>(
-      `SELECT a.figures->'from'->>'city' AS from, a.figures->'to'->>'city' AS to
-       FROM alerts a JOIN rules r ON r.id = a.rule_id
-       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1`,
-      [erin.uuid],
-    );
-    expect(pairs).toEqual([{ from: 'Toronto', to: 'Moscow' }]);
+    expect(await pairsOf(erin)).toEqual([`Toronto ${iso(at(300))} → Moscow ${iso(at(301))}`]);
   });
 
   it("finds the stored event behind the batch's own that do not count", async () => {
     const carol = { uuid: opId('user', 2), name: 'Carol', email: 'carol@example.com' };
-    const failed = (n: number, time: Date) =>
-      signInAttempt(n, time, {
-        category: 'credentials_failed',
-        type: 'password_incorrect',
-        target_user: carol,
-        location: TOKYO,
-      });
     await storeAndDetect([use(30, at(100), TORONTO, carol)]);
-    // Failed sign-ins are located but do not count: Moscow's neighbour is the stored Toronto use.
+    // Moscow's neighbour is the stored Toronto use, behind four failed sign-ins of its batch.
     await storeAndDetect([
-      failed(31, at(100, 10)),
-      failed(32, at(100, 20)),
-      failed(33, at(100, 30)),
-      failed(34, at(100, 40)),
+      ...[10, 20, 30, 40].map((minute, i) => failed(31 + i, at(100, minute), TOKYO, carol)),
       use(35, at(101), MOSCOW, carol),
     ]);
 
-    const pairs = await worker.sql<{ from: string; to: string }>(
-      `SELECT a.figures->'from'->>'city' AS from, a.figures->'to'->>'city' AS to
-       FROM alerts a JOIN rules r ON r.id = a.rule_id
-       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1`,
-      [carol.uuid],
-    );
-    expect(pairs).toEqual([{ from: 'Toronto', to: 'Moscow' }]);
+    expect(await pairsOf(carol)).toEqual([`Toronto ${iso(at(100))} → Moscow ${iso(at(101))}`]);
   });
 
   it('pairs each of arrivals a day apart with the stored events between them', async () => {
@@ -170,16 +157,7 @@ describe('impossible travel against stored events', () => {
     // Three arrivals 23 hours apart, each between two of the stored ones.
     await storeAndDetect([200, 223, 246].map((hour, i) => use(44 + i, at(hour), TORONTO, dave)));
 
-    const pairs = await worker.sql<{ pair: string }>(
-      `SELECT concat(a.figures->'from'->>'city', ' ', a.figures->'from'->>'at', ' → ',
-                     a.figures->'to'->>'city', ' ', a.figures->'to'->>'at') AS pair
-       FROM alerts a JOIN rules r ON r.id = a.rule_id
-       WHERE r.template_id = 'op.signin.impossible_travel' AND a.actor_id = $1
-       ORDER BY a.figures->'from'->>'at'`,
-      [dave.uuid],
-    );
-    const iso = (date: Date) => date.toISOString();
-    expect(pairs.map(({ pair }) => pair)).toEqual([
+    expect(await pairsOf(dave)).toEqual([
       `Toronto ${iso(at(200))} → Moscow ${iso(at(200, 30))}`,
       `Tokyo ${iso(at(222, 30))} → Toronto ${iso(at(223))}`,
       `Toronto ${iso(at(223))} → Tokyo ${iso(at(223, 30))}`,
