@@ -260,7 +260,8 @@ export function geoVelocityHistoryNeed(
       from: new Date(all.from.getTime() - span),
       to: new Date(all.to.getTime() + span),
       streams,
-      // A few per side leave room for neighbours the rule's filter skips (a failed sign-in).
+      // A few per side mostly reach a neighbour that counts in one read; a side of only
+      // skipped ones (failed sign-ins) is read on past them (see loadHistories).
       neighbours: {
         points: [
           ...close.ends(),
