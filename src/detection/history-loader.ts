@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventsService } from '../events/events.service';
 import type { DetectEvent, EventField } from '../events/detect-event';
-import type { NeighbourPoint } from '../events/history-range';
+import type { NeighbourPoint, NeighbourSide } from '../events/history-range';
 import type { HistoryNeed } from '../rules/engine/evaluation';
 import { answersNeed } from '../rules/engine/evaluate';
 import { toDetectEvent } from '../events/detect-event.mapper';
@@ -79,41 +79,40 @@ async function readNeighbours(
   manager: EntityManager,
   events: EventsService,
   need: HistoryNeed,
-  { perSide, withinMs, located, counts, points: asked }: Neighbours,
+  { perSide, withinMs, located, counts, points }: Neighbours,
   { maxId, judgedIds }: { maxId: string; judgedIds: readonly string[] },
 ): Promise<DetectEvent[]> {
   const read = new Map<string, DetectEvent>();
-  let points = asked.flatMap((point) => sidesOf(point, withinMs));
-  for (let limit = perSide; points.length > 0; limit *= 4) {
+  let sides = points.flatMap((point) => sidesOf(point, withinMs));
+  for (let limit = perSide; sides.length > 0; limit *= 4) {
     const rows = await events.findNeighbours(manager, {
       field: need.field,
-      points,
+      sides,
       streams: need.streams,
-      spanMs: withinMs,
       perSide: limit,
       located,
       maxId,
       excludeIds: [...judgedIds, ...read.keys()],
     });
-    const found = points.map((): DetectEvent[] => []);
+    const found = sides.map((): DetectEvent[] => []);
     for (const row of rows) {
       const event = read.get(row.id) ?? toDetectEvent(row);
       read.set(event.id, event);
-      found[Number(row.point) - 1].push(event);
+      found[Number(row.ordinal) - 1].push(event);
     }
-    points = points.flatMap((point, i) => {
+    sides = sides.flatMap((side, i) => {
       const near = found[i];
       if (near.length < limit || near.some(counts)) return [];
       const times = near.map((event) => event.eventTime.getTime());
-      const farthest = point.side === 'before' ? Math.min(...times) : Math.max(...times);
-      return [{ ...point, at: new Date(farthest) }];
+      const farthest = side.side === 'before' ? Math.min(...times) : Math.max(...times);
+      return [{ ...side, at: new Date(farthest) }];
     });
   }
   return [...read.values()];
 }
 
 /** A point as its two sides, or its one, each bounded by the far end of its window. */
-function sidesOf(point: NeighbourPoint, withinMs: number): NeighbourPoint[] {
+function sidesOf(point: NeighbourPoint, withinMs: number): NeighbourSide[] {
   const t = point.at.getTime();
   const bound = point.bound?.getTime();
   const sides: Array<'before' | 'after'> = point.side ? [point.side] : ['before', 'after'];

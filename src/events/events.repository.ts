@@ -9,7 +9,7 @@ import { copyTextChunks } from './copy-text';
 import type { EventField } from './detect-event';
 import { DETECTION_COLUMNS, EVENT_COLUMNS, EVIDENCE_COLUMNS, KEY_COLUMNS } from './event-columns';
 import { EVENT_ORDER_SQL } from './event-order';
-import type { HistoryRange, NeighbourPoint } from './history-range';
+import type { HistoryRange, NeighbourSide } from './history-range';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
 import { REJECTED_RAW_LIMITS, toStorableJson } from './normalize/storable-json';
 
@@ -449,55 +449,52 @@ export class EventsRepository {
   }
 
   /**
-   * For each point, the stored events of the same key nearest to it in time (up to `perSide`
-   * before and after, within `spanMs`, with coordinates when `located`), stored up to `maxId`,
-   * but for the `excludeIds` (the events being judged, which the caller holds already). One
-   * index probe per point and side instead of every event of the span. Each row names its
-   * point (`point`, from 1); an event near two points comes once for each.
+   * For each side of a point, the stored events of the same key nearest to it in time (up to
+   * `perSide`, between the point and its bound, with coordinates when `located`), stored up to
+   * `maxId`, but for the `excludeIds` (the events being judged, which the caller holds
+   * already). One index probe per side instead of every event of the span. Each row names its
+   * side (`ordinal`, from 1); an event near two sides comes once for each.
    */
   async findNeighbours(
     manager: EntityManager,
     query: {
       field: EventField;
-      points: NeighbourPoint[];
+      sides: NeighbourSide[];
       streams: Stream[];
-      spanMs: number;
       perSide: number;
       located: boolean;
       maxId: string;
       excludeIds: readonly string[];
     },
-  ): Promise<Array<EventRow & { point: string }>> {
+  ): Promise<Array<EventRow & { ordinal: string }>> {
     const column = KEY_COLUMNS.get(query.field);
-    if (query.points.length === 0 || !column) return [];
+    if (query.sides.length === 0 || !column) return [];
     const located = query.located ? 'AND latitude IS NOT NULL AND longitude IS NOT NULL' : '';
-    // A point's other side is left out before any row is read (a filter on the point alone).
-    const side = (skipped: string, comparison: string, order: string) =>
+    // The other side is left out before any row is read (a filter on the side alone).
+    const read = (side: NeighbourSide['side'], from: string, to: string, order: string) =>
       `(SELECT ${DETECTION_COLUMNS} FROM events
-        WHERE p.side IS DISTINCT FROM '${skipped}'
-          AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $6
-          AND id <> ALL($8::bigint[]) AND event_time ${comparison}
-        ORDER BY event_time ${order} LIMIT $5)`;
-    // greatest() and least() pass over a NULL bound.
+        WHERE p.side = '${side}'
+          AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $5
+          AND id <> ALL($6::bigint[]) AND event_time BETWEEN ${from} AND ${to}
+        ORDER BY event_time ${order} LIMIT $4)`;
     return manager.query(
-      `SELECT p.point, n.*
-       FROM unnest($1::text[], $2::timestamptz[], $7::text[], $9::timestamptz[])
-         WITH ORDINALITY AS p(key, at, side, bound, point)
+      `SELECT p.ordinal, n.*
+       FROM unnest($1::text[], $2::timestamptz[], $7::text[], $8::timestamptz[])
+         WITH ORDINALITY AS p(key, at, side, bound, ordinal)
        CROSS JOIN LATERAL (
-         ${side('after', 'BETWEEN greatest(p.at - make_interval(secs => $4), p.bound) AND p.at', 'DESC')}
+         ${read('before', 'p.bound', 'p.at', 'DESC')}
          UNION ALL
-         ${side('before', 'BETWEEN p.at AND least(p.at + make_interval(secs => $4), p.bound)', 'ASC')}
+         ${read('after', 'p.at', 'p.bound', 'ASC')}
        ) AS n`,
       [
-        query.points.map((point) => point.key),
-        query.points.map((point) => point.at),
+        query.sides.map((side) => side.key),
+        query.sides.map((side) => side.at),
         query.streams,
-        query.spanMs / 1000,
         query.perSide,
         query.maxId,
-        query.points.map((point) => point.side ?? null),
         query.excludeIds,
-        query.points.map((point) => point.bound ?? null),
+        query.sides.map((side) => side.side),
+        query.sides.map((side) => side.bound),
       ],
     );
   }

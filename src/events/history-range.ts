@@ -18,3 +18,11 @@ export interface NeighbourPoint {
   side?: 'before' | 'after';
   bound?: Date;
 }
+
+/** One side of a point, up to `bound`: what one neighbour read asks for. */
+export interface NeighbourSide {
+  key: string;
+  at: Date;
+  side: 'before' | 'after';
+  bound: Date;
+}
