@@ -145,6 +145,16 @@ describe('impossible travel against stored events', () => {
     expect(await pairsOf(carol)).toEqual([`Toronto ${iso(at(100))} → Moscow ${iso(at(101))}`]);
   });
 
+  it('pairs arrivals with events stored before events named their batch', async () => {
+    const frank = { uuid: opId('user', 5), name: 'Frank', email: 'frank@example.com' };
+    await storeAndDetect([use(80, at(400), TORONTO, frank)]);
+    // As the migration that records batches on events left those already detected.
+    await worker.sql(`UPDATE events SET batch_id = NULL WHERE actor_id = $1`, [frank.uuid]);
+    await storeAndDetect([use(81, at(400, 30), MOSCOW, frank)]);
+
+    expect(await pairsOf(frank)).toEqual([`Toronto ${iso(at(400))} → Moscow ${iso(at(400, 30))}`]);
+  });
+
   it('pairs each of arrivals a day apart with the stored events between them', async () => {
     const dave = { uuid: opId('user', 3), name: 'Dave', email: 'dave@example.com' };
     const stored = [

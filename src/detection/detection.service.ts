@@ -284,7 +284,7 @@ export class DetectionService {
       manager,
       judging.filter((rule) => !narrowsWithBaselines(rule)),
       (rule) => historyNeed(rule, judged, lists, PER_KEY),
-      { judged, isolation, pause },
+      { pass, isolation, pause },
     );
     const baselines = rules.some(readsBaselines)
       ? await this.baselinesBefore(judged, {
@@ -303,7 +303,7 @@ export class DetectionService {
       manager,
       judging.filter(narrowsWithBaselines),
       (rule) => historyNeed(rule, judged, lists, PER_KEY, baselines),
-      { judged, isolation, pause },
+      { pass, isolation, pause },
     );
     for (const [rule, history] of narrowed) histories.set(rule, history);
     const batchRules = judging.filter((rule) => histories.has(rule));
@@ -350,13 +350,10 @@ export class DetectionService {
     rules: readonly Rule[],
     need: (rule: Rule) => HistoryNeed[],
     {
-      judged,
+      pass,
       isolation,
       pause,
-    }: Pick<JudgingState, 'pause'> & {
-      judged: DetectEvent[];
-      isolation: RuleIsolation;
-    },
+    }: Pick<JudgingState, 'pause'> & { pass: Pass; isolation: RuleIsolation },
   ): Promise<Map<Rule, DetectEvent[]>> {
     const needs: Array<{ rule: Rule; value: HistoryNeed[] }> = [];
     for (const rule of rules) {
@@ -368,7 +365,7 @@ export class DetectionService {
       manager,
       this.events,
       needs.map(({ value }) => value),
-      judged,
+      pass,
       pause,
     );
     return new Map(needs.map(({ rule }, i) => [rule, histories[i]]));

@@ -12,19 +12,20 @@ import { historyRanges } from './history-ranges';
  * Answers every rule's history needs with as few queries as possible: one query per field
  * reads the union of the needs on it (see historyRanges), whose answer each rule then narrows
  * to its own needs. Rules judge a batch against what was stored up to it: events stored after
- * the batch (by id) are left out, and judged with their own batch. The judged events are part
- * of that history, and are taken from memory rather than read and parsed again.
+ * the batch (by id) are left out, and judged with their own batch. The judged events (all
+ * those of the judged batches) are part of that history, and are taken from memory rather than
+ * read and parsed again.
  */
 export async function loadHistories(
   manager: EntityManager,
   events: EventsService,
   needsByRule: ReadonlyArray<readonly HistoryNeed[]>,
-  judged: readonly DetectEvent[],
+  judged: { events: readonly DetectEvent[]; batchIds: readonly string[] },
   /** Between one field's or rule's work and the next (see DetectionService). */
   pause: () => Promise<void>,
 ): Promise<DetectEvent[][]> {
-  const judgedIds = judged.map((event) => event.id);
-  const maxId = judgedIds.reduce((max, id) => (compareIds(id, max) > 0 ? id : max), '0');
+  const maxId = judged.events.reduce((max, { id }) => (compareIds(id, max) > 0 ? id : max), '0');
+  const excludeBatchIds = judged.batchIds;
   const ranges = historyRanges(
     needsByRule.flat().filter((need) => need.keys.length > 0 && !need.neighbours),
   );
@@ -35,12 +36,12 @@ export async function loadHistories(
       field,
       ranges: fieldRanges,
       maxId,
-      excludeIds: judgedIds,
+      excludeBatchIds,
     });
     await pause();
     const byKey = new Map<string, DetectEvent[]>();
     // Judged events outside every range are dropped by each rule's own need, as stored ones are.
-    for (const event of [...judged, ...rows.map(toDetectEvent)]) {
+    for (const event of [...judged.events, ...rows.map(toDetectEvent)]) {
       const value = event[field];
       if (value === null) continue;
       const key = typeof value === 'string' ? value : String(value);
@@ -56,7 +57,7 @@ export async function loadHistories(
     const answer = new Map<string, DetectEvent>();
     for (const need of needs) {
       const candidates = need.neighbours
-        ? await readNeighbours(manager, events, need, need.neighbours, { maxId, judgedIds })
+        ? await readNeighbours(manager, events, need, need.neighbours, { maxId, excludeBatchIds })
         : need.keys.flatMap((key) => byField.get(need.field)?.get(key) ?? []);
       for (const event of candidates) {
         if (answersNeed(need, event)) answer.set(event.id, event);
@@ -80,7 +81,7 @@ async function readNeighbours(
   events: EventsService,
   need: HistoryNeed,
   { perSide, withinMs, located, counts, points }: Neighbours,
-  { maxId, judgedIds }: { maxId: string; judgedIds: readonly string[] },
+  { maxId, excludeBatchIds }: { maxId: string; excludeBatchIds: readonly string[] },
 ): Promise<DetectEvent[]> {
   const read = new Map<string, DetectEvent>();
   let sides = points.flatMap((point) => sidesOf(point, withinMs));
@@ -92,7 +93,8 @@ async function readNeighbours(
       perSide: limit,
       located,
       maxId,
-      excludeIds: [...judgedIds, ...read.keys()],
+      excludeBatchIds,
+      excludeIds: [...read.keys()],
     });
     const found = sides.map((): DetectEvent[] => []);
     for (const row of rows) {

@@ -69,6 +69,14 @@ const MOVE_STAGED = `
   RETURNING id, stream`;
 const ROWS_PER_CHUNK = 500;
 
+/**
+ * Not an event of the batches in the parameter: a few batch ids where the events' own ids
+ * would be thousands. Events stored before batches were recorded on them have none, and belong
+ * to no batch being judged.
+ */
+const NOT_JUDGED = (batchIds: string): string =>
+  `(batch_id IS NULL OR batch_id <> ALL(${batchIds}::bigint[]))`;
+
 /** Each event as a staging row: its position in the batch, then its columns. */
 function* stagingRows(events: readonly NormalizedEvent[]): Generator<unknown[]> {
   for (const [position, event] of events.entries()) {
@@ -451,9 +459,10 @@ export class EventsRepository {
   /**
    * For each side of a point, the stored events of the same key nearest to it in time (up to
    * `perSide`, between the point and its bound, with coordinates when `located`), stored up to
-   * `maxId`, but for the `excludeIds` (the events being judged, which the caller holds
-   * already). One index probe per side instead of every event of the span. Each row names its
-   * side (`ordinal`, from 1); an event near two sides comes once for each.
+   * `maxId`, but for those of `excludeBatchIds` (the batches being judged, whose events the
+   * caller holds already) and the `excludeIds` (read already). One index probe per side
+   * instead of every event of the span. Each row names its side (`ordinal`, from 1); an event
+   * near two sides comes once for each.
    */
   async findNeighbours(
     manager: EntityManager,
@@ -464,6 +473,7 @@ export class EventsRepository {
       perSide: number;
       located: boolean;
       maxId: string;
+      excludeBatchIds: readonly string[];
       excludeIds: readonly string[];
     },
   ): Promise<Array<EventRow & { ordinal: string }>> {
@@ -475,7 +485,8 @@ export class EventsRepository {
       `(SELECT ${DETECTION_COLUMNS} FROM events
         WHERE p.side = '${side}'
           AND ${column} = p.key AND stream = ANY($3::text[]) ${located} AND id <= $5
-          AND id <> ALL($6::bigint[]) AND event_time BETWEEN ${from} AND ${to}
+          AND ${NOT_JUDGED('$6')} AND id <> ALL($9::bigint[])
+          AND event_time BETWEEN ${from} AND ${to}
         ORDER BY event_time ${order} LIMIT $4)`;
     return manager.query(
       `SELECT p.ordinal, n.*
@@ -492,16 +503,18 @@ export class EventsRepository {
         query.streams,
         query.perSide,
         query.maxId,
-        query.excludeIds,
+        query.excludeBatchIds,
         query.sides.map((side) => side.side),
         query.sides.map((side) => side.bound),
+        query.excludeIds,
       ],
     );
   }
 
   /**
    * Stored events in any of the ranges (by the text field `field`), stored up to `maxId`, but
-   * for the `excludeIds` (the events being judged, which the caller holds already). Each
+   * for those of `excludeBatchIds` (the batches being judged, whose events the caller holds
+   * already). Each
    * range is read on its own, in event-time order: one range scan of the (key, event time)
    * index per range, the plan PostgreSQL picks for it even when the table's statistics are
    * missing or stale (as a join, it may match the stream on the (stream, external id) key).
@@ -516,7 +529,7 @@ export class EventsRepository {
          SELECT ${DETECTION_COLUMNS} FROM events
          WHERE ${column} = r.range_key AND stream = r.range_stream
            AND event_time BETWEEN r.range_from AND r.range_to AND id <= $5
-           AND id <> ALL($6::bigint[])
+           AND ${NOT_JUDGED('$6')}
          ORDER BY event_time
        ) AS e`,
       [
@@ -525,7 +538,7 @@ export class EventsRepository {
         query.ranges.map((range) => range.from),
         query.ranges.map((range) => range.to),
         query.maxId,
-        query.excludeIds,
+        query.excludeBatchIds,
       ],
     );
   }
@@ -536,7 +549,7 @@ export interface HistoryQuery {
   /** Disjoint per key and stream, so that no event is returned twice. */
   ranges: readonly HistoryRange[];
   maxId: string;
-  excludeIds: readonly string[];
+  excludeBatchIds: readonly string[];
 }
 
 /** An events row as PostgreSQL returns it (snake_case). */
