@@ -514,10 +514,10 @@ export class EventsRepository {
   /**
    * Stored events in any of the ranges (by the text field `field`), stored up to `maxId`, but
    * for those of `excludeBatchIds` (the batches being judged, whose events the caller holds
-   * already). Each
-   * range is read on its own, in event-time order: one range scan of the (key, event time)
-   * index per range, the plan PostgreSQL picks for it even when the table's statistics are
-   * missing or stale (as a join, it may match the stream on the (stream, external id) key).
+   * already). Each range is read on its own, in event-time order: one range scan of the (key,
+   * event time) index per range, the plan PostgreSQL picks for it even when the table's
+   * statistics are missing or stale (as a join, it may match the stream on the (stream,
+   * external id) key).
    */
   async findHistory(manager: EntityManager, query: HistoryQuery): Promise<EventRow[]> {
     const column = KEY_COLUMNS.get(query.field);
