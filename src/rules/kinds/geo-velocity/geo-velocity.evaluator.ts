@@ -261,7 +261,7 @@ export function geoVelocityHistoryNeed(
       to: new Date(all.to.getTime() + span),
       streams,
       // A few per side mostly reach a neighbour that counts in one read; a side of only
-      // skipped ones (failed sign-ins) is read on past them (see loadHistories).
+      // skipped ones (failed sign-ins) is read on past them (readNeighbours, history-loader.ts).
       neighbours: {
         points: [
           ...close.ends(),
