@@ -116,8 +116,11 @@ export class DetectionService {
    * the job's own that fails alone is left to its own job's retries, so it stalls no other.
    */
   async processBatch(batchId: string): Promise<DetectionOutcome> {
-    const earlier = await this.events.findUndetectedBefore(batchId, CATCH_UP_LIMIT);
-    const fromOwn = await this.events.findUndetectedFrom(batchId, CATCH_UP_LIMIT);
+    const { earlier, fromOwn } = await this.events.findUndetectedAround(batchId, CATCH_UP_LIMIT);
+    // Detected already (in the pass of an earlier job), with nothing waiting before it.
+    if (earlier.length === 0 && fromOwn[0]?.id !== batchId) {
+      return { events: 0, alerts: [], skipped: true };
+    }
     const own = fromOwn[0]?.id === batchId ? fromOwn : [{ id: batchId, events: 0 }];
     const passes = passesOf([...earlier, ...own]);
     let outcome: DetectionOutcome = { events: 0, alerts: [], skipped: true };

@@ -347,25 +347,31 @@ export class EventsRepository {
   }
 
   /** Batches stored before `batchId` that detection has not finished, oldest first. */
-  findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
-    return this.findUndetected('<', batchId, limit);
+  async findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return (await this.findUndetectedAround(batchId, limit)).earlier;
   }
 
-  /** Undetected batches from `batchId` on (itself first, when undetected), oldest first. */
-  findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
-    return this.findUndetected('>=', batchId, limit);
-  }
-
-  private findUndetected(
-    side: '<' | '>=',
+  /**
+   * Undetected batches on either side of `batchId`, read together: up to `limit` stored
+   * before it and up to `limit` from it on (itself first, when undetected), oldest first.
+   */
+  async findUndetectedAround(
     batchId: string,
     limit: number,
-  ): Promise<UndetectedBatch[]> {
-    return this.dataSource.query(
-      `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
-       WHERE detected_at IS NULL AND id ${side} $1 ORDER BY id LIMIT $2`,
+  ): Promise<{ earlier: UndetectedBatch[]; fromOwn: UndetectedBatch[] }> {
+    const rows: Array<UndetectedBatch & { earlier: boolean }> = await this.dataSource.query(
+      `(SELECT id, cardinality(event_ids) AS events, true AS earlier FROM ingest_batches
+        WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2)
+       UNION ALL
+       (SELECT id, cardinality(event_ids) AS events, false AS earlier FROM ingest_batches
+        WHERE detected_at IS NULL AND id >= $1 ORDER BY id LIMIT $2)`,
       [batchId, limit],
     );
+    const batch = ({ id, events }: UndetectedBatch): UndetectedBatch => ({ id, events });
+    return {
+      earlier: rows.filter((row) => row.earlier).map(batch),
+      fromOwn: rows.filter((row) => !row.earlier).map(batch),
+    };
   }
 
   /** Batches committed more than `olderThanMs` ago that detection has not finished. */

@@ -218,8 +218,11 @@ export class EventsService {
     return this.repository.findUndetectedBefore(batchId, limit);
   }
 
-  findUndetectedFrom(batchId: string, limit: number): Promise<UndetectedBatch[]> {
-    return this.repository.findUndetectedFrom(batchId, limit);
+  findUndetectedAround(
+    batchId: string,
+    limit: number,
+  ): Promise<{ earlier: UndetectedBatch[]; fromOwn: UndetectedBatch[] }> {
+    return this.repository.findUndetectedAround(batchId, limit);
   }
 
   findUndetectedBatches(olderThanMs: number, limit: number): Promise<string[]> {

@@ -13,6 +13,12 @@ export interface RecordedAlert {
   fingerprint: string;
 }
 
+export interface AlertFiling {
+  alertId: string;
+  incidentId: string;
+  mutedReason: string | null;
+}
+
 /** Writes the alerts table. An alert is recorded once per (rule, fingerprint). */
 @Injectable()
 export class AlertsRepository {
@@ -53,17 +59,22 @@ export class AlertsRepository {
     return rows.map((row) => ({ id: row.id, ruleId: row.rule_id, fingerprint: row.fingerprint }));
   }
 
-  /** Files the alert into its incident, with why it reaches nobody (null when it may). */
-  async fileInto(
-    manager: EntityManager,
-    alertId: string,
-    incidentId: string,
-    mutedReason: string | null,
-  ): Promise<void> {
-    await manager.query(`UPDATE alerts SET incident_id = $1, muted_reason = $2 WHERE id = $3`, [
-      incidentId,
-      mutedReason,
-      alertId,
-    ]);
+  /** Files alerts into their incidents, each with why it reaches nobody (null when it may). */
+  async fileInto(manager: EntityManager, filings: AlertFiling[]): Promise<void> {
+    if (filings.length === 0) return;
+    await manager.query(
+      `UPDATE alerts a SET incident_id = x.incident_id, muted_reason = x.muted_reason
+       FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, incident_id bigint, muted_reason text)
+       WHERE a.id = x.id`,
+      [
+        JSON.stringify(
+          filings.map((filing) => ({
+            id: filing.alertId,
+            incident_id: filing.incidentId,
+            muted_reason: filing.mutedReason,
+          })),
+        ),
+      ],
+    );
   }
 }

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { alertingConfig, AlertingConfig } from '../config/app.config';
 import type { AlertCandidate } from '../rules/engine/evaluation';
+import { maxSeverity } from '../rules/engine/compiled-rule';
 import type { Rule } from '../rules/engine/rule-definition';
-import { AlertsRepository } from './alerts.repository';
-import { IncidentsRepository } from './incidents.repository';
+import { type AlertFiling, AlertsRepository } from './alerts.repository';
+import { type ChangeToRecord, IncidentsRepository, type KeyToFile } from './incidents.repository';
 import { incidentTitle } from './incident-title';
 import { silenceMatches, type SilenceMatchers } from './silence-matcher';
 import { SilencesRepository } from './silences.repository';
@@ -27,7 +28,8 @@ type MutedReason = 'shadow' | 'horizon' | 'silenced' | 'suppressed';
  * Puts new alerts into incidents inside the detection transaction: an alert joins the open
  * incident of its rule and group key, or opens one (linked to the last resolved one). Each
  * opening or update is a change in the incident's timeline; those that should reach people
- * are returned, to be routed once the transaction commits.
+ * are returned, to be routed once the transaction commits. However many alerts a pass finds,
+ * filing them takes five statements: an alert storm must not stall detection.
  */
 @Injectable()
 export class IncidentGroupingService {
@@ -41,15 +43,44 @@ export class IncidentGroupingService {
   async group(manager: EntityManager, alerts: NewAlert[], now: Date): Promise<string[]> {
     if (alerts.length === 0) return [];
     const silences = await this.silences.matchersInForce(manager, now);
-    const toRoute: string[] = [];
-    // Sorted by key, so that concurrent workers lock incidents in the same order.
-    const ordered = [...alerts].sort((a, b) => dedupKey(a).localeCompare(dedupKey(b)));
-    for (const alert of ordered) {
-      const muted = this.mutedReason(alert, silences);
-      const changeId = await this.attach(manager, alert, muted, now);
-      if (changeId) toRoute.push(changeId);
-    }
-    return toRoute;
+    const byKey = alertsByKey(alerts);
+    const incidents = await this.incidents.fileAlerts(manager, [...byKey].map(keyToFile));
+    // Each key's alerts, in their order, as if filed one by one: the first may open the
+    // incident; each that notifies holds back the next for UPDATE_INTERVAL_MS.
+    const filings: AlertFiling[] = [];
+    const changes: ChangeToRecord[] = [];
+    const notified: string[] = [];
+    [...byKey.values()].forEach((own, k) => {
+      const incident = incidents[k];
+      let lastNotifiedAt = incident.lastNotifiedAt;
+      own.forEach((alert, i) => {
+        const opened = i === 0 && incident.opened;
+        const muted = this.mutedReason(alert, silences);
+        const reason =
+          muted ?? (opened ? suppressed(alert.rule, incident.previousNotifiedAt, now) : null);
+        const notify =
+          reason === null &&
+          (opened ||
+            (incident.status !== 'snoozed' &&
+              (lastNotifiedAt === null ||
+                now.getTime() - lastNotifiedAt.getTime() >= UPDATE_INTERVAL_MS)));
+        if (notify) lastNotifiedAt = now;
+        filings.push({ alertId: alert.alertId, incidentId: incident.id, mutedReason: reason });
+        changes.push({
+          incidentId: incident.id,
+          kind: opened ? 'opened' : 'updated',
+          by: 'vaultwatch',
+          details: { alertId: alert.alertId, explanation: alert.candidate.explanation },
+          notify,
+          mutedReason: reason,
+        });
+      });
+      if (lastNotifiedAt !== incident.lastNotifiedAt) notified.push(incident.id);
+    });
+    await this.alerts.fileInto(manager, filings);
+    const changeIds = await this.incidents.recordChanges(manager, changes);
+    await this.incidents.markNotified(manager, notified, now);
+    return changeIds.filter((_, i) => changes[i].notify);
   }
 
   private mutedReason(alert: NewAlert, silences: SilenceMatchers[]): MutedReason | null {
@@ -70,49 +101,42 @@ export class IncidentGroupingService {
     if (silences.some((matchers) => silenceMatches(matchers, target))) return 'silenced';
     return null;
   }
+}
 
-  /** Returns the id of a change to notify, if any. */
-  private async attach(
-    manager: EntityManager,
-    alert: NewAlert,
-    muted: MutedReason | null,
-    now: Date,
-  ): Promise<string | null> {
-    const { candidate, rule } = alert;
-    const incident = await this.incidents.fileAlert(manager, {
-      dedupKey: dedupKey(alert),
-      ruleId: rule.id,
-      groupKey: candidate.groupKey,
-      accountId: candidate.accountId,
-      actorId: candidate.actorId,
-      actorLabel: alert.actorLabel,
-      title: incidentTitle(rule.name, alert.actorLabel ?? candidate.groupKey),
-      severity: candidate.severity,
-      eventTime: candidate.eventTime,
-      tags: rule.tags,
-    });
-    const reason =
-      muted ?? (incident.opened ? suppressed(rule, incident.previousNotifiedAt, now) : null);
-    await this.alerts.fileInto(manager, alert.alertId, incident.id, reason);
-
-    const notify =
-      reason === null &&
-      (incident.opened ||
-        (incident.status !== 'snoozed' &&
-          (incident.lastNotifiedAt === null ||
-            now.getTime() - incident.lastNotifiedAt.getTime() >= UPDATE_INTERVAL_MS)));
-    const changeId = await this.incidents.recordChange(manager, {
-      incidentId: incident.id,
-      kind: incident.opened ? 'opened' : 'updated',
-      by: 'vaultwatch',
-      details: { alertId: alert.alertId, explanation: candidate.explanation },
-      notify,
-      mutedReason: reason,
-    });
-    if (!notify) return null;
-    await this.incidents.markNotified(manager, incident.id, now);
-    return changeId;
+/**
+ * The alerts of each incident key in the order they came, keys sorted, so that concurrent
+ * workers lock incidents in the same order.
+ */
+function alertsByKey(alerts: NewAlert[]): Map<string, NewAlert[]> {
+  const byKey = new Map<string, NewAlert[]>();
+  for (const alert of alerts) {
+    const key = dedupKey(alert);
+    const own = byKey.get(key);
+    if (own) own.push(alert);
+    else byKey.set(key, [alert]);
   }
+  return new Map([...byKey].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What the key's incident records of its alerts. */
+function keyToFile([key, alerts]: [string, NewAlert[]]): KeyToFile {
+  const { candidate, rule, actorLabel } = alerts[0];
+  const times = alerts.map((alert) => alert.candidate.eventTime.getTime());
+  // Reduced, not spread: an alert storm may file more alerts than a call takes arguments.
+  return {
+    dedupKey: key,
+    ruleId: rule.id,
+    groupKey: candidate.groupKey,
+    accountId: candidate.accountId,
+    actorId: candidate.actorId,
+    actorLabel: alerts.find((alert) => alert.actorLabel !== null)?.actorLabel ?? null,
+    title: incidentTitle(rule.name, actorLabel ?? candidate.groupKey),
+    tags: rule.tags,
+    severity: alerts.map((alert) => alert.candidate.severity).reduce(maxSeverity),
+    alertCount: alerts.length,
+    firstAlertAt: new Date(times.reduce((a, b) => Math.min(a, b))),
+    lastAlertAt: new Date(times.reduce((a, b) => Math.max(a, b))),
+  };
 }
 
 /**

@@ -16,7 +16,11 @@ export interface FiledIncident {
   previousNotifiedAt: Date | null;
 }
 
-export interface AlertToFile {
+/**
+ * The alerts of one incident key, summed up as filing them one by one would leave the
+ * incident: what opens it comes from the first alert; the label is the first one known.
+ */
+export interface KeyToFile {
   dedupKey: string;
   ruleId: string;
   groupKey: string;
@@ -25,9 +29,12 @@ export interface AlertToFile {
   actorId: string | null;
   actorLabel: string | null;
   title: string;
-  severity: Severity;
-  eventTime: Date;
   tags: string[];
+  /** The highest of the alerts'. */
+  severity: Severity;
+  alertCount: number;
+  firstAlertAt: Date;
+  lastAlertAt: Date;
 }
 
 /** One entry of an incident's timeline. */
@@ -66,81 +73,130 @@ export class IncidentsRepository {
   }
 
   /**
-   * Joins the open incident of the alert's key, or opens one linked to the last resolved
-   * incident of that key.
+   * Files alerts by incident key, one entry per key: each joins the open incident of its key,
+   * or opens one linked to the last resolved incident of that key. Returns the incidents as
+   * the upsert left them, in the order of `keys` (sorted by the caller, so that concurrent
+   * workers lock incidents in the same order).
    */
-  async fileAlert(manager: EntityManager, alert: AlertToFile): Promise<FiledIncident> {
-    const [row]: Array<{
+  async fileAlerts(manager: EntityManager, keys: KeyToFile[]): Promise<FiledIncident[]> {
+    if (keys.length === 0) return [];
+    const rows: Array<{
       id: string;
+      dedup_key: string;
       opened: boolean;
       status: IncidentStatus;
       last_notified_at: Date | null;
       previous_notified_at: Date | null;
     }> = await manager.query(
-      `INSERT INTO incidents (dedup_key, rule_id, group_key, actor_id, actor_label, title, severity,
-         alert_count, first_alert_at, last_alert_at, tags, previous_incident_id, account_id)
-       VALUES ($1, $2, $3, $4, $10, $5, $6, 1, $7, $7, $8,
-         (SELECT id FROM incidents WHERE dedup_key = $1 AND status = 'resolved' ORDER BY id DESC LIMIT 1),
-         $11)
+      `INSERT INTO incidents AS i (dedup_key, rule_id, group_key, actor_id, actor_label, title,
+         severity, alert_count, first_alert_at, last_alert_at, tags, previous_incident_id,
+         account_id)
+       SELECT x.dedup_key, x.rule_id, x.group_key, x.actor_id, x.actor_label, x.title, x.severity,
+         x.alert_count, x.first_alert_at, x.last_alert_at,
+         ARRAY(SELECT jsonb_array_elements_text(x.tags)),
+         (SELECT id FROM incidents r WHERE r.dedup_key = x.dedup_key AND r.status = 'resolved'
+          ORDER BY r.id DESC LIMIT 1),
+         x.account_id
+       FROM jsonb_to_recordset($1::jsonb) AS x(dedup_key text, rule_id uuid,
+         group_key text, actor_id text, actor_label text, title text, severity text,
+         alert_count integer, first_alert_at timestamptz, last_alert_at timestamptz, tags jsonb,
+         account_id text, ord bigint)
+       ORDER BY x.ord
        ON CONFLICT (dedup_key) WHERE status <> 'resolved' DO UPDATE SET
-         alert_count = incidents.alert_count + 1,
-         last_alert_at = GREATEST(incidents.last_alert_at, excluded.last_alert_at),
-         first_alert_at = LEAST(incidents.first_alert_at, excluded.first_alert_at),
+         alert_count = i.alert_count + excluded.alert_count,
+         last_alert_at = GREATEST(i.last_alert_at, excluded.last_alert_at),
+         first_alert_at = LEAST(i.first_alert_at, excluded.first_alert_at),
          severity = CASE
-           WHEN array_position($9::text[], excluded.severity) > array_position($9::text[], incidents.severity)
-           THEN excluded.severity ELSE incidents.severity END,
-         actor_label = COALESCE(incidents.actor_label, excluded.actor_label),
+           WHEN array_position($2::text[], excluded.severity) > array_position($2::text[], i.severity)
+           THEN excluded.severity ELSE i.severity END,
+         actor_label = COALESCE(i.actor_label, excluded.actor_label),
          updated_at = now()
-       RETURNING id, (xmax = 0) AS opened, status, last_notified_at,
-         (SELECT last_notified_at FROM incidents p WHERE p.id = incidents.previous_incident_id) AS previous_notified_at`,
+       RETURNING id, dedup_key, (xmax = 0) AS opened, status, last_notified_at,
+         (SELECT last_notified_at FROM incidents p WHERE p.id = i.previous_incident_id) AS previous_notified_at`,
       [
-        alert.dedupKey,
-        alert.ruleId,
-        alert.groupKey,
-        alert.actorId,
-        alert.title,
-        alert.severity,
-        alert.eventTime,
-        alert.tags,
+        JSON.stringify(
+          keys.map((key, ord) => ({
+            ord,
+            dedup_key: key.dedupKey,
+            rule_id: key.ruleId,
+            group_key: key.groupKey,
+            actor_id: key.actorId,
+            actor_label: key.actorLabel,
+            title: key.title,
+            severity: key.severity,
+            alert_count: key.alertCount,
+            first_alert_at: key.firstAlertAt.toISOString(),
+            last_alert_at: key.lastAlertAt.toISOString(),
+            tags: key.tags,
+            account_id: key.accountId,
+          })),
+        ),
         SEVERITIES,
-        alert.actorLabel,
-        alert.accountId,
       ],
     );
-    return {
-      id: row.id,
-      opened: row.opened,
-      status: row.status,
-      lastNotifiedAt: row.last_notified_at,
-      previousNotifiedAt: row.previous_notified_at,
-    };
+    const byKey = new Map(rows.map((row) => [row.dedup_key, row]));
+    return keys.map(({ dedupKey }) => {
+      const row = byKey.get(dedupKey)!;
+      return {
+        id: row.id,
+        opened: row.opened,
+        status: row.status,
+        lastNotifiedAt: row.last_notified_at,
+        previousNotifiedAt: row.previous_notified_at,
+      };
+    });
   }
 
-  async markNotified(manager: EntityManager, incidentId: string, at: Date): Promise<void> {
-    await manager.query(`UPDATE incidents SET last_notified_at = $2 WHERE id = $1`, [
-      incidentId,
+  async markNotified(manager: EntityManager, incidentIds: string[], at: Date): Promise<void> {
+    if (incidentIds.length === 0) return;
+    await manager.query(`UPDATE incidents SET last_notified_at = $2 WHERE id = ANY($1::bigint[])`, [
+      incidentIds,
       at,
     ]);
   }
 
   /** Returns the change's id. */
   async recordChange(manager: EntityManager, change: ChangeToRecord): Promise<string> {
-    const [row]: Array<{ id: string }> = await manager.query(
-      `INSERT INTO incident_changes
-         (incident_id, kind, by, by_key_id, note, details, notify, muted_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    const [id] = await this.recordChanges(manager, [change]);
+    return id;
+  }
+
+  /**
+   * Returns the changes' ids, in the order given: rows are inserted in that order, so their
+   * identities rise with it, and a timeline reads by id.
+   */
+  async recordChanges(manager: EntityManager, changes: ChangeToRecord[]): Promise<string[]> {
+    if (changes.length === 0) return [];
+    const rows: Array<{ id: string; ord: string }> = await manager.query(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(incident_id bigint,
+           kind text, by text, by_key_id uuid, note text, details jsonb, notify boolean,
+           muted_reason text, ord bigint)
+       ), inserted AS (
+         INSERT INTO incident_changes
+           (incident_id, kind, by, by_key_id, note, details, notify, muted_reason)
+         SELECT incident_id, kind, by, by_key_id, note, details, notify, muted_reason
+         FROM x ORDER BY ord
+         RETURNING id
+       )
+       SELECT id FROM inserted ORDER BY id`,
       [
-        change.incidentId,
-        change.kind,
-        change.by,
-        change.byKeyId ?? null,
-        change.note ?? null,
-        change.details,
-        change.notify,
-        change.mutedReason,
+        JSON.stringify(
+          changes.map((change, ord) => ({
+            ord,
+            incident_id: change.incidentId,
+            kind: change.kind,
+            by: change.by,
+            by_key_id: change.byKeyId ?? null,
+            note: change.note ?? null,
+            details: change.details,
+            notify: change.notify,
+            muted_reason: change.mutedReason,
+          })),
+        ),
       ],
     );
-    return row.id;
+    return rows.map((row) => row.id);
   }
 
   /** Locks the incident for a lifecycle change; null when it does not exist. */
