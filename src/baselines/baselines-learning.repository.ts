@@ -3,12 +3,13 @@ import type { EntityManager } from 'typeorm';
 import type { BatchAggregate } from './baseline-aggregate';
 
 // Rows arrive sorted by key (aggregateBatch); `ord` keeps that order through the statement,
-// so two workers upserting overlapping batches lock rows in the same order.
+// so two workers upserting overlapping batches lock rows in the same order. They come as
+// json, not jsonb: read once, it is parsed in a single pass (a third cheaper for megabytes).
 const UPSERT_PROFILES = `
   WITH new_days AS (
     INSERT INTO baseline_active_days (entity_type, entity_id, account_id, day)
     SELECT d.entity_type, d.entity_id, d.account_id, d.day
-    FROM jsonb_to_recordset($1::jsonb)
+    FROM json_to_recordset($1::json)
       AS d(ord integer, entity_type text, entity_id text, account_id text, day date)
     ORDER BY d.ord
     ON CONFLICT (entity_type, entity_id, account_id, day) DO NOTHING
@@ -24,7 +25,7 @@ const UPSERT_PROFILES = `
   SELECT p.entity_type, p.entity_id, p.account_id, p.label, p.label_at, p.first_event_at,
     p.last_event_at, coalesce(a.days, 0), p.event_count, p.successful_signins, p.location_at,
     p.latitude, p.longitude, p.country, p.city
-  FROM jsonb_to_recordset($2::jsonb) AS p(
+  FROM json_to_recordset($2::json) AS p(
     ord integer, entity_type text, entity_id text, account_id text, label text,
     label_at timestamptz, first_event_at timestamptz, last_event_at timestamptz,
     event_count bigint, successful_signins bigint, location_at timestamptz,
@@ -63,7 +64,7 @@ const UPSERT_HOURLY = `
   INSERT INTO baseline_hourly_counts AS t (
     entity_type, entity_id, account_id, action, hour_start, count)
   SELECT h.entity_type, h.entity_id, h.account_id, h.action, h.hour_start, h.count
-  FROM jsonb_to_recordset($1::jsonb) AS h(
+  FROM json_to_recordset($1::json) AS h(
     ord integer, entity_type text, entity_id text, account_id text, action text,
     hour_start timestamptz, count integer)
   ORDER BY h.ord
@@ -78,7 +79,7 @@ const UPSERT_SEEN = `
       entity_type, entity_id, account_id, dimension, value, first_seen, last_seen, count)
     SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value, s.first_seen,
       s.last_seen, s.count
-    FROM jsonb_to_recordset($1::jsonb) AS s(
+    FROM json_to_recordset($1::json) AS s(
       ord integer, entity_type text, entity_id text, account_id text, dimension text,
       value text, first_seen timestamptz, last_seen timestamptz, count bigint)
     ORDER BY s.ord

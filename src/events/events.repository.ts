@@ -23,6 +23,8 @@ export interface Rejection {
 }
 
 export interface InsertedEvents {
+  /** The batch id the events name (see insertBatch); null when there were none to store. */
+  batchId: string | null;
   /** Ids of the rows written by this call; duplicates of stored events are not among them. */
   ids: string[];
   /** Per stream: [inserted, duplicates]. */
@@ -186,17 +188,17 @@ export class EventsRepository {
    * The id the next batch will be stored under (see insertBatch), taken before its events are
    * written so that each names its batch. A batch that stores no event leaves a gap.
    */
-  async reserveBatchId(manager: EntityManager): Promise<string> {
+  private async reserveBatchId(manager: EntityManager): Promise<string> {
     const [row]: Array<{ id: string }> = await manager.query(
       `SELECT nextval(pg_get_serial_sequence('ingest_batches', 'id')) AS id`,
     );
     return row.id;
   }
 
+  /** Stores the events under a batch id of their own; a page with none reserves no id. */
   async insertEvents(
     manager: EntityManager,
     sourceId: string,
-    batchId: string,
     events: NormalizedEvent[],
   ): Promise<InsertedEvents> {
     const perStream = new Map<Stream, { inserted: number; duplicates: number }>();
@@ -208,15 +210,19 @@ export class EventsRepository {
       if (!newestEventTime || event.eventTime > newestEventTime) newestEventTime = event.eventTime;
     }
     const unstorable: InsertedEvents['unstorable'] = [];
-    const counted = (rows: Array<{ id: string; stream: Stream }>): InsertedEvents => {
+    const counted = (
+      batchId: string | null,
+      rows: Array<{ id: string; stream: Stream }>,
+    ): InsertedEvents => {
       for (const row of rows) {
         const counts = perStream.get(row.stream)!;
         counts.inserted += 1;
         counts.duplicates -= 1;
       }
-      return { ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
+      return { batchId, ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
     };
-    if (events.length === 0) return counted([]);
+    if (events.length === 0) return counted(null, []);
+    const batchId = await this.reserveBatchId(manager);
 
     const client = await clientOf(manager);
     const direct = await withSavepoint(
@@ -224,7 +230,7 @@ export class EventsRepository {
       () => copyStraightIn(manager, client, sourceId, batchId, events),
       DATA_ERROR_OR_DUPLICATE,
     );
-    if (!(direct instanceof Error)) return counted(direct);
+    if (!(direct instanceof Error)) return counted(batchId, direct);
 
     await manager.query(CREATE_STAGING);
     const insert = async (
@@ -250,7 +256,7 @@ export class EventsRepository {
         } else rows.push(...one);
       }
     }
-    return counted(rows);
+    return counted(batchId, rows);
   }
 
   async insertRejections(

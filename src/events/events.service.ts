@@ -76,18 +76,12 @@ export class EventsService {
     let rejections: Rejection[] = [];
     const { stored, perStream } = await this.repository.transaction(async (manager) => {
       rejections = [...batch.rejections];
-      const reserved = await this.repository.reserveBatchId(manager);
-      const inserted = await this.repository.insertEvents(
-        manager,
-        batch.sourceId,
-        reserved,
-        batch.events,
-      );
+      const inserted = await this.repository.insertEvents(manager, batch.sourceId, batch.events);
       rejections.push(
         ...inserted.unstorable.map(({ event, reason }) => asRejection(event, reason)),
       );
       await this.repository.insertRejections(manager, batch.sourceId, rejections);
-      const batchId = inserted.ids.length ? reserved : null;
+      const batchId = inserted.ids.length ? inserted.batchId : null;
       if (batchId)
         await this.repository.insertBatch(manager, batchId, batch.sourceId, inserted.ids);
       const result: StoredBatch = {
