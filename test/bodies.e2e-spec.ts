@@ -40,7 +40,14 @@ const pastTime = mostly(
 const text = mostly(
   fc.string({ minLength: 1, maxLength: 40 }),
   fc.oneof(
-    fc.constantFrom('', '   ', 'x'.repeat(3000), 'a\u0000b', '<script>alert(1)</script>'),
+    fc.constantFrom(
+      '',
+      '   ',
+      'x'.repeat(3000),
+      'a\u0000b',
+      'a\ud800b',
+      '<script>alert(1)</script>',
+    ),
     anyJson,
   ),
 );

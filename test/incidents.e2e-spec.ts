@@ -114,6 +114,25 @@ describe('incidents over REST', () => {
     expect(again.body.timeline).toHaveLength(2);
   });
 
+  it('keeps a note as it was written, a lone surrogate made U+FFFD as text stores it', async () => {
+    const [incident] = (await list({ actor: opId('admin', 2) })).body.items as Array<{
+      id: string;
+    }>;
+    const note = 'reviewed <b>"ok"</b> \\ \ud800 by ada';
+    await t
+      .http()
+      .post(`/api/v1/incidents/${incident.id}/acknowledge`)
+      .set(as())
+      .send({ note })
+      .expect(200);
+    const detail = await t.http().get(`/api/v1/incidents/${incident.id}`).set(as()).expect(200);
+    const entries = detail.body.timeline as Array<{ kind: string; note: string | null }>;
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'acknowledged',
+      note: 'reviewed <b>"ok"</b> \\ \ufffd by ada',
+    });
+  });
+
   it('lets a viewer read incidents but not act on them', async () => {
     const viewer = await t
       .http()

@@ -163,37 +163,32 @@ export class IncidentsRepository {
 
   /**
    * Returns the changes' ids, in the order given: rows are inserted in that order, so their
-   * identities rise with it, and a timeline reads by id.
+   * identities rise with it, and a timeline reads by id. A person's note and name go as text
+   * arrays, not json: PostgreSQL's json refuses a lone surrogate where text takes U+FFFD.
    */
   async recordChanges(manager: EntityManager, changes: ChangeToRecord[]): Promise<string[]> {
     if (changes.length === 0) return [];
-    const rows: Array<{ id: string; ord: string }> = await manager.query(
-      `WITH x AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(incident_id bigint,
-           kind text, by text, by_key_id uuid, note text, details jsonb, notify boolean,
-           muted_reason text, ord bigint)
-       ), inserted AS (
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH inserted AS (
          INSERT INTO incident_changes
            (incident_id, kind, by, by_key_id, note, details, notify, muted_reason)
          SELECT incident_id, kind, by, by_key_id, note, details, notify, muted_reason
-         FROM x ORDER BY ord
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::jsonb[],
+           $7::boolean[], $8::text[]) WITH ORDINALITY
+           AS x(incident_id, kind, by, by_key_id, note, details, notify, muted_reason, ord)
+         ORDER BY ord
          RETURNING id
        )
        SELECT id FROM inserted ORDER BY id`,
       [
-        JSON.stringify(
-          changes.map((change, ord) => ({
-            ord,
-            incident_id: change.incidentId,
-            kind: change.kind,
-            by: change.by,
-            by_key_id: change.byKeyId ?? null,
-            note: change.note ?? null,
-            details: change.details,
-            notify: change.notify,
-            muted_reason: change.mutedReason,
-          })),
-        ),
+        changes.map((change) => change.incidentId),
+        changes.map((change) => change.kind),
+        changes.map((change) => change.by),
+        changes.map((change) => change.byKeyId ?? null),
+        changes.map((change) => change.note ?? null),
+        changes.map((change) => change.details),
+        changes.map((change) => change.notify),
+        changes.map((change) => change.mutedReason),
       ],
     );
     return rows.map((row) => row.id);
