@@ -122,7 +122,6 @@ function alertsByKey(alerts: NewAlert[]): Map<string, NewAlert[]> {
 function keyToFile([key, alerts]: [string, NewAlert[]]): KeyToFile {
   const { candidate, rule, actorLabel } = alerts[0];
   const times = alerts.map((alert) => alert.candidate.eventTime.getTime());
-  // Reduced, not spread: an alert storm may file more alerts than a call takes arguments.
   return {
     dedupKey: key,
     ruleId: rule.id,
@@ -134,6 +133,7 @@ function keyToFile([key, alerts]: [string, NewAlert[]]): KeyToFile {
     tags: rule.tags,
     severity: alerts.map((alert) => alert.candidate.severity).reduce(maxSeverity),
     alertCount: alerts.length,
+    // Reduced, not spread: an alert storm may file more alerts than a call takes arguments.
     firstAlertAt: new Date(times.reduce((a, b) => Math.min(a, b))),
     lastAlertAt: new Date(times.reduce((a, b) => Math.max(a, b))),
   };
