@@ -79,6 +79,11 @@ const ROWS_PER_CHUNK = 500;
 const NOT_JUDGED = (batchIds: string): string =>
   `(batch_id IS NULL OR batch_id <> ALL(${batchIds}::bigint[]))`;
 
+/** Undetected batches on one side of $1 (a batch id), oldest first, up to $2. */
+const UNDETECTED = (side: '<' | '>='): string =>
+  `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
+   WHERE detected_at IS NULL AND id ${side} $1 ORDER BY id LIMIT $2`;
+
 /**
  * Times as a PostgreSQL array literal. ISO 8601 needs no quoting; the driver would write each
  * as a local-time string and escape it, three times the work for the tens of thousands of
@@ -361,8 +366,8 @@ export class EventsRepository {
   }
 
   /** Batches stored before `batchId` that detection has not finished, oldest first. */
-  async findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
-    return (await this.findUndetectedAround(batchId, limit)).earlier;
+  findUndetectedBefore(batchId: string, limit: number): Promise<UndetectedBatch[]> {
+    return this.dataSource.query(UNDETECTED('<'), [batchId, limit]);
   }
 
   /**
@@ -374,11 +379,10 @@ export class EventsRepository {
     limit: number,
   ): Promise<{ earlier: UndetectedBatch[]; fromOwn: UndetectedBatch[] }> {
     const rows: Array<UndetectedBatch & { earlier: boolean }> = await this.dataSource.query(
-      `(SELECT id, cardinality(event_ids) AS events, true AS earlier FROM ingest_batches
-        WHERE detected_at IS NULL AND id < $1 ORDER BY id LIMIT $2)
+      `SELECT *, true AS earlier FROM (${UNDETECTED('<')}) AS b
        UNION ALL
-       (SELECT id, cardinality(event_ids) AS events, false AS earlier FROM ingest_batches
-        WHERE detected_at IS NULL AND id >= $1 ORDER BY id LIMIT $2)`,
+       SELECT *, false AS earlier FROM (${UNDETECTED('>=')}) AS b
+       ORDER BY id`,
       [batchId, limit],
     );
     const batch = ({ id, events }: UndetectedBatch): UndetectedBatch => ({ id, events });
