@@ -19,6 +19,8 @@ const STORE_CHUNK = 1000;
 const OVERLAP = 10;
 /** Pages pushed above the frontier by new requests, in a row, before the walk waits a poll. */
 const MAX_GAPS = 20;
+/** Newest stored request ids remembered: more than the widest overlap a page reads. */
+const REMEMBERED = 2 * CONNECT_PAGE_LIMIT;
 
 /** What a walk has read but not yet stored. */
 class Pending {
@@ -48,6 +50,31 @@ class Pending {
 }
 
 /**
+ * The newest request ids this poller has seen committed. A caught-up walk's overlap is
+ * exactly these, so checking it needs no query; anything else (a restart, a list that moved)
+ * is asked of the database.
+ */
+class RecentlyStored {
+  private readonly ids = new Set<string>();
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** After a commit: ids in the order stored, oldest first. */
+  add(ids: readonly string[]): void {
+    for (const id of ids.slice(-REMEMBERED)) {
+      this.ids.delete(id);
+      this.ids.add(id);
+    }
+    for (const id of this.ids) {
+      if (this.ids.size <= REMEMBERED) break;
+      this.ids.delete(id);
+    }
+  }
+}
+
+/**
  * Reads a Connect server's `/v1/activity` from its oldest unstored request to its newest,
  * whichever order the server lists in (told from the timestamps), and stores what is new
  * as it happened, oldest first. The saved frontier (see connect-listing.ts) commits with
@@ -57,6 +84,7 @@ class Pending {
 export class ConnectPoller implements Poller {
   private readonly logger: Logger;
   private version = '0';
+  private readonly recentlyStored = new RecentlyStored();
 
   constructor(
     readonly sourceId: string,
@@ -149,15 +177,22 @@ export class ConnectPoller implements Poller {
     const items = byAge(order, page.items);
     const below = normalizeBatch(items.slice(0, Math.max(0, overlapCount)), 'connect_activity');
     const above = normalizeBatch(items.slice(Math.max(0, overlapCount)), 'connect_activity');
+    const rejections = above.rejections;
+    const remembered = (id: string) => pending.ids.has(id) || this.recentlyStored.has(id);
+    // The overlap is what this walk stored last: the list did not move, and every request
+    // above the frontier is new (the position commits with the requests it covers).
+    if (below.events.length > 0 && below.events.every((event) => remembered(event.externalId))) {
+      return { overlapHolds: true, events: above.events, rejections };
+    }
     const known = await this.events.knownExternalIds('connect_activity', [
       ...below.events.map((event) => event.externalId),
       ...above.events.map((event) => event.externalId),
     ]);
-    const isKnown = (id: string) => known.has(id) || pending.ids.has(id);
+    const isKnown = (id: string) => known.has(id) || remembered(id);
     return {
       overlapHolds: below.events.every((event) => isKnown(event.externalId)),
       events: above.events.filter((event) => !known.has(event.externalId)),
-      rejections: above.rejections,
+      rejections,
     };
   }
 
@@ -211,6 +246,7 @@ export class ConnectPoller implements Poller {
         });
       },
     );
+    this.recentlyStored.add(events.map((event) => event.externalId));
   }
 
   private async heartbeat(run: PollRun): Promise<void> {
