@@ -144,4 +144,62 @@ describe('detection of a backlog in one pass', () => {
     expect(together.alerts).toEqual(oneByOne.alerts);
     expect(together.baselines).toEqual(oneByOne.baselines);
   }, 120_000);
+
+  it('judges and learns only its own batch when an earlier batch shares its id range', async () => {
+    const context: TestContext = newTestContext();
+    const api = await startTestApp({ APP_ROLE: 'api' }, context);
+    const worker: TestApp = await startIdleWorker(context);
+    try {
+      const detection = worker.app.get(DetectionService);
+      const push = async (first: number, count: number, who: number) => {
+        await api
+          .http()
+          .post('/api/v1/events')
+          .set('authorization', `Bearer ${context.adminKey}`)
+          .send(
+            Array.from({ length: count }, (_, i) =>
+              itemUsage(first + i, at(1, first + i), { user: user(who) }),
+            ),
+          )
+          .expect(200);
+        const [stored] = await worker.sql<{ id: string }>(
+          `SELECT max(id) AS id FROM ingest_batches`,
+        );
+        return stored.id;
+      };
+      const learned = async () => {
+        const [row] = await worker.sql<{ events: string }>(
+          `SELECT coalesce(sum(event_count), 0) AS events FROM baseline_entities
+           WHERE entity_type = 'user'`,
+        );
+        return Number(row.events);
+      };
+
+      const earlier = await push(0, 20, 0);
+      expect((await detection.processBatch(earlier)).events).toBe(20);
+      const later = await push(100, 30, 1);
+      // Two sources drawing ids at the same moment interleave them: the earlier batch (judged
+      // on its own before the later one committed) holds even ids, the later one odd ids.
+      await worker.sql(`CREATE TEMP TABLE moved AS SELECT * FROM events`);
+      await worker.sql(
+        `UPDATE moved m SET id = 1000000 + r.position FROM (
+           SELECT id, 2 * row_number() OVER (PARTITION BY batch_id ORDER BY id)
+             - CASE WHEN batch_id = $1 THEN 0 ELSE 1 END AS position
+           FROM moved
+         ) AS r WHERE m.id = r.id`,
+        [earlier],
+      );
+      await worker.sql(`DELETE FROM events`);
+      await worker.sql(`INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM moved`);
+      await worker.sql(`
+        UPDATE ingest_batches b SET event_ids =
+          ARRAY(SELECT id FROM events WHERE batch_id = b.id ORDER BY id)`);
+
+      expect((await detection.processBatch(later)).events).toBe(30);
+      expect(await learned()).toBe(50);
+    } finally {
+      await Promise.all([api.close(), worker.close()]);
+      await dropTestContext(context);
+    }
+  }, 60_000);
 });

@@ -242,15 +242,12 @@ export class DetectionService {
     const batches = lock
       ? await this.events.lockBatches(manager, batchIds)
       : await this.events.readBatches(manager, batchIds);
-    const undetected = batches.filter((batch) => !batch.detected);
+    const undetected = batches.filter((batch) => !batch.detected).map((batch) => batch.id);
     if (undetected.length === 0) return null;
-    const batchOf = new Map<string, string>();
-    for (const batch of undetected) {
-      for (const eventId of batch.eventIds) batchOf.set(eventId, batch.id);
-    }
-    const rows = await this.events.findForDetection(manager, [...batchOf.keys()]);
+    const rows = await this.events.findForDetection(manager, undetected);
+    const batchOf = new Map(rows.map((row) => [row.id, row.batch_id]));
     return {
-      batchIds: undetected.map((batch) => batch.id),
+      batchIds: undetected,
       events: sortByEventTime(rows.map(toDetectEvent)),
       batchOf,
     };

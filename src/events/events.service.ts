@@ -175,8 +175,11 @@ export class EventsService {
     return this.repository.markBatchesDetected(manager, batchIds);
   }
 
-  findForDetection(manager: EntityManager, ids: string[]): Promise<EventRow[]> {
-    return this.repository.findForDetection(manager, ids);
+  findForDetection(
+    manager: EntityManager,
+    batchIds: string[],
+  ): Promise<Array<EventRow & { batch_id: string }>> {
+    return this.repository.findForDetection(manager, batchIds);
   }
 
   findEvidence(ids: string[]): Promise<EventRow[]> {
