@@ -57,7 +57,8 @@ describe('Connect activity: resuming after a crash', () => {
     await t.sql(`DELETE FROM sources`);
     loaded = 0;
     clock = SimClock.frozen(NOW);
-    connect = new FakeConnectServer({ clock, seed: 5, ...options });
+    // Pages of 100 (the server's cap, which the poller learns), so kills fall between commits.
+    connect = new FakeConnectServer({ clock, seed: 5, maxLimit: 100, ...options });
     const url = await connect.start();
     const sources = t.app.get(SourcesRepository, { strict: false });
     await sources.ensure({
@@ -186,6 +187,33 @@ describe('Connect activity: resuming after a crash', () => {
     await drainKilledAt();
     expect(await missing(800, 1100)).toBe(0);
     expect((await position()).frontier).toBe(300);
+  });
+
+  it.each(['newest_first', 'oldest_first'] as const)(
+    'reads a server that serves shorter pages than asked, resuming after a kill (%s)',
+    async (listing) => {
+      await setUp({ listing, maxLimit: 37 });
+      arrive(1234);
+      await drainKilledAt(20);
+      expect(await missing(0, (await position()).frontier)).toBe(0);
+      arrive(100);
+      await drainKilledAt();
+      expect(await stored()).toEqual({ n: 1334, distinct: 1334 });
+      expect(await position()).toEqual({ frontier: 1334, eventsStored: 1334 });
+    },
+  );
+
+  it('reads a log whose order it cannot tell page after page, until a page is empty', async () => {
+    await setUp({ maxLimit: 37 });
+    // One timestamp for all: the listing order cannot be told, so the log is read whole.
+    connect.load(
+      Array.from({ length: 100 }, (_, i) => ({
+        raw: connectRequest(i, new Date(NOW - 60_000)) as unknown as ApiRequest,
+        availableAt: NOW - 1000,
+      })),
+    );
+    await drainKilledAt();
+    expect(await stored()).toEqual({ n: 100, distinct: 100 });
   });
 
   it('stores what a walk read before a request that keeps failing, with a position that covers it', async () => {

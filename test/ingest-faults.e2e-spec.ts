@@ -60,6 +60,8 @@ describe('ingestion from servers that fail now and then', () => {
       clock,
       seed: 7,
       serverId: server.id,
+      // Pages of 100 (a cap the poller learns): hundreds of requests, any of which may fail.
+      maxLimit: 100,
       randomFaults: evenFaults(FAULT_SHARE, 'faults-connect', 1500),
     });
     connect.loadScenario(scenario, { serverId: server.id });

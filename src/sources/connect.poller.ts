@@ -12,7 +12,8 @@ import { HeartbeatError, SourceError } from './source-errors';
 import { SourcesRepository } from './sources.repository';
 import { fillAccount } from './source-account';
 
-export const CONNECT_PAGE_LIMIT = 100;
+/** Requests asked for per page; a server that serves fewer is asked for what it serves. */
+export const CONNECT_PAGE_LIMIT = 1000;
 /** New requests stored per transaction. */
 const STORE_CHUNK = 1000;
 /** Requests below the frontier that each page reads again, to check the list did not move. */
@@ -20,7 +21,7 @@ const OVERLAP = 10;
 /** Pages pushed above the frontier by new requests, in a row, before the walk waits a poll. */
 const MAX_GAPS = 20;
 /** Newest stored request ids remembered: more than the widest overlap a page reads. */
-const REMEMBERED = 2 * CONNECT_PAGE_LIMIT;
+const REMEMBERED = CONNECT_PAGE_LIMIT;
 
 /** What a walk has read but not yet stored. */
 class Pending {
@@ -85,6 +86,8 @@ export class ConnectPoller implements Poller {
   private readonly logger: Logger;
   private version = '0';
   private readonly recentlyStored = new RecentlyStored();
+  /** The longest page the server serves (its limit is undocumented), learned as it answers. */
+  private pageLimit = CONNECT_PAGE_LIMIT;
 
   constructor(
     readonly sourceId: string,
@@ -126,14 +129,22 @@ export class ConnectPoller implements Poller {
     while (!run.shouldStop()) {
       const order = position.order;
       const from = Math.max(0, frontier - overlap);
-      const offset = order ? offsetFor(order, position.total ?? 0, from, CONNECT_PAGE_LIMIT) : 0;
-      const page = await run.request(() => this.client.activity(CONNECT_PAGE_LIMIT, offset));
+      const limit = this.pageLimit;
+      const offset = order ? offsetFor(order, position.total ?? 0, from, limit) : 0;
+      const page = await run.request(() => this.client.activity(limit, offset));
       position.order ??= inferOrder(page.items);
       if (!position.order || page.total === null) {
         await this.scan(run, page, pending, position);
         return;
       }
       position.total = page.total;
+      const served = page.items.length;
+      if (served > 0 && served < limit && offset + served < page.total) {
+        // A short page before the list's end: the server's own cap. Ask again within it (a
+        // newest-first page asked too long would start above the frontier).
+        this.pageLimit = served;
+        continue;
+      }
       const span = spanOf(position.order, offset, page.items.length, page.total);
       let verdict = judgeSpan(frontier, span, page.total);
       if (verdict === 'accept') {
@@ -144,7 +155,7 @@ export class ConnectPoller implements Poller {
       if (verdict === 'gap') {
         // New requests arrived between two answers: ask again, with a wider overlap.
         if (++gaps > MAX_GAPS) return;
-        overlap = Math.min(overlap * 2, CONNECT_PAGE_LIMIT / 2);
+        overlap = Math.min(overlap * 2, Math.floor(limit / 2));
         continue;
       }
       if (verdict === 'resync') {
@@ -221,9 +232,10 @@ export class ConnectPoller implements Poller {
       );
       if (pending.size >= STORE_CHUNK) await this.store(pending, position);
       offset += page.items.length;
-      if (page.items.length < CONNECT_PAGE_LIMIT || run.shouldStop()) return;
+      // No total to tell a capped page from the last one: read until a page is empty.
+      if (page.items.length === 0 || run.shouldStop()) return;
       const next = offset;
-      page = await run.request(() => this.client.activity(CONNECT_PAGE_LIMIT, next));
+      page = await run.request(() => this.client.activity(this.pageLimit, next));
     }
   }
 
