@@ -75,6 +75,11 @@ interface JudgingState {
   pause: () => Promise<void>;
   /** Events of earlier batches still waiting, folded into the baselines (judging ahead). */
   waiting?: readonly DetectEvent[];
+  /**
+   * The baselines learn the pass, started once everything the rules read is read: PostgreSQL
+   * writes while the rules judge in memory.
+   */
+  learn?: () => Promise<void>;
 }
 
 /** Undetected batches locked for a pass, their events in event order. */
@@ -87,7 +92,7 @@ interface Pass {
 
 /**
  * Detection of committed ingest batches, in one transaction: baselines as they were, every
- * enabled rule, alerts recorded once, then the baselines learn the batches. A batch already
+ * enabled rule, alerts recorded once, and the baselines learn the batches. A batch already
  * done (a retried or duplicated job) is skipped.
  */
 @Injectable()
@@ -215,9 +220,8 @@ export class DetectionService {
         rules,
         lists,
         pause: yieldToOtherWork,
+        learn: () => this.baselines.applyBatch(manager, pass.events),
       });
-      await yieldToOtherWork();
-      await this.baselines.applyBatch(manager, pass.events);
       await this.events.markBatchesDetected(manager, pass.batchIds);
       return { events: pass.events.length, alerts: alertIds, changeIds, skipped: false, failures };
     });
@@ -274,7 +278,7 @@ export class DetectionService {
     pass: Pass,
     state: JudgingState,
   ): Promise<{ findings: Finding[]; isolation: RuleIsolation; now: Date }> {
-    const { rules, lists, pause, waiting = [] } = state;
+    const { rules, lists, pause, waiting = [], learn } = state;
     const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
@@ -306,10 +310,44 @@ export class DetectionService {
       { pass, isolation, pause },
     );
     for (const [rule, history] of narrowed) histories.set(rule, history);
-    const batchRules = judging.filter((rule) => histories.has(rule));
+    // Everything the rules read is in memory now: what the baselines learn cannot change it.
+    const learned = learn?.();
+    try {
+      const findings = await this.findings(pass, {
+        rules: judging,
+        histories,
+        baselines,
+        lists,
+        isolation,
+        pause,
+        now,
+      });
+      await learned;
+      return { findings, isolation, now };
+    } catch (error) {
+      await learned?.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** What each rule with its history finds in the pass's events, with its evidence's batch. */
+  private async findings(
+    pass: Pass,
+    judging: {
+      rules: readonly Rule[];
+      histories: ReadonlyMap<Rule, DetectEvent[]>;
+      baselines: BaselineSnapshot;
+      lists: ListSnapshot;
+      isolation: RuleIsolation;
+      pause: () => Promise<void>;
+      now: Date;
+    },
+  ): Promise<Finding[]> {
+    const { rules, histories, baselines, lists, isolation, pause, now } = judging;
+    const judged = pass.events;
     const byId = new Map(judged.map((event) => [event.id, event]));
     const findings: Finding[] = [];
-    for (const rule of batchRules) {
+    for (const rule of rules.filter((one) => histories.has(one))) {
       await pause();
       const history = histories.get(rule)!;
       const judgedByRule = isolation.attempt(rule, () =>
@@ -338,7 +376,7 @@ export class DetectionService {
         });
       }
     }
-    return { findings, isolation, now };
+    return findings;
   }
 
   /**
