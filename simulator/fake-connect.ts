@@ -34,6 +34,8 @@ export interface FakeConnectServerOptions {
   listing?: 'newest_first' | 'oldest_first';
   /** Largest page served whatever `limit` asks. Default 1000. */
   maxLimit?: number;
+  /** A broken server: every page is served from the start of the list, whatever `offset` says. */
+  ignoresOffset?: boolean;
   seed?: number | string;
   maxLoggedRequests?: number;
   /** Seeded random 429s, 500s, resets and slow answers on every route. Default: none. */
@@ -80,6 +82,7 @@ export class FakeConnectServer extends FakeHttpServer {
   private activityRequests = 0;
   private maxRetained: number;
   private readonly maxLimit: number;
+  private readonly ignoresOffset: boolean;
   private readonly listing: 'newest_first' | 'oldest_first';
   private healthy = true;
 
@@ -101,6 +104,7 @@ export class FakeConnectServer extends FakeHttpServer {
     this.spelling = options.fieldSpelling ?? 'spec';
     this.maxRetained = options.maxRetained ?? Number.POSITIVE_INFINITY;
     this.maxLimit = options.maxLimit ?? 1000;
+    this.ignoresOffset = options.ignoresOffset ?? false;
     this.listing = options.listing ?? 'newest_first';
   }
 
@@ -267,9 +271,10 @@ export class FakeConnectServer extends FakeHttpServer {
     const info = req.bearer ? this.tokens.get(req.bearer) : undefined;
     if (!info || info.revoked) return this.error(401, 'Invalid token signature');
     const limit = parseCount(req.query.get('limit'), 50);
-    const offset = parseCount(req.query.get('offset'), 0);
+    const asked = parseCount(req.query.get('offset'), 0);
     if (limit === undefined || limit < 1) return this.error(400, 'Invalid limit');
-    if (offset === undefined) return this.error(400, 'Invalid offset');
+    if (asked === undefined) return this.error(400, 'Invalid offset');
+    const offset = this.ignoresOffset ? 0 : asked;
     const served = this.log.release(this.clock.nowMs());
     const total = Math.min(served, this.maxRetained);
     const count = Math.max(0, Math.min(limit, this.maxLimit, total - offset));

@@ -100,6 +100,17 @@ describe('Connect activity: resuming after a crash', () => {
     return { n: Number(row.n), distinct: Number(row.distinct_ids) };
   };
 
+  /** Appends `count` requests with one timestamp: the listing order cannot be told from them. */
+  const arriveAtOnce = (count: number) => {
+    connect.load(
+      Array.from({ length: count }, (_, i) => ({
+        raw: connectRequest(loaded + i, new Date(NOW - 60_000)) as unknown as ApiRequest,
+        availableAt: NOW - 1000,
+      })),
+    );
+    loaded += count;
+  };
+
   /** The requests numbered [from, to) in arrival order, as the event ids they are stored under. */
   const idsOf = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => connectRequest(from + i, new Date(NOW)).requestId);
@@ -205,15 +216,17 @@ describe('Connect activity: resuming after a crash', () => {
 
   it('reads a log whose order it cannot tell page after page, until a page is empty', async () => {
     await setUp({ maxLimit: 37 });
-    // One timestamp for all: the listing order cannot be told, so the log is read whole.
-    connect.load(
-      Array.from({ length: 100 }, (_, i) => ({
-        raw: connectRequest(i, new Date(NOW - 60_000)) as unknown as ApiRequest,
-        availableAt: NOW - 1000,
-      })),
-    );
+    arriveAtOnce(100);
     await drainKilledAt();
     expect(await stored()).toEqual({ n: 100, distinct: 100 });
+  });
+
+  it('ends a read of the whole log when a broken server serves the same page whatever the offset', async () => {
+    await setUp({ maxLimit: 37, ignoresOffset: true });
+    arriveAtOnce(100);
+    await drainKilledAt();
+    await drainKilledAt();
+    expect(await stored()).toEqual({ n: 37, distinct: 37 });
   });
 
   it('stores what a walk read before a request that keeps failing, with a position that covers it', async () => {

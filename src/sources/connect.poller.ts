@@ -219,8 +219,14 @@ export class ConnectPoller implements Poller {
   ): Promise<void> {
     let page = first;
     let offset = 0;
+    let previousHead: string | undefined;
     position.frontier = 0;
     for (;;) {
+      // No total to tell a capped page from the last one: an empty page ends the log. The
+      // same page again means a server that ignores the offset: the next poll reads it again.
+      const head = JSON.stringify(page.items[0] ?? null);
+      if (page.items.length === 0 || head === previousHead) return;
+      previousHead = head;
       const batch = normalizeBatch(page.items, 'connect_activity');
       const known = await this.events.knownExternalIds(
         'connect_activity',
@@ -232,8 +238,7 @@ export class ConnectPoller implements Poller {
       );
       if (pending.size >= STORE_CHUNK) await this.store(pending, position);
       offset += page.items.length;
-      // No total to tell a capped page from the last one: read until a page is empty.
-      if (page.items.length === 0 || run.shouldStop()) return;
+      if (run.shouldStop()) return;
       const next = offset;
       page = await run.request(() => this.client.activity(this.pageLimit, next));
     }
