@@ -145,61 +145,109 @@ describe('detection of a backlog in one pass', () => {
     expect(together.baselines).toEqual(oneByOne.baselines);
   }, 120_000);
 
-  it('judges and learns only its own batch when an earlier batch shares its id range', async () => {
+  /** An API process storing pushed batches (`push` gives the batch id) and an idle worker. */
+  async function withIdleWorker(
+    work: (apps: {
+      worker: TestApp;
+      detection: DetectionService;
+      push: (events: unknown[]) => Promise<string>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const context: TestContext = newTestContext();
     const api = await startTestApp({ APP_ROLE: 'api' }, context);
     const worker: TestApp = await startIdleWorker(context);
     try {
-      const detection = worker.app.get(DetectionService);
-      const push = async (first: number, count: number, who: number) => {
-        await api
-          .http()
-          .post('/api/v1/events')
-          .set('authorization', `Bearer ${context.adminKey}`)
-          .send(
-            Array.from({ length: count }, (_, i) =>
-              itemUsage(first + i, at(1, first + i), { user: user(who) }),
-            ),
-          )
-          .expect(200);
-        const [stored] = await worker.sql<{ id: string }>(
-          `SELECT max(id) AS id FROM ingest_batches`,
-        );
-        return stored.id;
-      };
-      const learned = async () => {
-        const [row] = await worker.sql<{ events: string }>(
-          `SELECT coalesce(sum(event_count), 0) AS events FROM baseline_entities
-           WHERE entity_type = 'user'`,
-        );
-        return Number(row.events);
-      };
-
-      const earlier = await push(0, 20, 0);
-      expect((await detection.processBatch(earlier)).events).toBe(20);
-      const later = await push(100, 30, 1);
-      // Two sources drawing ids at the same moment interleave them: the earlier batch (judged
-      // on its own before the later one committed) holds even ids, the later one odd ids.
-      await worker.sql(`CREATE TEMP TABLE moved AS SELECT * FROM events`);
-      await worker.sql(
-        `UPDATE moved m SET id = 1000000 + r.position FROM (
-           SELECT id, 2 * row_number() OVER (PARTITION BY batch_id ORDER BY id)
-             - CASE WHEN batch_id = $1 THEN 0 ELSE 1 END AS position
-           FROM moved
-         ) AS r WHERE m.id = r.id`,
-        [earlier],
-      );
-      await worker.sql(`DELETE FROM events`);
-      await worker.sql(`INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM moved`);
-      await worker.sql(`
-        UPDATE ingest_batches b SET event_ids =
-          ARRAY(SELECT id FROM events WHERE batch_id = b.id ORDER BY id)`);
-
-      expect((await detection.processBatch(later)).events).toBe(30);
-      expect(await learned()).toBe(50);
+      await work({
+        worker,
+        detection: worker.app.get(DetectionService),
+        push: async (events) => {
+          await api
+            .http()
+            .post('/api/v1/events')
+            .set('authorization', `Bearer ${context.adminKey}`)
+            .send(events)
+            .expect(200);
+          const [stored] = await worker.sql<{ id: string }>(
+            `SELECT max(id) AS id FROM ingest_batches`,
+          );
+          return stored.id;
+        },
+      });
     } finally {
       await Promise.all([api.close(), worker.close()]);
       await dropTestContext(context);
     }
-  }, 60_000);
+  }
+
+  it(
+    'rolls a pass back when its learning fails while its rules judge, and judges it again',
+    () =>
+      withIdleWorker(async ({ worker, detection, push }) => {
+        // Enough events that the rules are still judging when the first write fails.
+        const batchId = await push(
+          Array.from({ length: 2000 }, (_, i) =>
+            itemUsage(i, at(1, i / 10), { user: user(i % 5) }),
+          ),
+        );
+        // The first write of learning fails, as a lost connection or a deadlock would.
+        await worker.sql(`
+        CREATE FUNCTION refuse_learning() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'learning refused'; END $$`);
+        await worker.sql(`
+        CREATE TRIGGER refuse_learning BEFORE INSERT ON baseline_entities
+        FOR EACH ROW EXECUTE FUNCTION refuse_learning()`);
+
+        await expect(detection.processBatch(batchId)).rejects.toThrow('learning refused');
+        const undetected = `SELECT id FROM ingest_batches WHERE detected_at IS NULL`;
+        expect(await worker.sql(undetected)).toEqual([{ id: batchId }]);
+        expect(await worker.sql(`SELECT * FROM baseline_entities`)).toEqual([]);
+
+        await worker.sql(`DROP TRIGGER refuse_learning ON baseline_entities`);
+        expect((await detection.processBatch(batchId)).events).toBe(2000);
+        expect(await worker.sql(undetected)).toEqual([]);
+      }),
+    60_000,
+  );
+
+  it(
+    'judges and learns only its own batch when an earlier batch shares its id range',
+    () =>
+      withIdleWorker(async ({ worker, detection, push }) => {
+        const usages = (first: number, count: number, who: number) =>
+          Array.from({ length: count }, (_, i) =>
+            itemUsage(first + i, at(1, first + i), { user: user(who) }),
+          );
+        const learned = async () => {
+          const [row] = await worker.sql<{ events: string }>(
+            `SELECT coalesce(sum(event_count), 0) AS events FROM baseline_entities
+           WHERE entity_type = 'user'`,
+          );
+          return Number(row.events);
+        };
+
+        const earlier = await push(usages(0, 20, 0));
+        expect((await detection.processBatch(earlier)).events).toBe(20);
+        const later = await push(usages(100, 30, 1));
+        // Two sources drawing ids at the same moment interleave them: the earlier batch (judged
+        // on its own before the later one committed) holds even ids, the later one odd ids.
+        await worker.sql(`CREATE TEMP TABLE moved AS SELECT * FROM events`);
+        await worker.sql(
+          `UPDATE moved m SET id = 1000000 + r.position FROM (
+           SELECT id, 2 * row_number() OVER (PARTITION BY batch_id ORDER BY id)
+             - CASE WHEN batch_id = $1 THEN 0 ELSE 1 END AS position
+           FROM moved
+         ) AS r WHERE m.id = r.id`,
+          [earlier],
+        );
+        await worker.sql(`DELETE FROM events`);
+        await worker.sql(`INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM moved`);
+        await worker.sql(`
+        UPDATE ingest_batches b SET event_ids =
+          ARRAY(SELECT id FROM events WHERE batch_id = b.id ORDER BY id)`);
+
+        expect((await detection.processBatch(later)).events).toBe(30);
+        expect(await learned()).toBe(50);
+      }),
+    60_000,
+  );
 });

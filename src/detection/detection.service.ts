@@ -312,6 +312,8 @@ export class DetectionService {
     for (const [rule, history] of narrowed) histories.set(rule, history);
     // Everything the rules read is in memory now: what the baselines learn cannot change it.
     const learned = learn?.();
+    // Awaited below; until then its failure must not count as unhandled (that ends the process).
+    learned?.catch(() => undefined);
     try {
       const findings = await this.findings(pass, {
         rules: judging,
