@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../src/database/data-dir-lock';
-import { waitFor } from './support/wait-for';
+import { freePort } from './support/private-servers';
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const ADMIN_KEY = 'vw_test_admin_embedded_0000000000';
@@ -24,7 +24,6 @@ interface Service {
  */
 describe('embedded PostgreSQL (no DATABASE_URL)', () => {
   let dataDir: string;
-  let nextPort = 39_400 + (process.pid % 500);
   const running: Service[] = [];
 
   beforeAll(async () => {
@@ -40,11 +39,11 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const start = (folder = dataDir): Service => {
+  const start = async (folder = dataDir): Promise<Service> => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'QUEUE_BACKEND', 'QUEUE_PREFIX'])
       Reflect.deleteProperty(env, name);
-    const port = nextPort++;
+    const port = await freePort();
     Object.assign(env, {
       VAULTWATCH_DATA_DIR: folder,
       PORT: String(port),
@@ -68,13 +67,21 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     });
 
+  /** Waits for /health; a service that exits or never answers fails with what it printed. */
   const healthy = async (service: Service) => {
-    await waitFor(
-      'the service to answer /health',
-      async () => (await api(service, '/health').catch(() => null))?.ok === true,
-      90_000,
+    const deadline = Date.now() + 90_000;
+    let last = 'no answer';
+    const running = () => service.child.exitCode === null && service.child.signalCode === null;
+    while (Date.now() < deadline && running()) {
+      const answer = await api(service, '/health').catch((error: unknown) => String(error));
+      if (typeof answer !== 'string' && answer.ok) return (await answer.json()) as object;
+      last = typeof answer === 'string' ? answer : `${answer.status} ${await answer.text()}`;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const state = running() ? 'never answered' : 'exited';
+    throw new Error(
+      `The service ${state} (last /health: ${last}); it printed:\n${service.output()}`,
     );
-    return (await (await api(service, '/health')).json()) as Record<string, unknown>;
   };
 
   /** The PostgreSQL the folder's postmaster.pid names, if it still runs. */
@@ -92,7 +99,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
   };
 
   it('starts its own PostgreSQL, refuses a second process on the folder, stops cleanly, keeps data', async () => {
-    const first = start();
+    const first = await start();
     expect(await healthy(first)).toEqual({
       status: 'ok',
       queueBackend: 'postgres',
@@ -105,7 +112,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(created.status).toBe(201);
 
     // A second process on the same folder is refused before it touches anything.
-    const second = start();
+    const second = await start();
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`The data folder ${dataDir} is in use by another vaultwatch`);
     expect(second.output()).toContain(`(pid ${first.child.pid})`);
@@ -120,7 +127,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(existsSync(join(dataDir, 'vaultwatch.lock'))).toBe(false);
 
     // Started again on the same folder: the data is still there.
-    const third = start();
+    const third = await start();
     await healthy(third);
     const keys = (await (await api(third, '/api/v1/api-keys')).json()) as { name: string }[];
     expect(keys.map((key) => key.name)).toContain('kept-across-restarts');
@@ -130,7 +137,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     third.child.kill('SIGKILL');
     await third.exited;
     expect(orphan && processAlive(orphan)).toBe(true);
-    const fourth = start();
+    const fourth = await start();
     await healthy(fourth);
     expect(processAlive(orphan!)).toBe(false);
     const again = (await (await api(fourth, '/api/v1/api-keys')).json()) as { name: string }[];
@@ -143,7 +150,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     it('names the folder its PostgreSQL account cannot enter, and what to do', async () => {
       const privateFolder = await mkdtemp(join(tmpdir(), 'vaultwatch-private-')); // 0700
       try {
-        const service = start(join(privateFolder, 'data'));
+        const service = await start(join(privateFolder, 'data'));
         expect(await service.exited).toBe(1);
         expect(service.output()).toMatch(
           new RegExp(`runs as user \\w+, who cannot enter ${privateFolder} .*set DATABASE_URL`),

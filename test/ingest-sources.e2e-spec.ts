@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +10,7 @@ import { FakeEventsApi } from '../simulator/fake-events-api';
 import type { ApiRequest } from '../simulator/scenario/types';
 import { SimClock } from '../simulator/sim-clock';
 import { connectRequest, itemUsage, opId, signInAttempt } from './support/factories';
+import { freePort } from './support/private-servers';
 import { ServiceProcesses } from './support/service-processes';
 import { streamsOf } from './support/source-streams';
 import {
@@ -63,19 +63,6 @@ function writeSourcesFile(sources: object[], extension = 'yaml'): string {
   const path = join(mkdtempSync(join(tmpdir(), 'vw-sources-')), `sources.${extension}`);
   writeFileSync(path, extension === 'json' ? JSON.stringify({ sources }) : stringify({ sources }));
   return path;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**

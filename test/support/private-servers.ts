@@ -1,18 +1,47 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
 
-/** A TCP port nobody listens on right now. */
+/**
+ * A TCP port nobody uses now, for a server spawned a moment later: below the kernel's ephemeral
+ * range, so no outgoing connection (the server's own pools, or ours) can take it meanwhile.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const below = ephemeralPortsFrom();
+  for (;;) {
+    const port = below - 10_000 + Math.floor(Math.random() * 10_000);
+    if (await canListen(port)) return port;
+  }
 }
+
+/** Where the kernel starts handing out ports for outgoing connections (Linux; else IANA's). */
+function ephemeralPortsFrom(): number {
+  try {
+    const from = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    if (Number.isInteger(from) && from > 11_024) return from;
+  } catch {
+    // not Linux
+  }
+  return 49_152;
+}
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => {
+      resolve(false);
+    });
+    server.listen(port, '0.0.0.0', () => {
+      server.close(() => {
+        resolve(true);
+      });
+    });
+  });
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
