@@ -200,13 +200,21 @@ describe('Connect activity: resuming after a crash', () => {
     expect((await position()).frontier).toBe(300);
   });
 
-  it.each(['newest_first', 'oldest_first'] as const)(
-    'reads a server that serves shorter pages than asked, resuming after a kill (%s)',
-    async (listing) => {
-      await setUp({ listing, maxLimit: 37 });
+  it.each([
+    ['newest_first', 37],
+    ['oldest_first', 37],
+    ['newest_first', 5],
+    ['oldest_first', 5],
+    ['newest_first', 2],
+  ] as const)(
+    'reads a server that serves shorter pages than asked, resuming after a kill (%s, %d a page)',
+    async (listing, maxLimit) => {
+      await setUp({ listing, maxLimit });
       arrive(1234);
       await drainKilledAt(20);
       expect(await missing(0, (await position()).frontier)).toBe(0);
+      await drainKilledAt();
+      expect(await stored()).toEqual({ n: 1234, distinct: 1234 });
       arrive(100);
       await drainKilledAt();
       expect(await stored()).toEqual({ n: 1334, distinct: 1334 });

@@ -128,8 +128,9 @@ export class ConnectPoller implements Poller {
     let gaps = 0;
     while (!run.shouldStop()) {
       const order = position.order;
-      const from = Math.max(0, frontier - overlap);
       const limit = this.pageLimit;
+      // At most half a page below the frontier, so that every page can reach above it.
+      const from = Math.max(0, frontier - Math.max(1, Math.min(overlap, Math.floor(limit / 2))));
       const offset = order ? offsetFor(order, position.total ?? 0, from, limit) : 0;
       const page = await run.request(() => this.client.activity(limit, offset));
       position.order ??= inferOrder(page.items);
@@ -155,7 +156,7 @@ export class ConnectPoller implements Poller {
       if (verdict === 'gap') {
         // New requests arrived between two answers: ask again, with a wider overlap.
         if (++gaps > MAX_GAPS) return;
-        overlap = Math.min(overlap * 2, Math.floor(limit / 2));
+        overlap *= 2;
         continue;
       }
       if (verdict === 'resync') {
