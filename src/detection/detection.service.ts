@@ -33,6 +33,7 @@ import {
 import type { HistoryNeed, ListSnapshot } from '../rules/engine/evaluation';
 import { PER_KEY } from '../rules/engine/key-times';
 import type { Rule } from '../rules/engine/rule-definition';
+import { StreamSlices } from '../rules/engine/stream-slices';
 import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { compareIds, sortByEventTime } from '../events/event-order';
@@ -283,17 +284,19 @@ export class DetectionService {
     const now = new Date();
     const isolation = new RuleIsolation();
     const judging = rules.filter((one) => !judgesSources(one));
+    const slices = new StreamSlices(judged);
     // A rule whose need the baselines narrow reads its history once they are known.
     const histories = await this.readHistories(
       manager,
       judging.filter((rule) => !narrowsWithBaselines(rule)),
-      (rule) => historyNeed(rule, judged, lists, PER_KEY),
+      (rule) => historyNeed(rule, slices.of(rule), lists, PER_KEY),
       { pass, isolation, pause },
     );
     const baselines = rules.some(readsBaselines)
       ? await this.baselinesBefore(judged, {
           rules,
           histories,
+          slices,
           lists,
           isolation,
           pause,
@@ -306,7 +309,7 @@ export class DetectionService {
     const narrowed = await this.readHistories(
       manager,
       judging.filter(narrowsWithBaselines),
-      (rule) => historyNeed(rule, judged, lists, PER_KEY, baselines),
+      (rule) => historyNeed(rule, slices.of(rule), lists, PER_KEY, baselines),
       { pass, isolation, pause },
     );
     for (const [rule, history] of narrowed) histories.set(rule, history);
@@ -317,6 +320,7 @@ export class DetectionService {
     try {
       const findings = await this.findings(pass, {
         rules: judging,
+        slices,
         histories,
         baselines,
         lists,
@@ -337,6 +341,7 @@ export class DetectionService {
     pass: Pass,
     judging: {
       rules: readonly Rule[];
+      slices: StreamSlices;
       histories: ReadonlyMap<Rule, DetectEvent[]>;
       baselines: BaselineSnapshot;
       lists: ListSnapshot;
@@ -345,15 +350,14 @@ export class DetectionService {
       now: Date;
     },
   ): Promise<Finding[]> {
-    const { rules, histories, baselines, lists, isolation, pause, now } = judging;
-    const judged = pass.events;
-    const byId = new Map(judged.map((event) => [event.id, event]));
+    const { rules, slices, histories, baselines, lists, isolation, pause, now } = judging;
+    const byId = new Map(pass.events.map((event) => [event.id, event]));
     const findings: Finding[] = [];
     for (const rule of rules.filter((one) => histories.has(one))) {
       await pause();
       const history = histories.get(rule)!;
       const judgedByRule = isolation.attempt(rule, () =>
-        evaluateRule({ rule, batch: judged, history, baselines, lists, now }),
+        evaluateRule({ rule, batch: slices.of(rule), history, baselines, lists, now }),
       );
       if (!judgedByRule.ok) continue;
       for (const candidate of judgedByRule.value) {
@@ -421,6 +425,7 @@ export class DetectionService {
     judging: {
       rules: Rule[];
       histories: ReadonlyMap<Rule, DetectEvent[]>;
+      slices: StreamSlices;
       lists: ListSnapshot;
       isolation: RuleIsolation;
       pause: () => Promise<void>;
@@ -429,14 +434,14 @@ export class DetectionService {
       reader?: EntityManager;
     },
   ): Promise<BaselineSnapshot> {
-    const { rules, histories, lists, isolation, pause, waiting, now, reader } = judging;
+    const { rules, histories, slices, lists, isolation, pause, waiting, now, reader } = judging;
     const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
     const hourlyDays = Math.max(0, ...[...histories.keys()].map(hourlyDaysOf));
     const hourlyKeys: HourlyKey[] = [];
     for (const [rule, history] of histories) {
       await pause();
       const keys = isolation.attempt(rule, () =>
-        hourlyKeysOf(rule, [...judged, ...history], lists),
+        hourlyKeysOf(rule, [...slices.of(rule), ...history], lists),
       );
       if (keys.ok) hourlyKeys.push(...keys.value);
     }

@@ -30,6 +30,11 @@ export interface EventKindModule<P> extends KindBasics<P> {
   /** Pure: the same input gives the same candidates (see engine/evaluate.ts for the order). */
   evaluate(input: EvaluationInput): AlertCandidate[];
   lookBack: LookBack<P>;
+  /**
+   * Set when the kind reads batch events of every stream, not only of its rule's (new_value
+   * learns from each as the baselines do); other kinds are given only their rule's streams.
+   */
+  readsEveryStream?: true;
 }
 
 /** A kind judging the sources' polling health, once a minute, instead of events. */

@@ -5,6 +5,7 @@ import { evaluate, historyNeed, selectHistory } from '../../../src/rules/engine/
 import type { AlertCandidate, ListSnapshot } from '../../../src/rules/engine/evaluation';
 import { PER_KEY } from '../../../src/rules/engine/key-times';
 import type { Rule } from '../../../src/rules/engine/rule-definition';
+import { StreamSlices } from '../../../src/rules/engine/stream-slices';
 
 export interface BatchRun {
   alerts: AlertCandidate[];
@@ -31,6 +32,8 @@ export function runInBatches(
      * only what the baselines from before the batch leave the rule to read.
      */
     perKey?: boolean;
+    /** Give the rule only its own streams' events of each batch, as detection does. */
+    ruleStreamsOnly?: boolean;
   } = {},
 ): BatchRun {
   const lists = options.lists ?? new Map<string, readonly string[]>();
@@ -49,13 +52,14 @@ export function runInBatches(
     const batch = stream.slice(bounds[i], bounds[i + 1]);
     if (batch.length === 0) continue;
     stored.push(...batch);
+    const judged = options.ruleStreamsOnly ? new StreamSlices(batch).of(rule) : batch;
     const history = selectHistory(
       options.perKey
-        ? historyNeed(rule, batch, lists, PER_KEY, baselines)
-        : historyNeed(rule, batch, lists),
+        ? historyNeed(rule, judged, lists, PER_KEY, baselines)
+        : historyNeed(rule, judged, lists),
       stored,
     );
-    const sortedBatch = [...batch].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+    const sortedBatch = [...judged].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
     for (const alert of evaluate({
       rule,
       batch: sortedBatch,

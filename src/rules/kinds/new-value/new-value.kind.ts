@@ -10,6 +10,7 @@ export const newValueKind: EventKindModule<NewValueParams> = {
   groupByRequired: false,
   impliedStreams: () => [],
   evaluate: evaluateNewValue,
+  readsEveryStream: true,
   lookBack: {
     historyNeed: newValueHistoryNeed,
     historyNeedKnowing: newValueHistoryNeed,

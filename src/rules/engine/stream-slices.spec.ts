@@ -1,0 +1,69 @@
+/**
+ * Detection gives each rule only its own streams' events of a pass. Every built-in template
+ * judges a mixed stream (all templates' fixture events, every stream, cut into batches at
+ * random) and finds the same with those events alone as with all of them.
+ */
+import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';
+import { detectEvents, SeededRandom } from '../../../test/support/rule-engine/detect-events';
+import { templateRule } from '../../../test/support/rule-engine/run-fixture';
+import { listReferences } from '../templates/built-in-template';
+import { BUILT_IN_TEMPLATES } from '../templates/index';
+import { judgesSources } from './evaluate';
+import { StreamSlices } from './stream-slices';
+
+const specs = BUILT_IN_TEMPLATES.flatMap((template) =>
+  [...template.fixtures.positive, ...template.fixtures.negative].flatMap((fixture) => [
+    ...(fixture.before ?? []),
+    ...fixture.events,
+  ]),
+).sort((a, b) => Date.parse(String(a.at)) - Date.parse(String(b.at)));
+const stream = detectEvents(specs);
+const judging = BUILT_IN_TEMPLATES.filter((template) => !judgesSources(templateRule(template)));
+
+describe('rules judging only their own streams', () => {
+  it('keeps the batch order and leaves out only other streams, but for kinds that read them', () => {
+    const streams = ['signin_attempt', 'audit_event'] as const;
+    const slices = new StreamSlices(stream);
+    const slice = slices.of({ kind: 'threshold', streams: [...streams] });
+    expect(slice).toEqual(stream.filter((e) => streams.some((s) => s === e.stream)));
+    expect(slice.length).toBeGreaterThan(0);
+    expect(slice.length).toBeLessThan(stream.length);
+    expect(slices.of({ kind: 'new_value', streams: [...streams] })).toEqual(stream);
+  });
+
+  it.each(judging.map((template) => [template.templateId, template] as const))(
+    '%s finds the same in a mixed stream',
+    (_id, template) => {
+      const rule = templateRule(template);
+      const lists = new Map(
+        [...listReferences(template.definition)].map((name): [string, string[]] => [name, []]),
+      );
+      const rng = new SeededRandom(template.templateId.length * 7919);
+      for (const cuts of [[], randomCuts(stream.length, 0.05, () => rng.next())]) {
+        const all = runInBatches(rule, stream, cuts, { lists, perKey: true });
+        const own = runInBatches(rule, stream, cuts, {
+          lists,
+          perKey: true,
+          ruleStreamsOnly: true,
+        });
+        expect([...own.fingerprints].sort()).toEqual([...all.fingerprints].sort());
+        expect(own.alerts.map((alert) => alert.severity)).toEqual(
+          all.alerts.map((alert) => alert.severity),
+        );
+      }
+    },
+  );
+
+  it('is not judged on a stream where nothing fires', () => {
+    const fired = judging.filter(
+      (template) =>
+        runInBatches(templateRule(template), stream, [], {
+          lists: new Map(
+            [...listReferences(template.definition)].map((n): [string, string[]] => [n, []]),
+          ),
+          ruleStreamsOnly: true,
+        }).alerts.length > 0,
+    );
+    expect(fired.length).toBeGreaterThan(judging.length / 3);
+  });
+});
