@@ -3,6 +3,7 @@ import { itemUsage, opId } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  pushBatch,
   startIdleWorker,
   startTestApp,
   type TestApp,
@@ -37,14 +38,7 @@ describe('detection order', () => {
   /** Stored by an API process: the detect jobs wait in a queue no worker below reads. */
   async function store(batches: unknown[][]): Promise<void> {
     const api = await startTestApp({ APP_ROLE: 'api' }, context);
-    for (const batch of batches) {
-      await api
-        .http()
-        .post('/api/v1/events')
-        .set('authorization', `Bearer ${context.adminKey}`)
-        .send(batch)
-        .expect(200);
-    }
+    for (const batch of batches) await pushBatch(api, batch);
     await api.close();
   }
 

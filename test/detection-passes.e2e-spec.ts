@@ -3,6 +3,7 @@ import { itemUsage, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  pushBatch,
   startIdleWorker,
   startTestApp,
   type TestApp,
@@ -75,18 +76,8 @@ describe('detection of a backlog in one pass', () => {
       const events = stream();
       const bounds = [0, ...cuts, events.length];
       for (let i = 1; i < bounds.length; i++) {
-        await api
-          .http()
-          .post('/api/v1/events')
-          .set('authorization', `Bearer ${context.adminKey}`)
-          .send(events.slice(bounds[i - 1], bounds[i]))
-          .expect(200);
-        if (!together) {
-          const [stored] = await worker.sql<{ id: string }>(
-            `SELECT max(id) AS id FROM ingest_batches`,
-          );
-          await detection.processBatch(stored.id);
-        }
+        const batchId = await pushBatch(api, events.slice(bounds[i - 1], bounds[i]));
+        if (!together) await detection.processBatch(batchId);
       }
       const batches = await worker.sql<{ id: string }>(`SELECT id FROM ingest_batches ORDER BY id`);
       expect(batches).toHaveLength(bounds.length - 1);
@@ -160,18 +151,7 @@ describe('detection of a backlog in one pass', () => {
       await work({
         worker,
         detection: worker.app.get(DetectionService),
-        push: async (events) => {
-          await api
-            .http()
-            .post('/api/v1/events')
-            .set('authorization', `Bearer ${context.adminKey}`)
-            .send(events)
-            .expect(200);
-          const [stored] = await worker.sql<{ id: string }>(
-            `SELECT max(id) AS id FROM ingest_batches`,
-          );
-          return stored.id;
-        },
+        push: (events) => pushBatch(api, events),
       });
     } finally {
       await Promise.all([api.close(), worker.close()]);

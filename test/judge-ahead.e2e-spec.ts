@@ -7,6 +7,7 @@ import { auditEvent, opId, signInAttempt, user } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  pushBatch,
   startIdleWorker,
   startTestApp,
   type TestApp,
@@ -209,17 +210,11 @@ describe('a live batch a pass holds', () => {
       object_uuid: opId('account', 0),
       actor_uuid: opId('admin', 8),
     });
-    await api
-      .http()
-      .post('/api/v1/events')
-      .set({ authorization: `Bearer ${api.adminKey}` })
-      .send([attack])
-      .expect(200);
-    const [live] = await api.sql<{ id: string }>(`SELECT max(id) AS id FROM ingest_batches`);
+    const live = await pushBatch(api, [attack]);
     await holder.query('BEGIN');
-    await holder.query('SELECT id FROM ingest_batches WHERE id = $1 FOR UPDATE', [live.id]);
+    await holder.query('SELECT id FROM ingest_batches WHERE id = $1 FOR UPDATE', [live]);
     try {
-      await expect(worker.app.get(DetectionService).judgeAhead(live.id)).resolves.toHaveLength(1);
+      await expect(worker.app.get(DetectionService).judgeAhead(live)).resolves.toHaveLength(1);
     } finally {
       await holder.query('ROLLBACK');
     }
@@ -227,23 +222,14 @@ describe('a live batch a pass holds', () => {
 
   it("finds an actor's events that earlier batches hold undetected, within a scan limit", async () => {
     const who = user(30);
-    const push = async (events: unknown[]) => {
-      await api
-        .http()
-        .post('/api/v1/events')
-        .set({ authorization: `Bearer ${api.adminKey}` })
-        .send(events)
-        .expect(200);
-      const [row] = await api.sql<{ id: string }>(`SELECT max(id) AS id FROM ingest_batches`);
-      return row.id;
-    };
     const day = 86_400_000;
-    const earlier = await push(
+    const earlier = await pushBatch(
+      api,
       [1, 2, 3].map((n) =>
         signInAttempt(30_000 + n, new Date(Date.now() - n * day), { target_user: who }),
       ),
     );
-    const live = await push([signInAttempt(30_010, new Date(), { target_user: who })]);
+    const live = await pushBatch(api, [signInAttempt(30_010, new Date(), { target_user: who })]);
     const events = worker.app.get(EventsService);
     const manager = worker.app.get(DataSource).manager;
     const waitingIds = async (scanLimit: number) =>

@@ -3,6 +3,7 @@ import { itemUsage, opId, signInAttempt } from './support/factories';
 import {
   dropTestContext,
   newTestContext,
+  pushBatch,
   startIdleWorker,
   startTestApp,
   type TestApp,
@@ -62,16 +63,7 @@ describe('impossible travel against stored events', () => {
 
   /** Stores the batch, then detects it (and any batch before it). */
   async function storeAndDetect(batch: unknown[]): Promise<void> {
-    await api
-      .http()
-      .post('/api/v1/events')
-      .set('authorization', `Bearer ${context.adminKey}`)
-      .send(batch)
-      .expect(200);
-    const [newest] = await worker.sql<{ id: string }>(
-      `SELECT id FROM ingest_batches ORDER BY id DESC LIMIT 1`,
-    );
-    await worker.app.get(DetectionService).processBatch(newest.id);
+    await worker.app.get(DetectionService).processBatch(await pushBatch(api, batch));
   }
 
   beforeAll(async () => {

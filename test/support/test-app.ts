@@ -128,6 +128,18 @@ export function startIdleWorker(context: TestContext): Promise<TestApp> {
   );
 }
 
+/** Stores events as one batch through an API process; the id of that batch. */
+export async function pushBatch(api: TestApp, events: unknown[]): Promise<string> {
+  await api
+    .http()
+    .post('/api/v1/events')
+    .set('authorization', `Bearer ${api.adminKey}`)
+    .send(events)
+    .expect(200);
+  const [newest] = await api.sql<{ id: string }>(`SELECT max(id) AS id FROM ingest_batches`);
+  return newest.id;
+}
+
 /** Drops a test file's database (PostgreSQL queues included) and Redis queue keys. */
 export async function dropTestContext(context: TestContext): Promise<void> {
   const url = new URL(context.databaseUrl);
