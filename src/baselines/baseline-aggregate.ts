@@ -238,6 +238,51 @@ interface EntityFold {
 }
 
 /**
+ * The fold of one entity, made empty at its first event. Written out rather than with `child`:
+ * it runs for every event and entity type, and a closure per call is garbage at that rate.
+ */
+function foldOf(
+  folds: ByEntity<EntityFold>,
+  entityType: EntityType,
+  accountId: string,
+  entityId: string,
+  time: Date,
+): EntityFold {
+  let byAccount = folds.get(entityType);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    folds.set(entityType, byAccount);
+  }
+  let byId = byAccount.get(accountId);
+  if (byId === undefined) {
+    byId = new Map();
+    byAccount.set(accountId, byId);
+  }
+  let fold = byId.get(entityId);
+  if (fold === undefined) {
+    fold = {
+      profile: {
+        entityType,
+        accountId,
+        entityId,
+        label: null,
+        labelAt: null,
+        firstEventAt: time,
+        lastEventAt: time,
+        eventCount: 0,
+        successfulSignins: 0,
+        location: null,
+      },
+      days: new Set<string>(),
+      hourly: new Map(),
+      seen: new Map(),
+    };
+    byId.set(entityId, fold);
+  }
+  return fold;
+}
+
+/**
  * Folds a batch into per-key increments (pure; `now` decides which events are too old for
  * hourly counts). Events count in the hour of their event time, so late events land in
  * their own hour; events older than 90 days before `now` still update the profile, the
@@ -255,32 +300,24 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
     const ms = time.getTime();
     const teaches = teachesNormal(event);
     const action = hourlyActionOf(event);
-    const hourAction = action === null ? null : child(actionTexts, action, () => clip(action)!);
+    let hourAction = action === null ? null : actionTexts.get(action);
+    if (hourAction === undefined) {
+      hourAction = clip(action)!;
+      actionTexts.set(action!, hourAction);
+    }
     const accountId = accountOf(event);
     const dayNumber = Math.floor(ms / DAY_MS);
-    const day = child(dayTexts, dayNumber, () => utcDay(time));
+    let day = dayTexts.get(dayNumber);
+    if (day === undefined) {
+      day = utcDay(time);
+      dayTexts.set(dayNumber, day);
+    }
     // Null when the event counts in no hour: it has no action, or is too old to be kept.
     const hourStart = hourAction !== null && ms >= hourlyFloor ? floorToHour(ms) : null;
     for (const entityType of ENTITY_TYPES) {
       const entityId = entityOf(event, entityType);
       if (entityId === null || entityId === '' || entityId.length > MAX_ENTITY_ID_LENGTH) continue;
-      const fold = entityEntry(folds, entityType, accountId, entityId, () => ({
-        profile: {
-          entityType,
-          accountId,
-          entityId,
-          label: null,
-          labelAt: null,
-          firstEventAt: time,
-          lastEventAt: time,
-          eventCount: 0,
-          successfulSignins: 0,
-          location: null,
-        },
-        days: new Set<string>(),
-        hourly: new Map(),
-        seen: new Map(),
-      }));
+      const fold = foldOf(folds, entityType, accountId, entityId, time);
 
       const profile = fold.profile;
       profile.eventCount += 1;
@@ -312,7 +349,11 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
       fold.days.add(day);
 
       if (hourStart !== null) {
-        const hours = child(fold.hourly, hourAction!, () => new Map<number, HourlyDelta>());
+        let hours = fold.hourly.get(hourAction!);
+        if (hours === undefined) {
+          hours = new Map<number, HourlyDelta>();
+          fold.hourly.set(hourAction!, hours);
+        }
         const row = hours.get(hourStart);
         if (row) row.count += 1;
         else {
@@ -331,7 +372,11 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
       for (const dimension of DIMENSIONS_BY_ENTITY[entityType]) {
         const value = clip(event[dimension]);
         if (value === null || value === '') continue;
-        const values = child(fold.seen, dimension, () => new Map<string, SeenDelta>());
+        let values = fold.seen.get(dimension);
+        if (values === undefined) {
+          values = new Map<string, SeenDelta>();
+          fold.seen.set(dimension, values);
+        }
         const row = values.get(value);
         if (row) {
           row.count += 1;

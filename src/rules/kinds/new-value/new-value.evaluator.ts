@@ -42,6 +42,8 @@ interface Seen {
 }
 
 interface EntityState {
+  /** The entity of its account (scopedEntity). */
+  scoped: string;
   baseline: EntityBaseline | undefined;
   /** Earliest event time of the entity: baseline first event, then the batch so far. */
   first: number;
@@ -122,19 +124,24 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     }
   }
 
-  /** Keyed by the entity of its account (scopedEntity). */
-  const states = new Map<string, EntityState>();
+  /** Account → entity → state: no joined text to build and hash for every event. */
+  const states = new Map<string, Map<string, EntityState>>();
   const stateOf = (accountId: string, entity: string): EntityState => {
-    const key = scopedEntity(accountId, entity);
-    let st = states.get(key);
+    let ofAccount = states.get(accountId);
+    if (!ofAccount) {
+      ofAccount = new Map();
+      states.set(accountId, ofAccount);
+    }
+    let st = ofAccount.get(entity);
     if (!st) {
       const baseline = input.baselines.get(params.entity, accountId, entity);
       st = {
+        scoped: scopedEntity(accountId, entity),
         baseline,
         first: baseline ? baseline.firstEventAt.getTime() : Infinity,
         batchSeen: new Map(),
       };
-      states.set(key, st);
+      ofAccount.set(entity, st);
     }
     return st;
   };
@@ -157,8 +164,8 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
   for (const e of arrivals) {
     const plainEntity = entityOf(e, params.entity);
     if (plainEntity === null || plainEntity === '') continue;
-    const entity = scopedEntity(accountOf(e), plainEntity);
     const st = stateOf(accountOf(e), plainEntity);
+    const entity = st.scoped;
     const t = e.eventTime.getTime();
     const value = valueOf(e, field);
     if (t < st.first) st.first = t;
@@ -341,18 +348,26 @@ function mayReadHistory(
 ): (e: DetectEvent, entity: string) => boolean {
   const learningMs = params.learningDays * DAY_MS;
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
-  /** Per entity of its account: its earliest event (baseline and batch), its known values. */
-  const entities = new Map<string, { first: number; seen: Map<string, SeenValue> | undefined }>();
+  /** Account → entity → its earliest event (baseline and batch), its known values. */
+  const entities = new Map<
+    string,
+    Map<string, { first: number; seen: Map<string, SeenValue> | undefined }>
+  >();
   const stateOf = (e: DetectEvent, entity: string) => {
-    const key = scopedEntity(accountOf(e), entity);
-    let state = entities.get(key);
+    const accountId = accountOf(e);
+    let ofAccount = entities.get(accountId);
+    if (!ofAccount) {
+      ofAccount = new Map();
+      entities.set(accountId, ofAccount);
+    }
+    let state = ofAccount.get(entity);
     if (!state) {
-      const baseline = baselines.get(params.entity, accountOf(e), entity);
+      const baseline = baselines.get(params.entity, accountId, entity);
       state = {
         first: baseline?.firstEventAt.getTime() ?? Infinity,
         seen: baseline?.seen.get(params.field),
       };
-      entities.set(key, state);
+      ofAccount.set(entity, state);
     }
     return state;
   };
