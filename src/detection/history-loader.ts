@@ -13,8 +13,8 @@ import { historyRanges } from './history-ranges';
  * reads the union of the needs on it (see historyRanges), whose answer each rule then narrows
  * to its own needs. Rules judge a batch against what was stored up to it: events stored after
  * the batch (by id) are left out, and judged with their own batch. The judged events (all
- * those of the judged batches) are part of that history, and are taken from memory rather than
- * read and parsed again.
+ * those of the judged batches) are left out too: each rule is given them as its batch, and a
+ * history need not hold the batch (see evaluate).
  */
 export async function loadHistories(
   manager: EntityManager,
@@ -40,8 +40,7 @@ export async function loadHistories(
     });
     await pause();
     const byKey = new Map<string, DetectEvent[]>();
-    // Judged events outside every range are dropped by each rule's own need, as stored ones are.
-    for (const event of [...judged.events, ...rows.map(toDetectEvent)]) {
+    for (const event of rows.map(toDetectEvent)) {
       const value = event[field];
       if (value === null) continue;
       const key = typeof value === 'string' ? value : String(value);

@@ -1,7 +1,8 @@
 /**
- * Detection gives each rule only its own streams' events of a pass. Every built-in template
- * judges a mixed stream (all templates' fixture events, every stream, cut into batches at
- * random) and finds the same with those events alone as with all of them.
+ * Detection gives each rule only its own streams' events of a pass, and a history of what was
+ * stored before the pass. Every built-in template judges a mixed stream (all templates' fixture
+ * events, every stream, cut into batches at random) and finds the same so as with every event
+ * of the batch and a history that holds the batch too.
  */
 import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';
 import { detectEvents, SeededRandom } from '../../../test/support/rule-engine/detect-events';
@@ -41,15 +42,14 @@ describe('rules judging only their own streams', () => {
       const rng = new SeededRandom(template.templateId.length * 7919);
       for (const cuts of [[], randomCuts(stream.length, 0.05, () => rng.next())]) {
         const all = runInBatches(rule, stream, cuts, { lists, perKey: true });
-        const own = runInBatches(rule, stream, cuts, {
-          lists,
-          perKey: true,
-          ruleStreamsOnly: true,
-        });
-        expect([...own.fingerprints].sort()).toEqual([...all.fingerprints].sort());
-        expect(own.alerts.map((alert) => alert.severity)).toEqual(
-          all.alerts.map((alert) => alert.severity),
-        );
+        const own = { lists, perKey: true, ruleStreamsOnly: true };
+        for (const options of [own, { ...own, historyBeforeBatch: true }]) {
+          const found = runInBatches(rule, stream, cuts, options);
+          expect([...found.fingerprints].sort()).toEqual([...all.fingerprints].sort());
+          expect(found.alerts.map((alert) => alert.severity)).toEqual(
+            all.alerts.map((alert) => alert.severity),
+          );
+        }
       }
     },
   );

@@ -34,6 +34,8 @@ export function runInBatches(
     perKey?: boolean;
     /** Give the rule only its own streams' events of each batch, as detection does. */
     ruleStreamsOnly?: boolean;
+    /** Select the history from the events stored before the batch only, as detection does. */
+    historyBeforeBatch?: boolean;
   } = {},
 ): BatchRun {
   const lists = options.lists ?? new Map<string, readonly string[]>();
@@ -57,7 +59,7 @@ export function runInBatches(
       options.perKey
         ? historyNeed(rule, judged, lists, PER_KEY, baselines)
         : historyNeed(rule, judged, lists),
-      stored,
+      options.historyBeforeBatch ? stored.slice(0, stored.length - batch.length) : stored,
     );
     const sortedBatch = [...judged].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
     for (const alert of evaluate({
