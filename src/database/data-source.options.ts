@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TYPE_PARSERS } from './type-parsers';
 
 /** One definition for the app, the migration CLI and the tests. */
 export function dataSourceOptions(url: string): DataSourceOptions {
@@ -22,6 +23,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       max: 10,
       application_name: 'vaultwatch',
       options: '-c search_path=public -c jit=off',
+      types: TYPE_PARSERS,
     },
   };
 }
