@@ -78,9 +78,9 @@ export function arrivalsOf(batch: readonly DetectEvent[]): readonly DetectEvent[
 
 /**
  * Splits what a rule sees into what was stored before the batch and the batch itself in the
- * order it was stored (arrivalsOf). History normally holds the batch too (it is stored before
- * detection); events are deduplicated by id, and a batch event missing from the history is
- * still judged.
+ * order it was stored (arrivalsOf). History may hold the batch too (a rule test's does;
+ * detection's does not); events are deduplicated by id, and a batch event missing from the
+ * history is still judged.
  */
 export function splitArrivals(
   history: readonly DetectEvent[],
