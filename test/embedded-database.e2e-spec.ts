@@ -73,7 +73,9 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     let last = 'no answer';
     const running = () => service.child.exitCode === null && service.child.signalCode === null;
     while (Date.now() < deadline && running()) {
-      const answer = await api(service, '/health').catch((error: unknown) => String(error));
+      const answer = await api(service, '/health', { signal: AbortSignal.timeout(5_000) }).catch(
+        (error: unknown) => String(error),
+      );
       if (typeof answer !== 'string' && answer.ok) return (await answer.json()) as object;
       last = typeof answer === 'string' ? answer : `${answer.status} ${await answer.text()}`;
       await new Promise((resolve) => setTimeout(resolve, 100));
