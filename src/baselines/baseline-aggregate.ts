@@ -292,6 +292,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
   const hourlyFloor = now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS;
   const folds: ByEntity<EntityFold> = new Map();
   // One text per day and per action, so that the sets and maps keyed by them hash each once.
+  // This loop's lookups are written out, as in foldOf: through `child` it took a tenth longer.
   const dayTexts = new Map<number, string>();
   const actionTexts = new Map<string, string>();
 
