@@ -52,28 +52,50 @@ export function firstAtOrAfter(sorted: readonly Timed[], t: number, from = 0): n
   return lo;
 }
 
-/** Each batch array in the order it was stored, and its ids: the same for every rule. */
-const arrivalsByBatch = new WeakMap<
-  readonly DetectEvent[],
-  { ids: ReadonlySet<string>; arrivals: readonly DetectEvent[] }
->();
-
-function storedOrderOf(batch: readonly DetectEvent[]) {
-  let split = arrivalsByBatch.get(batch);
-  if (!split) {
-    const arrivals = uniqueById(batch).sort((a, b) => compareIds(a.id, b.id));
-    split = { ids: new Set(arrivals.map((e) => e.id)), arrivals };
-    arrivalsByBatch.set(batch, split);
-  }
-  return split;
-}
+/** Each batch array in the order it was stored: the same for every rule judging it. */
+const arrivalsByBatch = new WeakMap<readonly DetectEvent[], readonly DetectEvent[]>();
 
 /**
  * The batch in the order it was stored (by id), duplicates dropped: worked out once per batch
  * array, as every rule judging it asks.
  */
 export function arrivalsOf(batch: readonly DetectEvent[]): readonly DetectEvent[] {
-  return storedOrderOf(batch).arrivals;
+  let arrivals = arrivalsByBatch.get(batch);
+  if (!arrivals) {
+    arrivals = inStoredOrder(batch);
+    arrivalsByBatch.set(batch, arrivals);
+  }
+  return arrivals;
+}
+
+/** The events in the order they were stored (by id), duplicates dropped, as a new array. */
+export function inStoredOrder(events: readonly DetectEvent[]): DetectEvent[] {
+  return uniqueById(events).sort((a, b) => compareIds(a.id, b.id));
+}
+
+/**
+ * Tells arrivalsOf what it would work out, `arrivals` being `batch` in stored order with each
+ * id once: slices of one pass are cut from the pass in that order, one sort serving them all.
+ */
+export function knowArrivals(
+  batch: readonly DetectEvent[],
+  arrivals: readonly DetectEvent[],
+): void {
+  arrivalsByBatch.set(batch, arrivals);
+}
+
+/** Whether events in stored order hold the id (a binary search: no set of ids to build). */
+function holdsId(arrivals: readonly DetectEvent[], id: string): boolean {
+  let lo = 0;
+  let hi = arrivals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const order = compareIds(arrivals[mid].id, id);
+    if (order === 0) return true;
+    if (order < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
 }
 
 /**
@@ -86,11 +108,11 @@ export function splitArrivals(
   history: readonly DetectEvent[],
   batch: readonly DetectEvent[],
 ): { before: DetectEvent[]; arrivals: readonly DetectEvent[] } {
-  const { ids, arrivals } = storedOrderOf(batch);
+  const arrivals = arrivalsOf(batch);
   const seen = new Set<string>();
   const before: DetectEvent[] = [];
   for (const e of history) {
-    if (ids.has(e.id) || seen.has(e.id)) continue;
+    if (seen.has(e.id) || holdsId(arrivals, e.id)) continue;
     seen.add(e.id);
     before.push(e);
   }
