@@ -12,7 +12,6 @@ export interface StorageLimit {
 }
 
 const SCRATCH = 'bench_storage_limit';
-const ROWS_PER_CHUNK = 1_000;
 
 /**
  * What this database can store at best: COPY of the same normalized events into a scratch copy
@@ -31,7 +30,7 @@ export async function measureStorageLimit(
   const started = process.hrtime.bigint();
   await db.query('BEGIN');
   await pipeline(
-    Readable.from(copyTextChunks(rowsOf(events, columns), ROWS_PER_CHUNK)),
+    Readable.from(copyTextChunks(rowsOf(events, columns))),
     db.query(copyFrom(`COPY ${SCRATCH} (${columns.join(', ')}) FROM STDIN`)),
   );
   await db.query('COMMIT');

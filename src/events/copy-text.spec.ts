@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { copyTextRow, copyTextValue } from './copy-text';
+import { copyTextChunks, copyTextRow, copyTextValue } from './copy-text';
 
 /** How PostgreSQL reads one field of COPY's text format back (the escapes written above). */
 function readField(field: string): string | null {
@@ -49,6 +49,26 @@ describe('copyTextRow', () => {
         if (values.length === 0) return;
         expect(row.slice(0, -1).split('\t').map(readField)).toEqual(values);
       }),
+    );
+  });
+});
+
+describe('copyTextChunks', () => {
+  it('writes every row in order as UTF-8, in chunks no larger than asked unless a row is', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.option(fc.string({ unit: 'binary' })), { maxLength: 5 })),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, chunkBytes) => {
+          const chunks = [...copyTextChunks(rows, chunkBytes)];
+          expect(Buffer.concat(chunks)).toEqual(Buffer.from(rows.map(copyTextRow).join('')));
+          for (const chunk of chunks) {
+            expect(chunk.length).toBeGreaterThan(0);
+            const longestRow = Math.max(...rows.map((row) => copyTextRow(row).length * 3));
+            expect(chunk.length).toBeLessThanOrEqual(Math.max(chunkBytes, longestRow));
+          }
+        },
+      ),
     );
   });
 });

@@ -29,19 +29,28 @@ const escape = (character: string): string => ESCAPES[character];
 export const copyTextRow = (values: readonly unknown[]): string =>
   `${values.map(copyTextValue).join('\t')}\n`;
 
-/** Rows as COPY text, `rowsPerChunk` rows to a chunk: what a COPY stream is written. */
+/** What a COPY stream is written in: large enough to cost few writes, small enough to stream. */
+const CHUNK_BYTES = 512 * 1024;
+
+/**
+ * Rows as COPY text, encoded once straight into chunks of about `chunkBytes`: what a COPY
+ * stream is written. A row may end in the next chunk; COPY reads the stream as one text.
+ */
 export function* copyTextChunks(
   rows: Iterable<readonly unknown[]>,
-  rowsPerChunk: number,
-): Generator<string> {
-  let chunk = '';
-  let count = 0;
+  chunkBytes = CHUNK_BYTES,
+): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(chunkBytes);
+  let used = 0;
   for (const row of rows) {
-    chunk += copyTextRow(row);
-    if (++count % rowsPerChunk === 0) {
-      yield chunk;
-      chunk = '';
+    const text = copyTextRow(row);
+    const most = text.length * 3; // UTF-8 takes at most three bytes per UTF-16 unit
+    if (used + most > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+      used = 0;
     }
+    used += chunk.write(text, used);
   }
-  if (chunk !== '') yield chunk;
+  if (used > 0) yield chunk.subarray(0, used);
 }

@@ -68,7 +68,6 @@ const MOVE_STAGED = `
   SELECT $1, $2, ${COLUMN_LIST} FROM staged ORDER BY position
   ON CONFLICT (stream, external_id) DO NOTHING
   RETURNING id, stream`;
-const ROWS_PER_CHUNK = 500;
 
 /**
  * Not an event of the batches in the parameter: a few batch ids where the events' own ids
@@ -133,7 +132,7 @@ async function copyStraightIn(
   const [drawn]: Array<{ ids: string }> = await manager.query(DRAW_IDS, [unique.length]);
   const ids = drawn.ids.split(',');
   await pipeline(
-    Readable.from(copyTextChunks(eventRows(unique, ids, sourceId, batchId), ROWS_PER_CHUNK)),
+    Readable.from(copyTextChunks(eventRows(unique, ids, sourceId, batchId))),
     client.query(copyFrom(COPY_TO_EVENTS)),
   );
   return unique.map(({ stream }, position) => ({ id: ids[position], stream }));
@@ -249,7 +248,7 @@ export class EventsRepository {
       some: NormalizedEvent[],
     ): Promise<Array<{ id: string; stream: Stream }>> => {
       await pipeline(
-        Readable.from(copyTextChunks(stagingRows(some), ROWS_PER_CHUNK)),
+        Readable.from(copyTextChunks(stagingRows(some))),
         client.query(copyFrom(COPY_TO_STAGING)),
       );
       return manager.query(MOVE_STAGED, [sourceId, batchId]);
