@@ -70,7 +70,9 @@ export function arrivalsOf(batch: readonly DetectEvent[]): readonly DetectEvent[
 
 /** The events in the order they were stored (by id), duplicates dropped, as a new array. */
 export function inStoredOrder(events: readonly DetectEvent[]): DetectEvent[] {
-  return uniqueById(events).sort((a, b) => compareIds(a.id, b.id));
+  // The sort is stable: of events with one id the first comes first, and is the one kept.
+  const sorted = [...events].sort((a, b) => compareIds(a.id, b.id));
+  return sorted.filter((e, i) => i === 0 || sorted[i - 1].id !== e.id);
 }
 
 /**
@@ -117,16 +119,4 @@ export function splitArrivals(
     before.push(e);
   }
   return { before, arrivals };
-}
-
-/** The events with duplicate ids dropped (first kept), as a new array. */
-export function uniqueById(events: readonly DetectEvent[]): DetectEvent[] {
-  const seen = new Set<string>();
-  const out: DetectEvent[] = [];
-  for (const e of events) {
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    out.push(e);
-  }
-  return out;
 }

@@ -4,12 +4,16 @@
  * events, every stream, cut into batches at random) and finds the same as it does with every
  * event of the batch and a history that holds the batch too.
  */
+import fc from 'fast-check';
+import { compareIds } from '../../events/event-order';
+import { STREAMS } from '../../events/normalize/normalized-event';
 import { randomCuts, runInBatches } from '../../../test/support/rule-engine/batch-runner';
 import { detectEvents, SeededRandom } from '../../../test/support/rule-engine/detect-events';
 import { templateRule } from '../../../test/support/rule-engine/run-fixture';
 import { listReferences } from '../templates/built-in-template';
 import { BUILT_IN_TEMPLATES } from '../templates/index';
 import { judgesSources } from './evaluate';
+import { arrivalsOf } from './event-order';
 import { StreamSlices } from './stream-slices';
 
 const specs = BUILT_IN_TEMPLATES.flatMap((template) =>
@@ -30,6 +34,29 @@ describe('rules judging only their own streams', () => {
     expect(slice.length).toBeGreaterThan(0);
     expect(slice.length).toBeLessThan(stream.length);
     expect(slices.of({ kind: 'new_value', streams: [...streams] })).toEqual(stream);
+  });
+
+  it('gives each cut in the order its events were stored, whatever order that is', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(
+          stream.map((e) => e.id),
+          { minLength: stream.length },
+        ),
+        fc.subarray([...STREAMS], { minLength: 1 }),
+        (ids, streams) => {
+          // The same events stored in another order: ids drawn in that order.
+          const events = stream.map((e, i) => ({ ...e, id: ids[i] }));
+          const slices = new StreamSlices(events);
+          for (const kind of ['threshold', 'new_value'] as const) {
+            const slice = slices.of({ kind, streams });
+            const expected = [...slice].sort((a, b) => compareIds(a.id, b.id));
+            expect(arrivalsOf(slice)).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it.each(judging.map((template) => [template.templateId, template] as const))(

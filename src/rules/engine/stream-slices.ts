@@ -14,6 +14,8 @@ import type { Rule } from './rule-definition';
 export class StreamSlices {
   private readonly slices = new Map<string, readonly DetectEvent[]>();
   private stored: readonly DetectEvent[] | undefined;
+  /** Stream → its events in the batch's order (cut in one walk, as most rules read one stream). */
+  private byStream: Map<string, DetectEvent[]> | undefined;
 
   constructor(private readonly events: readonly DetectEvent[]) {}
 
@@ -26,13 +28,37 @@ export class StreamSlices {
     const key = [...rule.streams].sort().join(',');
     let slice = this.slices.get(key);
     if (slice === undefined) {
-      const streams = new Set<string>(rule.streams);
-      const ofStreams = (event: DetectEvent) => streams.has(event.stream);
-      slice = this.events.filter(ofStreams);
-      knowArrivals(slice, this.storedOrder().filter(ofStreams));
+      slice = rule.streams.length === 1 ? this.ofStream(rule.streams[0]) : this.ofStreams(key);
       this.slices.set(key, slice);
     }
     return slice;
+  }
+
+  private ofStreams(key: string): DetectEvent[] {
+    const streams = new Set<string>(key.split(','));
+    const ofStreams = (event: DetectEvent) => streams.has(event.stream);
+    const slice = this.events.filter(ofStreams);
+    knowArrivals(slice, this.storedOrder().filter(ofStreams));
+    return slice;
+  }
+
+  private ofStream(stream: string): readonly DetectEvent[] {
+    if (this.byStream === undefined) {
+      const cut = (events: readonly DetectEvent[]) => {
+        const byStream = new Map<string, DetectEvent[]>();
+        for (const event of events) {
+          const slice = byStream.get(event.stream);
+          if (slice) slice.push(event);
+          else byStream.set(event.stream, [event]);
+        }
+        return byStream;
+      };
+      this.byStream = cut(this.events);
+      for (const [name, stored] of cut(this.storedOrder())) {
+        knowArrivals(this.byStream.get(name)!, stored);
+      }
+    }
+    return this.byStream.get(stream) ?? [];
   }
 
   private storedOrder(): readonly DetectEvent[] {

@@ -6,7 +6,7 @@ import type {
   HistoryNeed,
   ListSnapshot,
 } from '../../engine/evaluation';
-import { compareTimed, firstAtOrAfter, uniqueById, type Timed } from '../../engine/event-order';
+import { compareTimed, firstAtOrAfter, splitArrivals, type Timed } from '../../engine/event-order';
 import { describeEvent, formatApproxDuration, formatDuration, who } from '../../engine/explain';
 import { readField, type EventPredicate } from '../../engine/filter';
 import { KeyTimes, type NeedShape } from '../../engine/key-times';
@@ -23,6 +23,8 @@ interface Hit extends Timed {
   value: string;
   /** The join value of the event's account: events of two accounts never join. */
   key: string;
+  /** Whether the event is one of the batch's (else of the history). */
+  inBatch: boolean;
 }
 
 function compileStages(rule: Rule, lists: ListSnapshot): [Stage, Stage] {
@@ -35,12 +37,12 @@ function compileStages(rule: Rule, lists: ListSnapshot): [Stage, Stage] {
   return [stage(params.stages[0]), stage(params.stages[1])];
 }
 
-function hitOf(stage: Stage, e: DetectEvent): Hit | null {
+function hitOf(stage: Stage, e: DetectEvent, inBatch: boolean): Hit | null {
   if (!stage.matches(e)) return null;
   const raw = readField(e, stage.def.key);
   if (raw === null) return null;
   const value = typeof raw === 'string' ? raw : String(raw);
-  return { e, t: e.eventTime.getTime(), value, key: withAccount(value, e) };
+  return { e, t: e.eventTime.getTime(), value, key: withAccount(value, e), inBatch };
 }
 
 /**
@@ -57,25 +59,28 @@ export function evaluateSequence(input: EvaluationInput): AlertCandidate[] {
   const withinMs = params.withinSeconds * 1000;
   const [stageA, stageB] = compileStages(input.rule, input.lists);
 
-  const all = uniqueById([...input.history, ...input.batch]);
-  const batchIds = new Set(input.batch.map((e) => e.id));
+  const { before, arrivals } = splitArrivals(input.history, input.batch);
   const aByKey = new Map<string, Hit[]>();
   const bByKey = new Map<string, Hit[]>();
-  for (const e of all) {
-    const a = hitOf(stageA, e);
-    if (a) pushTo(aByKey, a);
-    const b = hitOf(stageB, e);
-    if (b) pushTo(bByKey, b);
-  }
+  const collect = (events: readonly DetectEvent[], inBatch: boolean): void => {
+    for (const e of events) {
+      const a = hitOf(stageA, e, inBatch);
+      if (a) pushTo(aByKey, a);
+      const b = hitOf(stageB, e, inBatch);
+      if (b) pushTo(bByKey, b);
+    }
+  };
+  collect(before, false);
+  collect(arrivals, true);
   for (const list of aByKey.values()) list.sort(compareTimed);
   for (const list of bByKey.values()) list.sort(compareTimed);
 
   // Bs to judge: those of the batch, and those a batch A can reach.
   const toJudge = new Map<string, Hit>();
   for (const [key, bs] of bByKey) {
-    for (const b of bs) if (batchIds.has(b.e.id)) toJudge.set(b.e.id, b);
+    for (const b of bs) if (b.inBatch) toJudge.set(b.e.id, b);
     for (const a of aByKey.get(key) ?? []) {
-      if (!batchIds.has(a.e.id)) continue;
+      if (!a.inBatch) continue;
       for (let i = firstAtOrAfter(bs, a.t); i < bs.length && bs[i].t <= a.t + withinMs; i++) {
         toJudge.set(bs[i].e.id, bs[i]);
       }
@@ -158,9 +163,9 @@ export function sequenceHistoryNeed(
   // The whole range (no `perKey`): every value of either stage over the batch's span.
   const allTimes = shape.perKey ? null : new KeyTimes();
   for (const e of batch) {
-    const a = hitOf(stageA, e);
+    const a = hitOf(stageA, e, true);
     if (a !== null) aTimes.add(a.value, a.t);
-    const b = hitOf(stageB, e);
+    const b = hitOf(stageB, e, true);
     if (b !== null) bTimes.add(b.value, b.t);
     for (const hit of [a, b]) if (hit !== null) allTimes?.add(hit.value, hit.t);
   }
