@@ -132,6 +132,17 @@ describe('new_value', () => {
     expect(alerts.map((a) => a.fingerprint)).toEqual([`ALICE|country|RU|${later.id}`]);
   });
 
+  it('without a learning period, an entity is judged from its very first event', () => {
+    const rule = newCountryReveal({
+      params: { entity: 'user', field: 'country', learningDays: 0, forgetAfterDays: 90 },
+    });
+    const first = ev({ at: T0, country: 'CA' });
+    const again = ev({ at: T0 + 60_000, country: 'CA' });
+    const alerts = run(rule, [first, again], []);
+    expect(alerts.map((a) => a.fingerprint)).toEqual([`ALICE|country|CA|${first.id}`]);
+    expect(alerts[0].figures).toMatchObject({ entityFirstEventAt: new Date(T0).toISOString() });
+  });
+
   it('a value seen only after the event (a late event) is still new for it', () => {
     const laterSeen = alice({
       seen: {

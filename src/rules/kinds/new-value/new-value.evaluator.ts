@@ -1,4 +1,3 @@
-import { teachesNormal } from '../../../baselines/baseline-aggregate';
 import {
   accountOf,
   entityOf,
@@ -6,18 +5,16 @@ import {
   type BaselineDimension,
   type BaselineSnapshot,
   type EntityBaseline,
-  type SeenValue,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
-import type { EventField } from '../../../events/detect-event';
 import type {
   AlertCandidate,
   EvaluationInput,
   HistoryNeed,
   ListSnapshot,
 } from '../../engine/evaluation';
-import { splitArrivals } from '../../engine/event-order';
+import { arrivalsOf, splitArrivals } from '../../engine/event-order';
 import {
   actionWord,
   formatApproxDuration,
@@ -25,31 +22,21 @@ import {
   pluralize,
   who,
 } from '../../engine/explain';
-import { readField } from '../../engine/filter';
 import { isPrivateIp, networkOf } from './ip-network';
+import {
+  baselinesOf,
+  passSightings,
+  valueOf,
+  type PassSightings,
+  type Seen,
+  type SightedEntity,
+} from './pass-sightings';
 import { KeyTimes, type NeedShape } from '../../engine/key-times';
 import type { Rule } from '../../engine/rule-definition';
 import type { NetworkParams, NewValueParams } from './new-value.params';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-
-/** What is remembered of a value: first and last time seen, how often (as the baseline keeps it). */
-interface Seen {
-  first: number;
-  last: number;
-  count: number;
-}
-
-interface EntityState {
-  /** The entity of its account (scopedEntity). */
-  scoped: string;
-  baseline: EntityBaseline | undefined;
-  /** Earliest event time of the entity: baseline first event, then the batch so far. */
-  first: number;
-  /** Values seen in this batch so far, merged with the baseline's on lookup. */
-  batchSeen: Map<string, Seen>;
-}
 
 const NOUNS: Record<BaselineDimension, [string, string, string]> = {
   // [noun, plural, how the sentence introduces the value]
@@ -83,7 +70,9 @@ function merge(a: Seen | undefined, b: Seen | undefined): Seen | undefined {
  * them (first seen, last seen). A value is known for event e when it was first seen before e
  * and last seen no longer than forgetAfterDays before e. Every batch event of the entity updates
  * what is known exactly as the baseline aggregation would (`teachesNormal`: a failed sign-in or
- * a denied Connect request teaches nothing), whether or not it counts for the rule. Judging in
+ * a denied Connect request teaches nothing), whether or not it counts for the rule (what the
+ * pass teaches is worked out once for every rule on the same entity type and field, see
+ * PassSightings). Judging in
  * storage order makes the result independent of how the stream was cut into batches: the first
  * of five reveals from a new country fires, the four stored after it do not.
  *
@@ -124,90 +113,58 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     }
   }
 
-  /** Account → entity → state: no joined text to build and hash for every event. */
-  const states = new Map<string, Map<string, EntityState>>();
-  const stateOf = (accountId: string, entity: string): EntityState => {
-    let ofAccount = states.get(accountId);
-    if (!ofAccount) {
-      ofAccount = new Map();
-      states.set(accountId, ofAccount);
-    }
-    let st = ofAccount.get(entity);
-    if (!st) {
-      const baseline = input.baselines.get(params.entity, accountId, entity);
-      st = {
-        scoped: scopedEntity(accountId, entity),
-        baseline,
-        first: baseline ? baseline.firstEventAt.getTime() : Infinity,
-        batchSeen: new Map(),
-      };
-      ofAccount.set(entity, st);
-    }
-    return st;
-  };
+  // What the pass's events taught, shared with every rule on this entity type and dimension.
+  const sightings = passSightings(arrivals, params.entity, dimension);
+  const baselineOf = baselinesOf(input.baselines, params.entity);
   /** First and last seen of a value, baseline and batch together (undefined: never seen). */
-  const lookup = (st: EntityState, value: string): Seen | undefined => {
-    const b = st.baseline?.seen.get(dimension)?.get(value);
-    const s = st.batchSeen.get(value);
+  const lookup = (baseline: EntityBaseline | undefined, value: string, p: number) => {
+    const b = baseline?.seen.get(dimension)?.get(value);
+    const s = sightings.seenBefore(p);
     if (b === undefined) return s;
-    const first = b.firstSeen.getTime();
-    const last = b.lastSeen.getTime();
-    if (s === undefined) return { first, last, count: b.count };
-    return {
-      first: Math.min(first, s.first),
-      last: Math.max(last, s.last),
-      count: b.count + s.count,
-    };
+    const known = { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count };
+    return merge(known, s);
   };
 
   const out: AlertCandidate[] = [];
-  for (const e of arrivals) {
-    const plainEntity = entityOf(e, params.entity);
-    if (plainEntity === null || plainEntity === '') continue;
-    const st = stateOf(accountOf(e), plainEntity);
-    const entity = st.scoped;
+  for (let p = 0; p < arrivals.length; p++) {
+    const entity = sightings.entities[p];
+    const value = sightings.values[p];
+    if (entity === null || value === null) continue;
+    const e = arrivals[p];
+    if (!rule.counts(e)) continue;
     const t = e.eventTime.getTime();
-    const value = valueOf(e, field);
-    if (t < st.first) st.first = t;
-
-    if (value !== null && rule.counts(e)) {
-      const groupKey = rule.groupKey(e);
-      if (groupKey !== null && st.first <= t - learningMs) {
-        const seen = lookup(st, value);
+    const groupKey = rule.groupKey(e);
+    if (groupKey !== null) {
+      const baseline = baselineOf(entity);
+      const first = Math.min(baseline?.firstEventAt.getTime() ?? Infinity, sightings.firstUpTo(p));
+      if (first <= t - learningMs) {
+        const seen = lookup(baseline, value, p);
         const fresh = seen !== undefined && seen.first > t - newForMs && seen.first < t;
         const known =
           seen !== undefined &&
           seen.first < t &&
           seen.last >= t - forgetMs &&
-          (!fresh || usedNear(entity, value, t));
-        if (!known && !knownNetwork(st, value, t)) {
-          out.push(alertFor(plainEntity, value, e, st, groupKey, seen, fresh, lookupAll(st)));
+          (!fresh || usedNear(entity.scoped, value, t));
+        if (!known) {
+          const all = lookupAll(baseline, entity, p);
+          if (!knownNetwork(all, value, t)) {
+            out.push(alertFor(entity, value, e, first, groupKey, seen, fresh, all));
+          }
         }
       }
-      if (newForMs > 0) markUsed(entity, value, t);
     }
-
-    // Learned as the baseline learns it: only from events that teach what is normal.
-    if (value !== null && value !== '' && teachesNormal(e)) {
-      const seen = st.batchSeen.get(value);
-      if (seen === undefined) st.batchSeen.set(value, { first: t, last: t, count: 1 });
-      else {
-        if (t < seen.first) seen.first = t;
-        if (t > seen.last) seen.last = t;
-        seen.count++;
-      }
-    }
+    if (newForMs > 0) markUsed(entity.scoped, value, t);
   }
   return out;
 
   /** Another address of the same network known at t (only with `network`, field ip). */
-  function knownNetwork(st: EntityState, value: string, t: number): boolean {
+  function knownNetwork(all: Map<string, Seen>, value: string, t: number): boolean {
     const network = params.network;
     if (network === undefined || field !== 'ip') return false;
     if (network.privateOnly && !isPrivateIp(value)) return false;
     const own = networkKey(value, network);
     if (own === null) return false;
-    for (const [other, s] of lookupAll(st)) {
+    for (const [other, s] of all) {
       if (other === value || s.first >= t || s.last < t - forgetMs) continue;
       if (network.privateOnly && !isPrivateIp(other)) continue;
       if (networkKey(other, network) === own) return true;
@@ -215,20 +172,27 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     return false;
   }
 
-  function lookupAll(st: EntityState): Map<string, Seen> {
+  /** Every value known of the entity before position p, baseline and batch together. */
+  function lookupAll(
+    baseline: EntityBaseline | undefined,
+    entity: SightedEntity,
+    p: number,
+  ): Map<string, Seen> {
     const all = new Map<string, Seen>();
-    for (const [value, b] of st.baseline?.seen.get(dimension) ?? []) {
+    for (const [value, b] of baseline?.seen.get(dimension) ?? []) {
       all.set(value, { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count });
     }
-    for (const [value, s] of st.batchSeen) all.set(value, merge(all.get(value), s)!);
+    for (const [value, s] of sightings.allSeenBefore(entity, p)) {
+      all.set(value, merge(all.get(value), s)!);
+    }
     return all;
   }
 
   function alertFor(
-    entity: string,
+    entity: SightedEntity,
     value: string,
     e: DetectEvent,
-    st: EntityState,
+    first: number,
     groupKey: string,
     seen: Seen | undefined,
     fresh: boolean,
@@ -262,7 +226,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
       explanation = `${lead} not seen for ${who(e)} in the last ${plural(params.forgetAfterDays)}${forgot} (${usualText}).`;
     }
     return makeAlert(rule, {
-      fingerprint: `${scopedEntity(accountOf(e), entity)}|${field}|${value}|${e.id}`,
+      fingerprint: `${entity.scoped}|${field}|${value}|${e.id}`,
       groupKey,
       trigger: e,
       evidence: [e],
@@ -270,13 +234,13 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
       count: 1,
       figures: {
         entityType: params.entity,
-        entity,
+        entity: entity.id,
         field,
         value,
         usual: usual.slice(0, 20),
         learningDays: params.learningDays,
         forgetAfterDays: params.forgetAfterDays,
-        entityFirstEventAt: new Date(st.first).toISOString(),
+        entityFirstEventAt: new Date(first).toISOString(),
         lastSeenBefore: seen && seen.first < t && !fresh ? new Date(seen.last).toISOString() : null,
         firstSeenRecently: fresh && seen ? new Date(seen.first).toISOString() : null,
         newForHours: params.newForHours ?? 0,
@@ -287,11 +251,6 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
 
 function plural(days: number): string {
   return `${formatNumber(days, 1)} ${days === 1 ? 'day' : pluralize('day')}`;
-}
-
-function valueOf(e: DetectEvent, field: EventField): string | null {
-  const raw = readField(e, field);
-  return raw === null || typeof raw === 'string' ? raw : String(raw);
 }
 
 function networkKey(ip: string, network: NetworkParams): string | null {
@@ -321,12 +280,14 @@ export function newValueHistoryNeed(
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
   if (newForMs === 0) return [];
   const compiled = compileRule(rule, lists);
-  const readsHistory = baselines ? mayReadHistory(params, batch, baselines) : () => true;
+  const arrivals = arrivalsOf(batch);
+  const sightings = passSightings(arrivals, params.entity, params.field);
+  const readsHistory = baselines ? mayReadHistory(params, sightings, baselines) : () => true;
   const times = new KeyTimes();
-  for (const e of batch) {
-    const entity = entityOf(e, params.entity);
-    if (entity && compiled.counts(e) && readsHistory(e, entity)) {
-      times.add(entity, e.eventTime.getTime());
+  for (let p = 0; p < arrivals.length; p++) {
+    const entity = sightings.entities[p];
+    if (entity !== null && compiled.counts(arrivals[p]) && readsHistory(p)) {
+      times.add(entity.id, arrivals[p].eventTime.getTime());
     }
   }
   const around = times.around(newForMs, shape);
@@ -343,47 +304,22 @@ export function newValueHistoryNeed(
  */
 function mayReadHistory(
   params: NewValueParams,
-  batch: readonly DetectEvent[],
+  sightings: PassSightings,
   baselines: BaselineSnapshot,
-): (e: DetectEvent, entity: string) => boolean {
+): (p: number) => boolean {
   const learningMs = params.learningDays * DAY_MS;
   const newForMs = (params.newForHours ?? 0) * HOUR_MS;
-  /** Account → entity → its earliest event (baseline and batch), its known values. */
-  const entities = new Map<
-    string,
-    Map<string, { first: number; seen: Map<string, SeenValue> | undefined }>
-  >();
-  const stateOf = (e: DetectEvent, entity: string) => {
-    const accountId = accountOf(e);
-    let ofAccount = entities.get(accountId);
-    if (!ofAccount) {
-      ofAccount = new Map();
-      entities.set(accountId, ofAccount);
+  const baselineOf = baselinesOf(baselines, params.entity);
+  return (p) => {
+    const entity = sightings.entities[p]!;
+    const t = sightings.arrivals[p].eventTime.getTime();
+    const baseline = baselineOf(entity);
+    if (Math.min(baseline?.firstEventAt.getTime() ?? Infinity, entity.first) > t - learningMs) {
+      return false;
     }
-    let state = ofAccount.get(entity);
-    if (!state) {
-      const baseline = baselines.get(params.entity, accountId, entity);
-      state = {
-        first: baseline?.firstEventAt.getTime() ?? Infinity,
-        seen: baseline?.seen.get(params.field),
-      };
-      ofAccount.set(entity, state);
-    }
-    return state;
-  };
-  for (const e of batch) {
-    const entity = entityOf(e, params.entity);
-    if (!entity) continue;
-    const state = stateOf(e, entity);
-    state.first = Math.min(state.first, e.eventTime.getTime());
-  }
-  return (e, entity) => {
-    const t = e.eventTime.getTime();
-    const { first, seen } = stateOf(e, entity);
-    if (first > t - learningMs) return false;
-    const value = valueOf(e, params.field);
+    const value = sightings.values[p];
     if (value === null) return false;
-    const known = seen?.get(value);
+    const known = baseline?.seen.get(params.field)?.get(value);
     return known === undefined || known.firstSeen.getTime() > t - newForMs;
   };
 }
