@@ -158,6 +158,10 @@ export interface SeenKey extends EntityKey {
  * level (entity type, account, id, then what is counted) with texts as they came: one text
  * joining them all would be built, then hashed whole, for every event.
  */
+// Makers written once: an arrow function written at the call would be a new closure each call.
+const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
+const newSet = <T>(): Set<T> => new Set<T>();
+
 function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
@@ -177,12 +181,8 @@ function entityEntry<T>(
   entityId: string,
   make: () => T,
 ): T {
-  const byAccount = child(byEntity, entityType, () => new Map<string, Map<string, T>>());
-  return child(
-    child(byAccount, accountId, () => new Map<string, T>()),
-    entityId,
-    make,
-  );
+  const byAccount = child(byEntity, entityType, newMap<string, Map<string, T>>);
+  return child(child(byAccount, accountId, newMap<string, T>), entityId, make);
 }
 
 function* entriesOf<T>(byEntity: ByEntity<T>): Generator<T> {
@@ -213,15 +213,20 @@ export function seenKeysOf(
           entityType,
           accountId,
           entityId,
-          () => new Map<BaselineDimension, Set<string>>(),
+          newMap<BaselineDimension, Set<string>>,
         ),
         dimension,
-        () => new Set<string>(),
+        newSet<string>,
       );
-      for (const value of raw.length > MAX_TEXT_LENGTH ? [raw, clip(raw)!] : [raw]) {
-        if (values.has(value)) continue;
-        values.add(value);
-        keys.push({ entityType, accountId, entityId, dimension, value });
+      // Written out rather than looped over [raw, clipped]: no array per event and dimension.
+      if (!values.has(raw)) {
+        values.add(raw);
+        keys.push({ entityType, accountId, entityId, dimension, value: raw });
+      }
+      const clipped = raw.length > MAX_TEXT_LENGTH ? clip(raw)! : null;
+      if (clipped !== null && !values.has(clipped)) {
+        values.add(clipped);
+        keys.push({ entityType, accountId, entityId, dimension, value: clipped });
       }
     }
   }

@@ -25,9 +25,13 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 const escape = (character: string): string => ESCAPES[character];
 
+/** One row of COPY's text format, newline left out. */
+const copyTextFields = (values: readonly unknown[]): string => values.map(copyTextValue).join('\t');
+
 /** One row of COPY's text format, newline included. */
-export const copyTextRow = (values: readonly unknown[]): string =>
-  `${values.map(copyTextValue).join('\t')}\n`;
+export const copyTextRow = (values: readonly unknown[]): string => `${copyTextFields(values)}\n`;
+
+const NEWLINE = 0x0a;
 
 /** What a COPY stream is written in: large enough to cost few writes, small enough to stream. */
 const CHUNK_BYTES = 512 * 1024;
@@ -43,14 +47,16 @@ export function* copyTextChunks(
   let chunk = Buffer.allocUnsafe(chunkBytes);
   let used = 0;
   for (const row of rows) {
-    const text = copyTextRow(row);
-    const most = text.length * 3; // UTF-8 takes at most three bytes per UTF-16 unit
+    // The newline is written as a byte: the text and a newline would be copied into one string.
+    const fields = copyTextFields(row);
+    const most = fields.length * 3 + 1; // UTF-8 takes at most three bytes per UTF-16 unit
     if (used + most > chunk.length) {
       if (used > 0) yield chunk.subarray(0, used);
       chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
       used = 0;
     }
-    used += chunk.write(text, used);
+    used += chunk.write(fields, used);
+    chunk[used++] = NEWLINE;
   }
   if (used > 0) yield chunk.subarray(0, used);
 }

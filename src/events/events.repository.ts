@@ -92,9 +92,15 @@ const timestampArray = (dates: readonly Date[]): string =>
 
 /** Each event as a staging row: its position in the batch, then its columns. */
 function* stagingRows(events: readonly NormalizedEvent[]): Generator<unknown[]> {
-  for (const [position, event] of events.entries()) {
-    yield [position, ...EVENT_COLUMNS.map(({ field }) => event[field])];
+  for (let position = 0; position < events.length; position++) {
+    yield rowOf(events[position], [position]);
   }
+}
+
+/** `leading` followed by the event's columns: the row COPY writes of it, as one array. */
+function rowOf(event: NormalizedEvent, leading: unknown[]): unknown[] {
+  for (const { field } of EVENT_COLUMNS) leading.push(event[field]);
+  return leading;
 }
 
 /** Each event as a row of `events`: its id, source and batch, then its columns. */
@@ -104,8 +110,8 @@ function* eventRows(
   sourceId: string,
   batchId: string,
 ): Generator<unknown[]> {
-  for (const [position, event] of events.entries()) {
-    yield [ids[position], sourceId, batchId, ...EVENT_COLUMNS.map(({ field }) => event[field])];
+  for (let position = 0; position < events.length; position++) {
+    yield rowOf(events[position], [ids[position], sourceId, batchId]);
   }
 }
 
