@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { copiedDetectEvents, toDetectEvent } from '../src/events/detect-event.mapper';
+import { compareIds } from '../src/events/event-order';
+import { EventsRepository } from '../src/events/events.repository';
 import { EventsService } from '../src/events/events.service';
 import { EVENT_COLUMNS } from '../src/events/event-columns';
 import { emptyEvent } from '../src/events/normalize/event-parts';
@@ -68,6 +71,56 @@ describe('events as stored', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('knows the events COPY wrote exactly as detection reads them back', async () => {
+    const number = fc.oneof(fc.double(), fc.constantFrom(-0, Number.NaN, Infinity));
+    const copiedEvent = fc.record({
+      texts: fc.dictionary(fc.constantFrom(...TEXT_FIELDS), fc.option(tricky)),
+      latitude: fc.option(number),
+      longitude: fc.option(number),
+      millis: fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2030-01-01') }),
+      key: fc.integer({ min: 0, max: 9 }),
+    });
+    const repository = t.app.get(EventsRepository);
+    await fc.assert(
+      fc.asyncProperty(fc.array(copiedEvent, { minLength: 1, maxLength: 6 }), async (specs) => {
+        const prefix = randomUUID();
+        // Keys repeat within the batch: the first of each is written.
+        const events = specs.map((spec): NormalizedEvent => {
+          const event = emptyEvent('audit_event', `${prefix}-${spec.key}`, new Date(spec.millis), {
+            any: 'raw',
+          });
+          Object.assign(event, spec.texts);
+          event.latitude = spec.latitude;
+          event.longitude = spec.longitude;
+          return event;
+        });
+        const inserted = await repository.transaction(async (manager) => {
+          const written = await repository.insertEvents(manager, 'push', events);
+          await repository.insertBatch(manager, written.batchId!, 'push', written.ids);
+          return written;
+        });
+        const read = await repository.transaction((manager) =>
+          repository.findForDetection(manager, [inserted.batchId!]),
+        );
+        const byId = read.map(toDetectEvent).sort((a, b) => compareIds(a.id, b.id));
+        expect(copiedDetectEvents(inserted.copied!)).toEqual(byId);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('knows no copy of a batch that went through staging: detection reads it back', async () => {
+    const event = () => emptyEvent('item_usage', `copied-${randomUUID()}`, new Date(0), {});
+    const first = event();
+    const repository = t.app.get(EventsRepository);
+    const store = (events: NormalizedEvent[]) =>
+      repository.transaction((manager) => repository.insertEvents(manager, 'push', events));
+    expect((await store([first])).copied).not.toBeNull();
+    const again = await store([first, event()]);
+    expect(again.ids).toHaveLength(1);
+    expect(again.copied).toBeNull();
   });
 
   it('keeps the first of each key once, whether stored before or repeated in the batch', async () => {

@@ -14,6 +14,7 @@ import {
 import { BaselinesService } from '../baselines/baselines.service';
 import { type BaselineAsk, FOLDED_ENTITY_TYPES, foldWaiting } from '../baselines/waiting-fold';
 import { EventsService } from '../events/events.service';
+import { RecentBatches } from '../events/recent-batches';
 import { MetricsService } from '../metrics/metrics.service';
 import { AlertsService, type Finding } from '../incidents/alerts.service';
 import type { DetectEvent } from '../events/detect-event';
@@ -103,6 +104,7 @@ export class DetectionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventsService,
+    private readonly recent: RecentBatches,
     private readonly rules: RulesService,
     private readonly baselines: BaselinesService,
     private readonly alerts: AlertsService,
@@ -249,13 +251,23 @@ export class DetectionService {
       : await this.events.readBatches(manager, batchIds);
     const undetected = batches.filter((batch) => !batch.detected).map((batch) => batch.id);
     if (undetected.length === 0) return null;
-    const rows = await this.events.findForDetection(manager, undetected);
+    // What this process stored lately is held as it was stored; the rest is read back. A pass
+    // takes what it judges, a look ahead of the batch's turn leaves it.
+    const held = undetected.map((id) => ({
+      id,
+      events: lock ? this.recent.take(id) : this.recent.peek(id),
+    }));
+    const unheld = held.filter(({ events }) => events === undefined).map(({ id }) => id);
+    const rows = await this.events.findForDetection(manager, unheld);
     const batchOf = new Map(rows.map((row) => [row.id, row.batch_id]));
-    return {
-      batchIds: undetected,
-      events: sortByEventTime(rows.map(toDetectEvent)),
-      batchOf,
-    };
+    const events = rows.map(toDetectEvent);
+    for (const { id, events: kept = [] } of held) {
+      for (const event of kept) {
+        events.push(event);
+        batchOf.set(event.id, id);
+      }
+    }
+    return { batchIds: undetected, events: sortByEventTime(events), batchOf };
   }
 
   /**

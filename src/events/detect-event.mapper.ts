@@ -1,6 +1,6 @@
 import type { DetectEvent } from './detect-event';
 import { EVENT_COLUMNS, type StoredField } from './event-columns';
-import type { EventRow } from './events.repository';
+import type { CopiedEvents, EventRow } from './events.repository';
 import { emptyEvent } from './normalize/event-parts';
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -37,4 +37,33 @@ export function toDetectEvent(row: EventRow): DetectEvent {
     fields[field] = type === 'double precision' ? number(row[column]) : text(row[column]);
   }
   return event;
+}
+
+/**
+ * The events COPY wrote, as toDetectEvent reads them back from their rows: a number as the
+ * text COPY wrote of it reads back (not finite: NULL; -0: 0). Null when a value is not of its
+ * column's type, as normalization never leaves one: such a batch is read back instead.
+ */
+export function copiedDetectEvents({ events, ids, storedAt }: CopiedEvents): DetectEvent[] | null {
+  const out: DetectEvent[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const from = events[i];
+    const event = emptyEvent(from.stream, from.externalId, from.eventTime, {}) as DetectEvent;
+    event.id = ids[i];
+    event.ingestedAt = storedAt;
+    const fields = event as unknown as Record<string, unknown>;
+    for (const { field, type } of NULLABLE_COLUMNS) {
+      const value = from[field] ?? null;
+      if (value === null) continue;
+      if (type === 'double precision') {
+        if (typeof value !== 'number') return null;
+        fields[field] = Number.isFinite(value) ? value + 0 : null;
+      } else {
+        if (typeof value !== 'string') return null;
+        fields[field] = value;
+      }
+    }
+    out.push(event);
+  }
+  return out;
 }

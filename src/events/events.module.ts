@@ -6,7 +6,14 @@ import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { PushService } from './push.service';
+import { RecentBatches } from './recent-batches';
 import { RejectedEventsRetentionService } from './rejected-events-retention.service';
+
+/**
+ * Events of recently stored batches kept for detection in the same process: two passes' worth
+ * at most (PASS_EVENT_LIMIT events each), none where nothing detects.
+ */
+const RECENT_BATCH_EVENTS = 40_000;
 
 @Module({})
 export class EventsModule {
@@ -19,10 +26,14 @@ export class EventsModule {
         EventsRepository,
         EventsService,
         PushService,
+        {
+          provide: RecentBatches,
+          useValue: new RecentBatches(duties.worker ? RECENT_BATCH_EVENTS : 0),
+        },
         // Rejections come from pollers and from pushes: either kind of process prunes them.
         ...(duties.ingest || duties.api ? [RejectedEventsRetentionService] : []),
       ],
-      exports: [EventsService],
+      exports: [EventsService, RecentBatches],
     });
   }
 }

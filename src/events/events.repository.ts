@@ -32,6 +32,17 @@ export interface InsertedEvents {
   newestEventTime: Date | null;
   /** Events PostgreSQL refused even so, each with the reason; the others are stored. */
   unstorable: Array<{ event: NormalizedEvent; reason: string }>;
+  /**
+   * When COPY wrote the batch straight in: the events exactly as written, under `ids`, and
+   * the transaction's time (their `ingested_at`). Null when it went through staging.
+   */
+  copied: CopiedEvents | null;
+}
+
+export interface CopiedEvents {
+  events: readonly NormalizedEvent[];
+  ids: readonly string[];
+  storedAt: Date;
 }
 
 export interface BatchRecord {
@@ -53,7 +64,7 @@ export interface UndetectedBatch {
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
 // One text of them all: a row per id cost more to send and parse than the ids themselves.
 const DRAW_IDS = `
-  SELECT string_agg(n::text, ',' ORDER BY n) AS ids FROM (
+  SELECT string_agg(n::text, ',' ORDER BY n) AS ids, now() AS stored_at FROM (
     SELECT nextval(pg_get_serial_sequence('events', 'id')) AS n FROM generate_series(1, $1)
   ) AS drawn`;
 const COPY_TO_EVENTS = `COPY events (id, source_id, batch_id, ${COLUMN_LIST}) FROM STDIN`;
@@ -133,15 +144,17 @@ async function copyStraightIn(
   sourceId: string,
   batchId: string,
   events: readonly NormalizedEvent[],
-): Promise<Array<{ id: string; stream: Stream }>> {
+): Promise<CopiedEvents> {
   const unique = firstOfEachKey(events);
-  const [drawn]: Array<{ ids: string }> = await manager.query(DRAW_IDS, [unique.length]);
+  const [drawn]: Array<{ ids: string; stored_at: Date }> = await manager.query(DRAW_IDS, [
+    unique.length,
+  ]);
   const ids = drawn.ids.split(',');
   await pipeline(
     Readable.from(copyTextChunks(eventRows(unique, ids, sourceId, batchId))),
     client.query(copyFrom(COPY_TO_EVENTS)),
   );
-  return unique.map(({ stream }, position) => ({ id: ids[position], stream }));
+  return { events: unique, ids, storedAt: drawn.stored_at };
 }
 
 /** The connection of the caller's transaction, which COPY is written to. */
@@ -230,13 +243,15 @@ export class EventsRepository {
     const counted = (
       batchId: string | null,
       rows: Array<{ id: string; stream: Stream }>,
+      copied: CopiedEvents | null = null,
     ): InsertedEvents => {
       for (const row of rows) {
         const counts = perStream.get(row.stream)!;
         counts.inserted += 1;
         counts.duplicates -= 1;
       }
-      return { batchId, ids: rows.map((row) => row.id), perStream, newestEventTime, unstorable };
+      const ids = rows.map((row) => row.id);
+      return { batchId, ids, perStream, newestEventTime, unstorable, copied };
     };
     if (events.length === 0) return counted(null, []);
     const batchId = await this.reserveBatchId(manager);
@@ -247,7 +262,10 @@ export class EventsRepository {
       () => copyStraightIn(manager, client, sourceId, batchId, events),
       DATA_ERROR_OR_DUPLICATE,
     );
-    if (!(direct instanceof Error)) return counted(batchId, direct);
+    if (!(direct instanceof Error)) {
+      const rows = direct.events.map(({ stream }, i) => ({ id: direct.ids[i], stream }));
+      return counted(batchId, rows, direct);
+    }
 
     await manager.query(CREATE_STAGING);
     const insert = async (

@@ -22,6 +22,8 @@ import {
   type UndetectedBatch,
 } from './events.repository';
 import type { NormalizedEvent, Stream } from './normalize/normalized-event';
+import { copiedDetectEvents } from './detect-event.mapper';
+import { RecentBatches } from './recent-batches';
 
 export interface IncomingBatch {
   /** Which source delivered the batch: `events:item_usage`, `connect:…`, `push`. */
@@ -65,16 +67,18 @@ export class EventsService {
     private readonly metrics: MetricsService,
     @InjectQueue(DETECT_QUEUE) private readonly detectQueue: Queue<DetectBatchPayload>,
     @InjectQueue(JUDGE_AHEAD_QUEUE) private readonly judgeAheadQueue: Queue<JudgeAheadPayload>,
+    private readonly recent: RecentBatches,
   ) {}
 
   /**
    * Stores a batch exactly once: new events, rejections, the detection outbox row and the
    * caller's own writes commit in one transaction. Detection is enqueued after the commit;
-   * if that fails, the sweeper finds the batch.
+   * if that fails, the sweeper finds the batch. A process that detects keeps the events COPY
+   * wrote for its own detection (RecentBatches), which then need not read them back.
    */
   async storeBatch(batch: IncomingBatch, sameTransaction?: SameTransaction): Promise<StoredBatch> {
     let rejections: Rejection[] = [];
-    const { stored, perStream } = await this.repository.transaction(async (manager) => {
+    const { stored, perStream, copied } = await this.repository.transaction(async (manager) => {
       rejections = [...batch.rejections];
       const inserted = await this.repository.insertEvents(manager, batch.sourceId, batch.events);
       rejections.push(
@@ -93,8 +97,12 @@ export class EventsService {
         newestEventTime: inserted.newestEventTime,
       };
       await sameTransaction?.(manager, result);
-      return { stored: result, perStream: inserted.perStream };
+      return { stored: result, perStream: inserted.perStream, copied: inserted.copied };
     });
+    if (stored.batchId && copied && this.recent.keeps) {
+      const events = copiedDetectEvents(copied);
+      if (events) this.recent.remember(stored.batchId, events);
+    }
 
     for (const [stream, counts] of perStream) {
       this.metrics.eventsIngested.inc({ stream }, counts.inserted);
