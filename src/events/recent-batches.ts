@@ -1,12 +1,17 @@
 import type { DetectEvent } from './detect-event';
+import { compareIds } from './event-order';
 
 /**
  * The events of batches this process stored lately, as detection reads them, until detection
  * takes them: a process that both stores and detects (APP_ROLE=all) need not read back the
  * rows it has just written. Only a cache of what PostgreSQL holds: a batch missing from it
- * (stored by another process or through staging, pushed out, or from before a restart) is
- * read from PostgreSQL. Bounded by events; the oldest batches go first, so one detected
- * elsewhere cannot stay.
+ * (stored by another process or through staging, stored while it was full, or before a
+ * restart) is read from PostgreSQL.
+ *
+ * Bounded by events. When full it keeps what it holds: batches are judged in the order they
+ * were stored, so behind a backlog the oldest held are the next judged, where the newest would
+ * push each other out before their turn. Taking a batch lets go of those stored before it: they
+ * were judged already, by another process.
  */
 export class RecentBatches {
   private readonly batches = new Map<string, readonly DetectEvent[]>();
@@ -22,27 +27,23 @@ export class RecentBatches {
 
   /** After its transaction committed: the batch's events, exactly as they were stored. */
   remember(batchId: string, events: readonly DetectEvent[]): void {
-    if (events.length > this.capacity) return;
+    if (this.events + events.length > this.capacity) return;
     this.batches.set(batchId, events);
     this.events += events.length;
-    for (const [oldest, held] of this.batches) {
-      if (this.events <= this.capacity) break;
-      this.batches.delete(oldest);
-      this.events -= held.length;
-    }
   }
 
-  /** The batch's events if held, still held after. */
+  /** The batch's events if held, still held after (a look ahead of its turn). */
   peek(batchId: string): readonly DetectEvent[] | undefined {
     return this.batches.get(batchId);
   }
 
-  /** The batch's events if held, forgotten: a pass that fails reads them back. */
+  /** The batch's events if held, let go of with every batch stored before it (its turn). */
   take(batchId: string): readonly DetectEvent[] | undefined {
     const events = this.batches.get(batchId);
-    if (events !== undefined) {
-      this.batches.delete(batchId);
-      this.events -= events.length;
+    for (const [id, held] of this.batches) {
+      if (compareIds(id, batchId) > 0) continue;
+      this.batches.delete(id);
+      this.events -= held.length;
     }
     return events;
   }
