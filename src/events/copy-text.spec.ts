@@ -35,6 +35,17 @@ describe('copyTextValue', () => {
     );
   });
 
+  it('writes a JSON object or array so that it reads back as its JSON text', () => {
+    const json = fc.jsonValue({ stringUnit: 'binary' });
+    fc.assert(
+      fc.property(fc.oneof(fc.dictionary(fc.string(), json), fc.array(json)), (value) => {
+        const field = copyTextValue(value);
+        expect(field).not.toMatch(/[\n\r\t]/);
+        expect(readField(field)).toBe(JSON.stringify(value));
+      }),
+    );
+  });
+
   it('keeps a text that looks like NULL apart from NULL', () => {
     expect(readField(copyTextValue('\\N'))).toBe('\\N');
   });

@@ -6,13 +6,14 @@
 export function copyTextValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '\\N';
-  const text =
-    typeof value === 'string'
-      ? value
-      : value instanceof Date
-        ? value.toISOString()
-        : JSON.stringify(value); // jsonb
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, escape) : text;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'string') {
+    // jsonb. JSON writes newlines, returns and tabs in strings as escapes: only its own
+    // backslashes need escaping, found without a regular expression over the whole text.
+    const json = JSON.stringify(value);
+    return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+  }
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, escape) : value;
 }
 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
