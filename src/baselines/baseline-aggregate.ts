@@ -153,15 +153,15 @@ export interface SeenKey extends EntityKey {
   value: string;
 }
 
+// Makers written once: an arrow function written at the call would be a new closure each call.
+const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
+const newSet = <T>(): Set<T> => new Set<T>();
+
 /**
  * The value under `key`, made by `make` when missing. Batch folds key their maps level by
  * level (entity type, account, id, then what is counted) with texts as they came: one text
  * joining them all would be built, then hashed whole, for every event.
  */
-// Makers written once: an arrow function written at the call would be a new closure each call.
-const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
-const newSet = <T>(): Set<T> => new Set<T>();
-
 function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
