@@ -72,9 +72,9 @@ function merge(a: Seen | undefined, b: Seen | undefined): Seen | undefined {
  * what is known exactly as the baseline aggregation would (`teachesNormal`: a failed sign-in or
  * a denied Connect request teaches nothing), whether or not it counts for the rule (what the
  * pass teaches is worked out once for every rule on the same entity type and field, see
- * PassSightings). Judging in
- * storage order makes the result independent of how the stream was cut into batches: the first
- * of five reveals from a new country fires, the four stored after it do not.
+ * PassSightings). Judging in storage order makes the result independent of how the stream was
+ * cut into batches: the first of five reveals from a new country fires, the four stored after
+ * it do not.
  *
  * What other events taught does not silence the rule at once: a value first seen less than
  * newForHours before the event is still new unless an event the rule counts, stored before it,
