@@ -5,6 +5,7 @@ import {
   type BaselineDimension,
   type BaselineSnapshot,
   type EntityBaseline,
+  type SeenValue,
 } from '../../../baselines/baseline-snapshot';
 import { compileRule, makeAlert } from '../../engine/compiled-rule';
 import type { DetectEvent } from '../../../events/detect-event';
@@ -50,6 +51,13 @@ const NOUNS: Record<BaselineDimension, [string, string, string]> = {
   userAgent: ['user agent', 'user agents', 'with user agent'],
   action: ['action', 'actions', ''],
 };
+
+/** A value as the baseline remembers it, in epoch milliseconds. */
+const seenOf = (b: SeenValue): Seen => ({
+  first: b.firstSeen.getTime(),
+  last: b.lastSeen.getTime(),
+  count: b.count,
+});
 
 function merge(a: Seen | undefined, b: Seen | undefined): Seen | undefined {
   if (!a) return b;
@@ -120,9 +128,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
   const lookup = (baseline: EntityBaseline | undefined, value: string, p: number) => {
     const b = baseline?.seen.get(dimension)?.get(value);
     const s = sightings.seenBefore(p);
-    if (b === undefined) return s;
-    const known = { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count };
-    return merge(known, s);
+    return b === undefined ? s : merge(seenOf(b), s);
   };
 
   const out: AlertCandidate[] = [];
@@ -179,9 +185,7 @@ export function evaluateNewValue(input: EvaluationInput): AlertCandidate[] {
     p: number,
   ): Map<string, Seen> {
     const all = new Map<string, Seen>();
-    for (const [value, b] of baseline?.seen.get(dimension) ?? []) {
-      all.set(value, { first: b.firstSeen.getTime(), last: b.lastSeen.getTime(), count: b.count });
-    }
+    for (const [value, b] of baseline?.seen.get(dimension) ?? []) all.set(value, seenOf(b));
     for (const [value, s] of sightings.allSeenBefore(entity, p)) {
       all.set(value, merge(all.get(value), s)!);
     }

@@ -99,12 +99,7 @@ export class PassSightings {
       }
       if (value === '' || !teachesNormal(e)) continue;
       entity.taughtAt.push(p);
-      if (known === undefined) seen.set(value, { first: t, last: t, count: 1 });
-      else {
-        if (t < known.first) known.first = t;
-        if (t > known.last) known.last = t;
-        known.count++;
-      }
+      see(seen, value, t, known);
     }
   }
 
@@ -125,17 +120,24 @@ export class PassSightings {
     const all = new Map<string, Seen>();
     for (const q of entity.taughtAt) {
       if (q >= p) break;
-      const value = this.values[q]!;
-      const t = this.arrivals[q].eventTime.getTime();
-      const known = all.get(value);
-      if (known === undefined) all.set(value, { first: t, last: t, count: 1 });
-      else {
-        if (t < known.first) known.first = t;
-        if (t > known.last) known.last = t;
-        known.count++;
-      }
+      see(all, this.values[q]!, this.arrivals[q].eventTime.getTime());
     }
     return all;
+  }
+}
+
+/** One more sighting of the value at t, folded as the baseline folds them. */
+function see(
+  seen: Map<string, Seen>,
+  value: string,
+  t: number,
+  known: Seen | undefined = seen.get(value),
+): void {
+  if (known === undefined) seen.set(value, { first: t, last: t, count: 1 });
+  else {
+    if (t < known.first) known.first = t;
+    if (t > known.last) known.last = t;
+    known.count++;
   }
 }
 
