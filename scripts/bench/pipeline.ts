@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { cpuShare } from './cpu-profile';
 import { type LiveAttacks, pushLiveAttacks } from './live-attacks';
 import { freshDatabase } from './database';
+import { type MachineCpu, machineCpuBetween, snapshotCpu } from './machine-cpu';
 import { log, sleep } from './service';
 import { peakMb, ServiceProcesses } from './service-processes';
 import { measureStorageLimit } from './storage-limit';
@@ -45,6 +46,7 @@ export async function runPipeline(options: PipelineOptions) {
 
   const profileRoot = options.cpuProfDir ?? mkdtempSync(join(tmpdir(), 'vaultwatch-bench-'));
   const started = Date.now();
+  const cpuAtStart = snapshotCpu();
   const services = ServiceProcesses.start(
     {
       ...process.env,
@@ -65,6 +67,7 @@ export async function runPipeline(options: PipelineOptions) {
 
   const db = new Client({ connectionString: options.databaseUrl });
   let run: { processed: number; elapsed: number; storedSeconds: number | null };
+  let machineCpu: MachineCpu | undefined;
   // With one APP_ROLE=all process (it serves the API), attacks arrive live a third of the way.
   const live: { attacks?: Promise<LiveAttacks> } = {};
   const midway =
@@ -85,6 +88,7 @@ export async function runPipeline(options: PipelineOptions) {
     await db.connect();
     await services.waitUntilHealthy();
     run = await untilDetected(db, total, services, started, options.maxSeconds, midway);
+    machineCpu = machineCpuBetween(cpuAtStart, snapshotCpu(), services.cpuSeconds());
   } catch (error) {
     // Leave nothing running behind a failed run.
     services.kill();
@@ -145,6 +149,8 @@ export async function runPipeline(options: PipelineOptions) {
     peakRssMbByThird: thirds.map(peakMb),
     cpuShareByStage,
     cpuProfile: profiled,
+    /** The whole machine over the same seconds: the service and what it shares the cores with. */
+    machineCpu,
     processes: stopped.processes.map(({ times, ...figures }) => ({
       ...figures,
       cpuShareByStage: cpuShare(times).cpuShareByStage,

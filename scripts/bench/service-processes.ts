@@ -110,6 +110,12 @@ export class ServiceProcesses {
     if (total > 0) this.totalRssKb.push(total);
   }
 
+  /** CPU time of all processes together so far, in seconds. */
+  cpuSeconds(): number {
+    this.sample();
+    return this.processes.reduce((sum, { cpuTicks }) => sum + cpuTicks, 0) / TICKS_PER_SECOND;
+  }
+
   get exited(): boolean {
     return this.processes.some(({ child }) => hasExited(child));
   }

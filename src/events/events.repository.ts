@@ -63,9 +63,11 @@ export interface UndetectedBatch {
 // at every commit), moved into `events` by one statement that drops the duplicates.
 const COLUMN_LIST = EVENT_COLUMNS.map(({ column }) => column).join(', ');
 // One text of them all: a row per id cost more to send and parse than the ids themselves.
+// The sequence is looked up once (a sub-select): in the call, the catalog was searched per id.
 const DRAW_IDS = `
   SELECT string_agg(n::text, ',' ORDER BY n) AS ids, now() AS stored_at FROM (
-    SELECT nextval(pg_get_serial_sequence('events', 'id')) AS n FROM generate_series(1, $1)
+    SELECT nextval((SELECT pg_get_serial_sequence('events', 'id')::regclass)) AS n
+    FROM generate_series(1, $1)
   ) AS drawn`;
 const COPY_TO_EVENTS = `COPY events (id, source_id, batch_id, ${COLUMN_LIST}) FROM STDIN`;
 const CREATE_STAGING = `

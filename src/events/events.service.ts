@@ -132,13 +132,15 @@ export class EventsService {
   /** Enqueues detection; never throws, since a stored batch is never lost (the sweeper). */
   async enqueueDetection(batchIds: string[]): Promise<void> {
     try {
-      await this.detectQueue.addBulk(
-        batchIds.map((batchId) => ({
-          name: DETECT_BATCH_JOB,
-          data: { batchId },
-          opts: { jobId: detectBatchJobId(batchId) },
-        })),
-      );
+      const jobs = batchIds.map((batchId) => ({
+        name: DETECT_BATCH_JOB,
+        data: { batchId },
+        opts: { jobId: detectBatchJobId(batchId) },
+      }));
+      // A stored page enqueues one job: `add` it. The PostgreSQL backend's bulk path builds two
+      // temporary tables per call, several milliseconds of the database's CPU per page.
+      if (jobs.length === 1) await this.detectQueue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else await this.detectQueue.addBulk(jobs);
     } catch (error) {
       this.logger.warn(
         `Could not enqueue detection for ${batchIds.length} batch(es); the sweeper will retry: ${
