@@ -44,10 +44,11 @@ export function snapshotCpu(): CpuSnapshot {
     idleMs += times.idle;
   }
   const ticks = programTicks();
+  const bench = process.cpuUsage();
   return {
     busyMs,
     idleMs,
-    benchUs: process.cpuUsage().user + process.cpuUsage().system,
+    benchUs: bench.user + bench.system,
     neighbourTicks: {
       postgres: ticks.get(NEIGHBOURS.postgres) ?? null,
       redis: ticks.get(NEIGHBOURS.redis) ?? null,

@@ -168,12 +168,13 @@ async function untilDetected(
   maxSeconds: number,
   midway: () => void,
 ): Promise<{ processed: number; elapsed: number; storedSeconds: number | null }> {
+  const progressOf = new Progress(db);
   let progress = { stored: 0, detected: 0 };
   let storedSeconds: number | null = null;
   let lastReport = 0;
   while (progress.detected < total) {
     await sleep(500);
-    progress = await measure(db);
+    progress = await progressOf.measure();
     const seconds = (Date.now() - started) / 1000;
     if (storedSeconds === null && progress.stored >= total) storedSeconds = seconds;
     if (progress.detected >= total / 3) midway();
@@ -193,13 +194,32 @@ async function untilDetected(
   return { processed: progress.detected, elapsed: (Date.now() - started) / 1000, storedSeconds };
 }
 
-async function measure(db: Client): Promise<{ stored: number; detected: number }> {
-  const { rows } = await db.query<{ stored: string; detected: string }>(
-    `SELECT (SELECT coalesce(sum(events_stored), 0) FROM sources) AS stored,
-            (SELECT coalesce(sum(cardinality(event_ids)), 0) FROM ingest_batches
-             WHERE detected_at IS NOT NULL) AS detected`,
-  );
-  return { stored: Number(rows[0].stored), detected: Number(rows[0].detected) };
+/**
+ * Events stored, and events in detected batches. A detected batch is counted once and
+ * remembered: summing every batch's ids on each poll read all of their arrays again (10 s of
+ * the database's time over the default tenant).
+ */
+class Progress {
+  private readonly counted = new Set<string>();
+  private detected = 0;
+
+  constructor(private readonly db: Client) {}
+
+  async measure(): Promise<{ stored: number; detected: number }> {
+    const stored = await this.db.query<{ stored: string }>(
+      'SELECT coalesce(sum(events_stored), 0) AS stored FROM sources',
+    );
+    const newly = await this.db.query<{ id: string; events: number }>(
+      `SELECT id, cardinality(event_ids) AS events FROM ingest_batches
+       WHERE detected_at IS NOT NULL AND NOT (id = ANY($1::bigint[]))`,
+      [[...this.counted]],
+    );
+    for (const { id, events } of newly.rows) {
+      this.counted.add(id);
+      this.detected += events;
+    }
+    return { stored: Number(stored.rows[0].stored), detected: this.detected };
+  }
 }
 
 const round = (value: number | null) => (value === null ? null : Math.round(value));
