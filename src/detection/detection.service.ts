@@ -39,6 +39,7 @@ import { RulesService } from '../rules/rules.service';
 import { toDetectEvent } from '../events/detect-event.mapper';
 import { compareIds, sortByEventTime } from '../events/event-order';
 import { loadHistories } from './history-loader';
+import { LiveFirst } from './live-first';
 import { passesOf } from './passes';
 import { checkNeeds, RuleIsolation, type RuleFailure } from './rule-isolation';
 
@@ -70,6 +71,8 @@ const CATCH_UP_LIMIT = 100;
 const yieldToOtherWork = (): Promise<void> => setImmediate();
 /** For what must not wait for other work: a live batch judged ahead. */
 const keepGoing = (): Promise<void> => Promise.resolve();
+/** How long a backlog pass waits, at most, for a live batch being judged ahead. */
+const LIVE_FIRST_MAX_WAIT_MS = 2_000;
 
 interface JudgingState {
   rules: Rule[];
@@ -100,6 +103,12 @@ interface Pass {
 @Injectable()
 export class DetectionService {
   private readonly logger = new Logger(DetectionService.name);
+  private readonly liveFirst = new LiveFirst(LIVE_FIRST_MAX_WAIT_MS);
+  /** Between a backlog pass's steps: other work, then any live batch judged ahead, goes first. */
+  private readonly pauseBacklog = async (): Promise<void> => {
+    await yieldToOtherWork();
+    await this.liveFirst.clear();
+  };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -167,9 +176,27 @@ export class DetectionService {
    */
   async judgeAhead(batchId: string): Promise<string[]> {
     if ((await this.events.findUndetectedBefore(batchId, 1)).length === 0) return [];
-    // Read in one snapshot, so that a pass committing meanwhile is not both waiting and learned;
-    // recorded as a pass records, waiting for (not failing on) a pass's alerts and incidents.
-    const assessed = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    // Backlog passes in this process pause meanwhile (LiveFirst).
+    const assessed = await this.liveFirst.ahead(() => this.assessAhead(batchId));
+    if (!assessed) return [];
+    const { alertIds, changeIds } = await this.dataSource.transaction((manager) =>
+      assessed.isolation.record(manager, this.alerts, assessed.findings, assessed.now),
+    );
+    this.metrics.batchesJudgedAhead.inc({ baselines: assessed.baselines });
+    await this.alerts.routeChanges(changeIds);
+    if (alertIds.length) {
+      this.logger.log(`Batch ${batchId}, judged ahead: ${alertIds.length} new alert(s)`);
+    }
+    return alertIds;
+  }
+
+  /**
+   * What judging a batch ahead finds, read in one snapshot so that a pass committing meanwhile
+   * is not both waiting and learned. Recorded by the caller as a pass records, waiting for (not
+   * failing on) a pass's alerts and incidents.
+   */
+  private assessAhead(batchId: string) {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // Unlocked: a pass that holds the batch may be judging it right now; what both find is
       // recorded once (alerts are unique per rule and fingerprint).
       const pass = await this.undetected(manager, [batchId], { lock: false });
@@ -194,16 +221,6 @@ export class DetectionService {
       });
       return { ...assessment, baselines: waiting === null ? 'waited' : 'judged' };
     });
-    if (!assessed) return [];
-    const { alertIds, changeIds } = await this.dataSource.transaction((manager) =>
-      assessed.isolation.record(manager, this.alerts, assessed.findings, assessed.now),
-    );
-    this.metrics.batchesJudgedAhead.inc({ baselines: assessed.baselines });
-    await this.alerts.routeChanges(changeIds);
-    if (alertIds.length) {
-      this.logger.log(`Batch ${batchId}, judged ahead: ${alertIds.length} new alert(s)`);
-    }
-    return alertIds;
   }
 
   private async detectBatches(batchIds: string[]): Promise<DetectionOutcome> {
@@ -222,7 +239,7 @@ export class DetectionService {
       const { alertIds, changeIds, failures } = await this.judge(manager, pass, {
         rules,
         lists,
-        pause: yieldToOtherWork,
+        pause: this.pauseBacklog,
         learn: () => this.baselines.applyBatch(manager, pass.events),
       });
       await this.events.markBatchesDetected(manager, pass.batchIds);
