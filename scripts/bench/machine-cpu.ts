@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { processCpu, TICKS_PER_SECOND } from './service';
 
 /**
  * Programs the service shares the machine with when they run on it, by the name Linux gives
@@ -8,9 +9,6 @@ import { cpus } from 'node:os';
  */
 const NEIGHBOURS = { postgres: 'postgres', redis: 'redis-server' } as const;
 type Neighbour = keyof typeof NEIGHBOURS;
-
-/** Linux reports process CPU time in clock ticks of 1/100 s. */
-const TICKS_PER_SECOND = 100;
 
 interface CpuSnapshot {
   busyMs: number;
@@ -98,18 +96,9 @@ function programTicks(): Map<string, number> {
     return ticks;
   }
   for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // ended since the listing
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    // Fields after "pid (comm) ": utime, stime, cutime, cstime are the 14th to 17th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = Number(fields[11]) + Number(fields[12]);
-    const children = Number(fields[13]) + Number(fields[14]);
-    ticks.set(name, (ticks.get(name) ?? 0) + own + children);
+    const cpu = processCpu(pid);
+    if (!cpu) continue; // ended since the listing
+    ticks.set(cpu.name, (ticks.get(cpu.name) ?? 0) + cpu.ownTicks + cpu.childTicks);
   }
   return ticks;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addTimes,
@@ -10,14 +10,12 @@ import {
   readCpuProfile,
 } from './cpu-profile';
 import { HEAP_LIMIT_FLAG } from '../../src/config/heap-limit';
-import { residentKb, waitUntilHealthy } from './service';
+import { processCpu, residentKb, TICKS_PER_SECOND, waitUntilHealthy } from './service';
 
 /** The compiled service: its entry point and the src/ tree its CPU profile is attributed to. */
 const DIST_SRC = join(__dirname, '..', '..', 'src');
 /** Sampling interval of the CPU profiler, in µs: fine enough, and half Node's default cost. */
 const PROFILE_INTERVAL_US = 2_000;
-/** Linux reports process CPU time in clock ticks of 1/100 s. */
-const TICKS_PER_SECOND = 100;
 
 type Role = 'all' | 'ingest' | 'worker';
 
@@ -159,14 +157,5 @@ const hasExited = (child: ChildProcess) => child.exitCode !== null || child.sign
 export const peakMb = (kb: readonly number[]) => Math.round(Math.max(0, ...kb) / 1024);
 
 /** User and system CPU time of a process, in clock ticks (Linux). */
-function cpuTicks(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "pid (comm) ": state is the 3rd field, utime the 14th, stime the 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
-}
+const cpuTicks = (pid: number | undefined): number | null =>
+  pid ? (processCpu(pid)?.ownTicks ?? null) : null;
