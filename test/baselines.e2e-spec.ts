@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { BaselineDetailDto, BaselinePageDto } from '../src/baselines/baselines.dto';
 import { seenKeysOf } from '../src/baselines/baseline-aggregate';
+import type { BaselineSnapshot, SeenValue } from '../src/baselines/baseline-snapshot';
 import { DEFAULT_BASELINES_OPTIONS } from '../src/baselines/baselines.options';
 import { BaselinesLearningRepository } from '../src/baselines/baselines-learning.repository';
 import { BaselinesQueryRepository } from '../src/baselines/baselines-query.repository';
@@ -312,6 +313,106 @@ describe('Baselines (e2e)', () => {
     expect(snapshot.get('connect_server', ACCOUNT, server)?.seen.has('itemId')).toBe(false);
     expect(snapshot.get('connect_server', ACCOUNT, server)?.hourly.get('READ')?.size).toBe(1);
     expect(snapshot.get('user', ACCOUNT, 'NEVER-SEEN')).toBeUndefined();
+  });
+
+  it("judges each pass on what the database holds, whatever another process, retention or an admin changed since this worker's last pass", async () => {
+    const user = opId('cached-user', 1);
+    const entity = { entityType: 'user' as const, accountId: ACCOUNT, entityId: user };
+    const wanted = [
+      { entityType: 'user' as const, dimension: 'ip' as const },
+      { entityType: 'user' as const, dimension: 'country' as const },
+    ];
+    const hourlyAsked = {
+      since: new Date(THIS_HOUR - 300 * DAY),
+      keys: [{ ...entity, action: 'reveal' }],
+    };
+    const query = t.app.get(BaselinesQueryRepository);
+    const serviceOver = (reads: BaselinesQueryRepository) =>
+      new BaselinesService(
+        t.app.get(BaselinesLearningRepository),
+        reads,
+        t.app.get(BaselinesRetentionRepository),
+        DEFAULT_BASELINES_OPTIONS,
+      );
+    // Another worker process, with its own cache; and plain reads of the database.
+    const elsewhere = serviceOver(query);
+    const database = serviceOver(new BaselinesQueryRepository(dataSource));
+    const view = (snapshot: BaselineSnapshot) => {
+      const one = snapshot.get('user', ACCOUNT, user);
+      if (!one) return null;
+      return {
+        seen: [...one.seen].map(([dimension, values]) => [dimension, [...values].sort()]).sort(),
+        hourly: [...one.hourly].map(([action, hours]) => [action, [...hours].sort()]).sort(),
+      };
+    };
+    /** One detection pass of `service`: the snapshot it judged, checked against the database's. */
+    const pass = async (service: BaselinesService, events: DetectEvent[]) => {
+      const seenKeys = seenKeysOf(events, wanted);
+      const stored = await database.loadSnapshot([entity], hourlyAsked, seenKeys);
+      const { learning, snapshot } = await dataSource.transaction(async (manager) => {
+        const begun = await service.beginPass(manager);
+        const judged = await begun.snapshot([entity], hourlyAsked, seenKeys);
+        await begun.learn(events);
+        return { learning: begun, snapshot: judged };
+      });
+      learning.committed();
+      expect(view(snapshot)).toEqual(view(stored));
+      return view(snapshot);
+    };
+    const at = (hoursAgo: number, ip: string) =>
+      detectEvent({ actorId: user, eventTime: new Date(THIS_HOUR - hoursAgo * HOUR), ip });
+    const ipsOf = (seen: ReturnType<typeof view>) =>
+      new Map(
+        (seen?.seen.find(([dimension]) => dimension === 'ip')?.[1] ?? []) as Array<
+          [string, SeenValue]
+        >,
+      );
+
+    await pass(baselines, [at(5, '192.0.2.1')]);
+    await pass(baselines, [at(4, '192.0.2.1'), at(4, '192.0.2.2')]);
+    // What this worker learned itself it does not read back.
+    const seenReads = jest.spyOn(query, 'seenFor');
+    const hourlyReads = jest.spyOn(query, 'hourlyFor');
+    const third = await pass(baselines, [at(3, '192.0.2.2')]);
+    expect(seenReads).not.toHaveBeenCalled();
+    expect(hourlyReads).not.toHaveBeenCalled();
+    seenReads.mockRestore();
+    hourlyReads.mockRestore();
+    expect(ipsOf(third).get('192.0.2.1')?.count).toBe(2);
+    expect(third?.hourly).toEqual([
+      [
+        'reveal',
+        [
+          [THIS_HOUR - 5 * HOUR, 1],
+          [THIS_HOUR - 4 * HOUR, 2],
+        ],
+      ],
+    ]);
+
+    // Another process learns: this worker's next pass reads what it learned.
+    await pass(elsewhere, [at(3, '192.0.2.3'), at(2, '192.0.2.2')]);
+    const ips = ipsOf(await pass(baselines, [at(1, '192.0.2.3')]));
+    expect([...ips].map(([ip, seen]) => [ip, seen.count])).toEqual([
+      ['192.0.2.1', 2],
+      ['192.0.2.2', 3],
+      ['192.0.2.3', 1],
+    ]);
+
+    // Retention forgets a value last seen 200 days ago, which this worker had learned.
+    await pass(baselines, [at(200 * 24, '198.51.100.9')]);
+    expect((await baselines.forget(new Date())).ran).toBe(true);
+    expect(ipsOf(await pass(baselines, [at(1, '198.51.100.9')])).has('198.51.100.9')).toBe(false);
+
+    // An admin forgets the user: the next pass judges a user never seen.
+    await t
+      .http()
+      .delete(`/api/v1/baselines/${user}`)
+      .set('Authorization', `Bearer ${t.adminKey}`)
+      .expect(200);
+    expect(await pass(baselines, [at(1, '192.0.2.1')])).toBeNull();
+    // What it learns from then on starts from nothing.
+    const relearned = ipsOf(await pass(baselines, [at(1, '192.0.2.2')]));
+    expect([...relearned].map(([ip, seen]) => [ip, seen.count])).toEqual([['192.0.2.1', 1]]);
   });
 
   it('lists entities newest first, page by page, filtered by id or label prefix', async () => {

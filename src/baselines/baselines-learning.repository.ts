@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { BatchAggregate } from './baseline-aggregate';
+import type { EntityDimension } from './baseline-cache';
+import type { BaselineDimension, EntityType } from './baseline-snapshot';
 
 // Rows arrive sorted by key (aggregateBatch); `ord` keeps that order through the statement,
 // so two workers upserting overlapping batches lock rows in the same order. They come as
@@ -93,31 +95,35 @@ const UPSERT_SEEN = `
 
 // Past the cap, the least recently seen values of an (entity, dimension) go. Rows another
 // worker holds are skipped (kept), so two workers never wait on each other here; the next
-// batch trims what was left.
+// batch trims what was left. Returns each (entity, dimension) that lost values, once.
 const EVICT_SEEN = `
-  DELETE FROM baseline_seen_values t USING (
-    SELECT old.entity_type, old.entity_id, old.account_id, old.dimension, old.value
-    FROM unnest($1::text[], $2::text[], $5::text[], $3::text[])
-      AS p(entity_type, entity_id, account_id, dimension)
-    CROSS JOIN LATERAL (
-      SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value
-      FROM baseline_seen_values s
-      WHERE s.entity_type = p.entity_type AND s.entity_id = p.entity_id
-        AND s.account_id = p.account_id AND s.dimension = p.dimension
-      ORDER BY s.last_seen DESC, s.first_seen DESC, s.value
-      OFFSET $4
-      FOR UPDATE SKIP LOCKED
+  WITH evicted AS (
+    DELETE FROM baseline_seen_values t USING (
+      SELECT old.entity_type, old.entity_id, old.account_id, old.dimension, old.value
+      FROM unnest($1::text[], $2::text[], $5::text[], $3::text[])
+        AS p(entity_type, entity_id, account_id, dimension)
+      CROSS JOIN LATERAL (
+        SELECT s.entity_type, s.entity_id, s.account_id, s.dimension, s.value
+        FROM baseline_seen_values s
+        WHERE s.entity_type = p.entity_type AND s.entity_id = p.entity_id
+          AND s.account_id = p.account_id AND s.dimension = p.dimension
+        ORDER BY s.last_seen DESC, s.first_seen DESC, s.value
+        OFFSET $4
+        FOR UPDATE SKIP LOCKED
+      ) old
     ) old
-  ) old
-  WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
-    AND t.account_id = old.account_id AND t.dimension = old.dimension AND t.value = old.value`;
+    WHERE t.entity_type = old.entity_type AND t.entity_id = old.entity_id
+      AND t.account_id = old.account_id AND t.dimension = old.dimension AND t.value = old.value
+    RETURNING t.entity_type, t.entity_id, t.account_id, t.dimension
+  )
+  SELECT DISTINCT entity_type, entity_id, account_id, dimension FROM evicted`;
 
-/** An entity's dimension, as UPSERT_SEEN returns those that got a new value. */
+/** An entity's dimension, as UPSERT_SEEN and EVICT_SEEN return them. */
 interface SeenPair {
-  entity_type: string;
+  entity_type: EntityType;
   entity_id: string;
   account_id: string;
-  dimension: string;
+  dimension: BaselineDimension;
 }
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
@@ -131,14 +137,15 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 export class BaselinesLearningRepository {
   /**
    * One upsert per table, with atomic increments; then, where the batch added values, those
-   * past `seenPerDimension` for the entity and dimension are evicted.
+   * past `seenPerDimension` for the entity and dimension are evicted. Returns the entities'
+   * dimensions that lost values so.
    */
   async applyAggregate(
     manager: EntityManager,
     aggregate: BatchAggregate,
     seenPerDimension: number,
-  ): Promise<void> {
-    if (aggregate.profiles.length === 0) return;
+  ): Promise<EntityDimension[]> {
+    if (aggregate.profiles.length === 0) return [];
     const days = aggregate.activeDays.map((row, ord) => ({
       ord,
       entity_type: row.entityType,
@@ -191,8 +198,9 @@ export class BaselinesLearningRepository {
         count: row.count,
       }));
       const grown: SeenPair[] = await manager.query(UPSERT_SEEN, [JSON.stringify(seen)]);
-      await this.evictSeen(manager, grown, seenPerDimension);
+      return this.evictSeen(manager, grown, seenPerDimension);
     }
+    return [];
   }
 
   /** Only (entity, dimension) pairs that got a new value can have grown past the cap. */
@@ -200,14 +208,20 @@ export class BaselinesLearningRepository {
     manager: EntityManager,
     grown: readonly SeenPair[],
     cap: number,
-  ): Promise<void> {
-    if (grown.length === 0) return;
-    await manager.query(EVICT_SEEN, [
+  ): Promise<EntityDimension[]> {
+    if (grown.length === 0) return [];
+    const evicted: SeenPair[] = await manager.query(EVICT_SEEN, [
       grown.map((pair) => pair.entity_type),
       grown.map((pair) => pair.entity_id),
       grown.map((pair) => pair.dimension),
       cap,
       grown.map((pair) => pair.account_id),
     ]);
+    return evicted.map((pair) => ({
+      entityType: pair.entity_type,
+      entityId: pair.entity_id,
+      accountId: pair.account_id,
+      dimension: pair.dimension,
+    }));
   }
 }

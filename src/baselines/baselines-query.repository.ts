@@ -232,8 +232,9 @@ export class BaselinesQueryRepository {
 
   /**
    * The seen values a batch asks about, plus the `mostFrequent` most frequent values of each
-   * entity and dimension asked about (what explanations cite as usual): one query, whose
-   * answer is bounded by the batch, never by how many values an entity has.
+   * entity and dimension asked about (what explanations cite as usual), ties by value in byte
+   * order (as BaselineCache keeps them): one query, whose answer is bounded by the batch, never
+   * by how many values an entity has.
    */
   async seenFor(
     keys: readonly SeenKey[],
@@ -267,7 +268,7 @@ export class BaselinesQueryRepository {
          SELECT * FROM baseline_seen_values s
          WHERE s.entity_type = d.entity_type AND s.entity_id = d.entity_id
            AND s.account_id = d.account_id AND s.dimension = d.dimension
-         ORDER BY s.count DESC, s.value
+         ORDER BY s.count DESC, s.value COLLATE "C"
          LIMIT $5
        ) s`,
       [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EntityKey } from './baseline-aggregate';
+import { bumpBaselineVersion } from './baseline-changes';
 
 export interface DeletedBaseline {
   profile: number;
@@ -35,6 +36,7 @@ export class BaselinesRetentionRepository {
       const profile = await remove(manager, 'baseline_entities');
       const hourlyCounts = await remove(manager, 'baseline_hourly_counts');
       const seenValues = await remove(manager, 'baseline_seen_values');
+      await bumpBaselineVersion(manager);
       return { profile, activeDays, hourlyCounts, seenValues };
     });
   }
@@ -54,13 +56,26 @@ export class BaselinesRetentionRepository {
       )) as Array<{ locked: boolean }>;
       if (!locked) return null;
       try {
-        const deleteChunks = async (sql: string, before: Date): Promise<number> => {
-          let total = 0;
-          for (;;) {
+        // Each chunk commits with the change it makes to the baselines counted.
+        const deleteChunk = async (sql: string, before: Date): Promise<number> => {
+          await runner.startTransaction();
+          try {
             const [, affected] = (await runner.query(sql, [before.toISOString(), chunk])) as [
               unknown,
               number,
             ];
+            if (affected > 0) await bumpBaselineVersion(runner);
+            await runner.commitTransaction();
+            return affected;
+          } catch (error) {
+            await runner.rollbackTransaction();
+            throw error;
+          }
+        };
+        const deleteChunks = async (sql: string, before: Date): Promise<number> => {
+          let total = 0;
+          for (;;) {
+            const affected = await deleteChunk(sql, before);
             total += affected;
             if (affected < chunk) return total;
           }

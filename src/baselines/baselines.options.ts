@@ -16,6 +16,8 @@ export interface BaselinesOptions {
   retentionFirstRunDelayMs: number;
   /** Rows deleted per statement by retention. */
   retentionChunk: number;
+  /** Seen values and hourly counts a worker keeps in memory between passes (BaselineCache). */
+  cachedPerProcess: number;
 }
 
 export const DEFAULT_BASELINES_OPTIONS: BaselinesOptions = {
@@ -24,4 +26,5 @@ export const DEFAULT_BASELINES_OPTIONS: BaselinesOptions = {
   retentionEveryMs: 86_400_000,
   retentionFirstRunDelayMs: 60_000,
   retentionChunk: 10_000,
+  cachedPerProcess: 400_000,
 };

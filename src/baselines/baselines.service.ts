@@ -9,6 +9,13 @@ import {
   floorToHour,
   type SeenKey,
 } from './baseline-aggregate';
+import {
+  BaselineCache,
+  type PassChange,
+  type SeenOfDimension,
+  type StoredSeen,
+} from './baseline-cache';
+import { bumpBaselineVersion, readBaselineVersion } from './baseline-changes';
 import { HOURLY_RETENTION_DAYS } from './baseline-horizon';
 import {
   type BaselineDimension,
@@ -17,7 +24,6 @@ import {
   type EntityBaseline,
   type EntityType,
   type HourlyKey,
-  type SeenValue,
   snapshotOf,
 } from './baseline-snapshot';
 import {
@@ -80,6 +86,30 @@ export interface BaselineDetail {
   seen: SeenDimension[];
 }
 
+/**
+ * A detection pass's baselines, begun in its transaction: read through this process's cache,
+ * learned in the transaction, and held in the cache once it committed.
+ */
+export interface PassBaselines {
+  /** As loadSnapshot, read outside the transaction (nothing of the pass is written yet). */
+  snapshot(
+    entities: EntityKey[],
+    hourly: HourlyRequest,
+    seenKeys: readonly SeenKey[],
+  ): Promise<BaselineSnapshot>;
+  /** As applyBatch, in the pass's transaction. */
+  learn(events: readonly DetectEvent[]): Promise<void>;
+  /** Call once the pass's transaction committed. */
+  committed(): void;
+}
+
+/** How a snapshot's hourly counts and seen values are read. */
+interface SnapshotReads {
+  hourlyFor(keys: HourlyKey[], since: Date): Promise<EntityHourlySeries[]>;
+  seenFor(keys: SeenKey[]): Promise<SeenOfDimension[]>;
+  manager?: EntityManager;
+}
+
 export interface ForgetResult {
   /** False when another process was running retention already. */
   ran: boolean;
@@ -94,13 +124,16 @@ export interface ForgetResult {
 @Injectable()
 export class BaselinesService {
   private readonly logger = new Logger(BaselinesService.name);
+  private readonly cache: BaselineCache;
 
   constructor(
     private readonly learning: BaselinesLearningRepository,
     private readonly query: BaselinesQueryRepository,
     private readonly retention: BaselinesRetentionRepository,
     @Inject(BASELINES_OPTIONS) private readonly options: BaselinesOptions,
-  ) {}
+  ) {
+    this.cache = new BaselineCache(SEEN_VALUES_CITED, options.cachedPerProcess);
+  }
 
   /**
    * The baselines of a batch's entities as they are now (call before applyBatch): one query
@@ -109,12 +142,62 @@ export class BaselinesService {
    * transaction's manager to read inside it. Hourly counts are read since `hourly` for every
    * action of every entity, or, given keys, only those of the keys (what the rules read).
    */
-  async loadSnapshot(
+  loadSnapshot(
     entities: EntityKey[],
     hourly: Date | HourlyRequest,
     seenKeys: readonly SeenKey[],
     manager?: EntityManager,
   ): Promise<BaselineSnapshot> {
+    return this.readSnapshot(entities, hourly, seenKeys, {
+      hourlyFor: (keys, since) => this.query.hourlyFor(keys, since, manager),
+      seenFor: async (keys) =>
+        seenByDimension(await this.query.seenFor(keys, SEEN_VALUES_CITED, manager)),
+      manager,
+    });
+  }
+
+  /**
+   * A detection pass begins, in its transaction: what this process holds of the baselines is
+   * kept only if no other process changed them since its last pass (BaselineCache).
+   */
+  async beginPass(manager: EntityManager): Promise<PassBaselines> {
+    const pass = this.cache.begin(await readBaselineVersion(manager));
+    const reads: SnapshotReads = {
+      hourlyFor: async (keys, since) => {
+        const { series, unknown } = this.cache.hourly(keys, since.getTime());
+        if (unknown.length === 0) return series;
+        const read = await this.query.hourlyFor(unknown, since);
+        this.cache.holdHourly(unknown, since.getTime(), read);
+        return [...series, ...read];
+      },
+      seenFor: async (keys) => {
+        const { answers, unknown } = this.cache.seen(keys);
+        if (unknown.length === 0) return answers;
+        const read = await this.query.seenFor(unknown, SEEN_VALUES_CITED);
+        this.cache.holdSeen(unknown, read);
+        return [...answers, ...seenByDimension(read)];
+      },
+    };
+    let change: PassChange | null = null;
+    return {
+      snapshot: (entities, hourly, seenKeys) =>
+        this.readSnapshot(entities, hourly, seenKeys, reads),
+      learn: async (events) => {
+        change = await this.learn(manager, events, new Date());
+      },
+      committed: () => {
+        if (change) this.cache.committed(pass, change);
+      },
+    };
+  }
+
+  private async readSnapshot(
+    entities: EntityKey[],
+    hourly: Date | HourlyRequest,
+    seenKeys: readonly SeenKey[],
+    reads: SnapshotReads,
+  ): Promise<BaselineSnapshot> {
+    const { manager } = reads;
     const keys = uniqueKeys(entities);
     if (keys.length === 0) return snapshotOf([]);
     const profiles = await this.query.profilesOf(keys, manager);
@@ -127,10 +210,8 @@ export class BaselinesService {
     const knownKeys = new Set(known.map(entityKeyOf));
     const asked = seenKeys.filter((key) => knownKeys.has(entityKeyOf(key)));
     const [series, seen] = await Promise.all([
-      this.hourlyOf(known, knownKeys, hourly, manager),
-      asked.length > 0
-        ? this.query.seenFor(asked, SEEN_VALUES_CITED, manager)
-        : Promise.resolve([]),
+      this.hourlyOf(known, knownKeys, hourly, reads),
+      asked.length > 0 ? reads.seenFor(asked) : Promise.resolve([]),
     ]);
 
     const byKey = new Map<string, EntityBaseline>();
@@ -157,15 +238,8 @@ export class BaselinesService {
       one.hourStarts.forEach((hourStart, i) => hours.set(hourStart, one.counts[i]));
       baseline.hourly.set(one.action, hours);
     }
-    for (const row of seen) {
-      const baseline = byKey.get(entityKeyOf(row));
-      if (!baseline) continue;
-      let values = baseline.seen.get(row.dimension);
-      if (!values) {
-        values = new Map<string, SeenValue>();
-        baseline.seen.set(row.dimension, values);
-      }
-      values.set(row.value, { firstSeen: row.firstSeen, lastSeen: row.lastSeen, count: row.count });
+    for (const { dimension, values, ...entity } of seen) {
+      byKey.get(entityKeyOf(entity))?.seen.set(dimension, values);
     }
     return snapshotOf(byKey.values());
   }
@@ -175,15 +249,15 @@ export class BaselinesService {
     known: EntityKey[],
     knownKeys: ReadonlySet<string>,
     hourly: Date | HourlyRequest,
-    manager?: EntityManager,
+    reads: SnapshotReads,
   ): Promise<EntityHourlySeries[]> {
-    if (hourly instanceof Date) return this.query.hourlyOf(known, hourly, manager);
+    if (hourly instanceof Date) return this.query.hourlyOf(known, hourly, reads.manager);
     const asked = new Map<string, HourlyKey>();
     for (const key of hourly.keys) {
       const entity = entityKeyOf(key);
       if (knownKeys.has(entity)) asked.set(`${entity}\u0000${key.action}`, key);
     }
-    return asked.size > 0 ? this.query.hourlyFor([...asked.values()], hourly.since, manager) : [];
+    return asked.size > 0 ? reads.hourlyFor([...asked.values()], hourly.since) : [];
   }
 
   /**
@@ -196,12 +270,23 @@ export class BaselinesService {
     events: readonly DetectEvent[],
     now: Date = new Date(),
   ): Promise<void> {
-    if (events.length === 0) return;
-    await this.learning.applyAggregate(
+    await this.learn(manager, events, now);
+  }
+
+  /** What applyBatch does, and the change it leaves (none for no event). */
+  private async learn(
+    manager: EntityManager,
+    events: readonly DetectEvent[],
+    now: Date,
+  ): Promise<PassChange | null> {
+    if (events.length === 0) return null;
+    const aggregate = aggregateBatch(events, now);
+    const evicted = await this.learning.applyAggregate(
       manager,
-      aggregateBatch(events, now),
+      aggregate,
       this.options.seenValuesPerDimension,
     );
+    return { to: await bumpBaselineVersion(manager), aggregate, evicted };
   }
 
   /**
@@ -299,6 +384,21 @@ export class BaselinesService {
     );
     return deleted;
   }
+}
+
+/** Seen values as a snapshot holds them: per entity and dimension. */
+function seenByDimension(rows: readonly StoredSeen[]): SeenOfDimension[] {
+  const byDimension = new Map<string, SeenOfDimension>();
+  for (const { entityType, accountId, entityId, dimension, value, ...seen } of rows) {
+    const key = `${entityKeyOf({ entityType, accountId, entityId })}\u0000${dimension}`;
+    let one = byDimension.get(key);
+    if (!one) {
+      one = { entityType, accountId, entityId, dimension, values: new Map() };
+      byDimension.set(key, one);
+    }
+    one.values.set(value, seen);
+  }
+  return [...byDimension.values()];
 }
 
 function uniqueKeys(entities: EntityKey[]): EntityKey[] {

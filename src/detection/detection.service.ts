@@ -11,7 +11,7 @@ import {
   type HourlyKey,
   snapshotOf,
 } from '../baselines/baseline-snapshot';
-import { BaselinesService } from '../baselines/baselines.service';
+import { BaselinesService, type PassBaselines } from '../baselines/baselines.service';
 import { type BaselineAsk, FOLDED_ENTITY_TYPES, foldWaiting } from '../baselines/waiting-fold';
 import { EventsService } from '../events/events.service';
 import { RecentBatches } from '../events/recent-batches';
@@ -81,10 +81,10 @@ interface JudgingState {
   /** Events of earlier batches still waiting, folded into the baselines (judging ahead). */
   waiting?: readonly DetectEvent[];
   /**
-   * The baselines learn the pass, started once everything the rules read is read: PostgreSQL
-   * writes while the rules judge in memory.
+   * A pass's baselines: read through the cache, and they learn the pass, started once
+   * everything the rules read is read (PostgreSQL writes while the rules judge in memory).
    */
-  learn?: () => Promise<void>;
+  learning?: PassBaselines;
 }
 
 /** Undetected batches locked for a pass, their events in event order. */
@@ -236,15 +236,24 @@ export class DetectionService {
         };
       }
       const { rules, lists } = await this.rules.detectionState();
+      const learning = await this.baselines.beginPass(manager);
       const { alertIds, changeIds, failures } = await this.judge(manager, pass, {
         rules,
         lists,
         pause: this.pauseBacklog,
-        learn: () => this.baselines.applyBatch(manager, pass.events),
+        learning,
       });
       await this.events.markBatchesDetected(manager, pass.batchIds);
-      return { events: pass.events.length, alerts: alertIds, changeIds, skipped: false, failures };
+      return {
+        events: pass.events.length,
+        alerts: alertIds,
+        changeIds,
+        skipped: false,
+        failures,
+        learning,
+      };
     });
+    outcome.learning?.committed();
     const label =
       batchIds.length === 1
         ? `Batch ${batchIds[0]}`
@@ -308,7 +317,7 @@ export class DetectionService {
     pass: Pass,
     state: JudgingState,
   ): Promise<{ findings: Finding[]; isolation: RuleIsolation; now: Date }> {
-    const { rules, lists, pause, waiting = [], learn } = state;
+    const { rules, lists, pause, waiting = [], learning } = state;
     const judged = pass.events;
     const now = new Date();
     const isolation = new RuleIsolation();
@@ -331,6 +340,7 @@ export class DetectionService {
           pause,
           waiting,
           now,
+          learning,
           // Folding reads in the judging transaction's snapshot, the waiting events' own.
           reader: waiting.length > 0 ? manager : undefined,
         })
@@ -343,7 +353,7 @@ export class DetectionService {
     );
     for (const [rule, history] of narrowed) histories.set(rule, history);
     // Everything the rules read is in memory now: what the baselines learn cannot change it.
-    const learned = learn?.();
+    const learned = learning?.learn(pass.events);
     // Awaited below; until then its failure must not count as unhandled (that ends the process).
     learned?.catch(() => undefined);
     try {
@@ -460,10 +470,12 @@ export class DetectionService {
       pause: () => Promise<void>;
       waiting: readonly DetectEvent[];
       now: Date;
+      learning?: PassBaselines;
       reader?: EntityManager;
     },
   ): Promise<BaselineSnapshot> {
-    const { rules, histories, slices, lists, isolation, pause, waiting, now, reader } = judging;
+    const { rules, histories, slices, lists, isolation, pause, waiting, now, learning, reader } =
+      judging;
     const first = judged.length ? judged[0].eventTime.getTime() : Date.now();
     const hourlyDays = Math.max(0, ...[...histories.keys()].map(hourlyDaysOf));
     const hourlyKeys: HourlyKey[] = [];
@@ -480,12 +492,10 @@ export class DetectionService {
       hourlyKeys,
       seenKeys: seenKeysOf(judged, seenDimensionsOf(rules)),
     };
-    const stored = await this.baselines.loadSnapshot(
-      entitiesOf(judged),
-      { since: ask.since, keys: ask.hourlyKeys },
-      ask.seenKeys,
-      reader,
-    );
+    const hourly = { since: ask.since, keys: ask.hourlyKeys };
+    const stored = learning
+      ? await learning.snapshot(entitiesOf(judged), hourly, ask.seenKeys)
+      : await this.baselines.loadSnapshot(entitiesOf(judged), hourly, ask.seenKeys, reader);
     return waiting.length > 0 ? foldWaiting(stored, waiting, ask, now) : stored;
   }
 

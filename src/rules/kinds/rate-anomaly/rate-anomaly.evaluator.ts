@@ -16,6 +16,7 @@ import { formatNumber, formatProbability, plural, pluralize, who } from '../../e
 import { hourOfWeek } from '../../../baselines/baseline-statistics';
 import { poissonUpperTailLog } from './poisson';
 import type { RateAnomalyParams } from './rate-anomaly.params';
+import { lowerBound } from '../../../common/lower-bound';
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
@@ -41,17 +42,6 @@ function buildIndex(hourly: Map<number, number> | undefined): HourIndex {
   const prefix = [0];
   for (const h of hours) prefix.push(prefix[prefix.length - 1] + (counts.get(h) ?? 0));
   return { hours, counts, prefix };
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Sum of the baseline's counts over hours in [from, to). */
