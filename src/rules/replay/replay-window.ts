@@ -15,7 +15,10 @@ export class ReplayWindowFull extends Error {
  *
  * An event is kept when it answers its own page's history need: every event that counts for
  * the rule names a key there, and evaluators read only counting events from the history, so
- * an event that answers no need of its own page changes no later judgement.
+ * an event that answers no need of its own page changes no later judgement. But for the events
+ * at the latest time read: an event of a later page at that same time may look forward to them
+ * (a suspension at the very time of the export before it, stored first), so those are offered
+ * too until a page moves past that time.
  */
 export class ReplayWindow {
   /** Kept events in page order (event time, then id), with the index entries of each. */
@@ -23,6 +26,9 @@ export class ReplayWindow {
   private head = 0;
   /** field \0 key → kept events answering it, in page order. */
   private readonly byKey = new Map<string, DetectEvent[]>();
+  /** Every event read at `tiedAt`, the latest event time read. */
+  private tied: DetectEvent[] = [];
+  private tiedAt = -Infinity;
 
   constructor(
     private readonly retainMs: number,
@@ -30,7 +36,7 @@ export class ReplayWindow {
   ) {}
 
   get size(): number {
-    return this.kept.length - this.head;
+    return this.kept.length - this.head + this.tied.length;
   }
 
   /** The kept events and the page's own answering the needs, by event time then id. */
@@ -43,13 +49,18 @@ export class ReplayWindow {
         if (events) candidates.push(...events);
       }
     }
-    candidates.push(...page);
+    candidates.push(...this.tied, ...page);
     return selectHistory(needs, candidates);
   }
 
   /** Keeps the page's events its own needs ask for, then forgets those out of the look-back. */
   advance(page: readonly DetectEvent[], needs: readonly HistoryNeed[]): void {
     if (page.length === 0) return;
+    const lastAt = page[page.length - 1].eventTime.getTime();
+    const atLast = page.filter((event) => event.eventTime.getTime() === lastAt);
+    if (lastAt === this.tiedAt) this.tied.push(...atLast);
+    else this.tied = atLast;
+    this.tiedAt = lastAt;
     if (this.retainMs > 0) {
       for (const event of page) {
         const entries = [

@@ -126,6 +126,24 @@ describe('replayRule', () => {
     );
   });
 
+  it('finds a suspension stored just before an export at the same time, a page apart', async () => {
+    const at = T0 + 8 * HOUR;
+    const events = [
+      detectEvent(
+        { at, stream: 'audit_event', action: 'suspend', objectType: 'user', objectId: 'U1' },
+        '1',
+      ),
+      detectEvent(
+        { at, stream: 'item_usage', action: 'export', actorType: 'user', actorId: 'U1' },
+        '2',
+      ),
+    ];
+    const whole = await replay(exportThenSuspend, events, UNLIMITED);
+    expect(whole.wouldFire).toBe(1);
+    const paged = await replay(exportThenSuspend, events, { ...UNLIMITED, pageSize: 1 });
+    expect(fingerprints(paged)).toEqual(fingerprints(whole));
+  });
+
   it('finds a sequence whose stages are weeks apart, many pages apart', async () => {
     const events = [
       detectEvent({ at: T0, stream: 'item_usage', action: 'export', actorId: 'U1' }, '1'),
