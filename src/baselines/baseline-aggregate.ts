@@ -102,8 +102,9 @@ export const entityKeyOf = (key: EntityKey): string =>
 export function mergeSeen(known: SeenValue | undefined, more: SeenValue): SeenValue {
   if (!known) return { firstSeen: more.firstSeen, lastSeen: more.lastSeen, count: more.count };
   return {
-    firstSeen: more.firstSeen < known.firstSeen ? more.firstSeen : known.firstSeen,
-    lastSeen: more.lastSeen > known.lastSeen ? more.lastSeen : known.lastSeen,
+    firstSeen:
+      more.firstSeen.getTime() < known.firstSeen.getTime() ? more.firstSeen : known.firstSeen,
+    lastSeen: more.lastSeen.getTime() > known.lastSeen.getTime() ? more.lastSeen : known.lastSeen,
     count: known.count + more.count,
   };
 }
@@ -327,13 +328,14 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
 
       const profile = fold.profile;
       profile.eventCount += 1;
-      if (time < profile.firstEventAt) profile.firstEventAt = time;
-      if (time > profile.lastEventAt) profile.lastEventAt = time;
+      // Dates compared by their numbers: a relational operator on two Dates is ten times slower.
+      if (ms < profile.firstEventAt.getTime()) profile.firstEventAt = time;
+      if (ms > profile.lastEventAt.getTime()) profile.lastEventAt = time;
       if (event.stream === 'signin_attempt' && event.result === 'success') {
         profile.successfulSignins += 1;
       }
       const label = labelOf(entityType, event);
-      if (label !== null && (profile.labelAt === null || time >= profile.labelAt)) {
+      if (label !== null && (profile.labelAt === null || ms >= profile.labelAt.getTime())) {
         profile.label = label;
         profile.labelAt = time;
       }
@@ -341,7 +343,7 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         teaches &&
         event.latitude !== null &&
         event.longitude !== null &&
-        (profile.location === null || time > profile.location.at)
+        (profile.location === null || ms > profile.location.at.getTime())
       ) {
         profile.location = {
           at: time,
@@ -386,8 +388,8 @@ export function aggregateBatch(events: readonly DetectEvent[], now: Date): Batch
         const row = values.get(value);
         if (row) {
           row.count += 1;
-          if (time < row.firstSeen) row.firstSeen = time;
-          if (time > row.lastSeen) row.lastSeen = time;
+          if (ms < row.firstSeen.getTime()) row.firstSeen = time;
+          if (ms > row.lastSeen.getTime()) row.lastSeen = time;
         } else {
           values.set(value, {
             entityType,

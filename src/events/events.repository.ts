@@ -239,7 +239,9 @@ export class EventsRepository {
       const counts = perStream.get(event.stream) ?? { inserted: 0, duplicates: 0 };
       counts.duplicates += 1; // corrected below for each row actually written
       perStream.set(event.stream, counts);
-      if (!newestEventTime || event.eventTime > newestEventTime) newestEventTime = event.eventTime;
+      if (!newestEventTime || event.eventTime.getTime() > newestEventTime.getTime()) {
+        newestEventTime = event.eventTime;
+      }
     }
     const unstorable: InsertedEvents['unstorable'] = [];
     const counted = (
