@@ -98,6 +98,13 @@ const SEP = '\u0000';
 export const entityKeyOf = (key: EntityKey): string =>
   `${key.entityType}${SEP}${key.accountId}${SEP}${key.entityId}`;
 
+/** The entity a row or key names, without its other fields. */
+export const entityKeyFields = ({ entityType, accountId, entityId }: EntityKey): EntityKey => ({
+  entityType,
+  accountId,
+  entityId,
+});
+
 /** A remembered value with more sightings of it folded in, as the database's upsert folds them. */
 export function mergeSeen(known: SeenValue | undefined, more: SeenValue): SeenValue {
   if (!known) return { firstSeen: more.firstSeen, lastSeen: more.lastSeen, count: more.count };

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { type BatchAggregate, HOUR_MS, type SeenKey } from './baseline-aggregate';
-import {
-  BaselineCache,
-  compareCodePoints,
-  type EntityDimension,
-  type StoredSeen,
-} from './baseline-cache';
+import { BaselineCache, compareCodePoints, type EntityDimension } from './baseline-cache';
 import type { BaselineDimension, HourlyKey } from './baseline-snapshot';
-import type { EntityHourlySeries } from './baselines-query.repository';
+import type { EntityHourlySeries, StoredSeen } from './baselines-query.repository';
 
 const CITED = 3;
 const CAP = 4;

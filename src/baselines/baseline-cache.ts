@@ -1,16 +1,14 @@
 import {
   type BatchAggregate,
   type EntityKey,
+  entityKeyFields,
   entityKeyOf,
   mergeSeen,
   type SeenKey,
 } from './baseline-aggregate';
 import { lowerBound } from '../common/lower-bound';
 import type { BaselineDimension, HourlyKey, SeenValue } from './baseline-snapshot';
-import type { EntityHourlySeries } from './baselines-query.repository';
-
-/** A seen value of one entity, as the snapshot query returns it. */
-export type StoredSeen = SeenValue & SeenKey;
+import type { EntityHourlySeries, StoredSeen } from './baselines-query.repository';
 
 /** An entity's dimension: what eviction reports, and what the cache then forgets. */
 export type EntityDimension = EntityKey & { dimension: BaselineDimension };
@@ -131,7 +129,7 @@ export class BaselineCache {
       }
       for (const value of group.top) values.set(value, group.values.get(value)!);
       if (values.size > 0)
-        answers.push({ ...entityOf(asked[0]), dimension: asked[0].dimension, values });
+        answers.push({ ...entityKeyFields(asked[0]), dimension: asked[0].dimension, values });
     }
     return { answers, unknown };
   }
@@ -184,7 +182,7 @@ export class BaselineCache {
       this.size -= before;
       if (run.hourStarts.length === 0) continue;
       series.push({
-        ...entityOf(key),
+        ...entityKeyFields(key),
         action: key.action,
         hourStarts: run.hourStarts,
         counts: run.counts,
@@ -335,12 +333,6 @@ function ranksBefore(group: SeenGroup, value: string, other: string): boolean {
   const otherCount = group.values.get(other)!.count;
   return count > otherCount || (count === otherCount && compareCodePoints(value, other) < 0);
 }
-
-const entityOf = ({ entityType, accountId, entityId }: EntityKey): EntityKey => ({
-  entityType,
-  accountId,
-  entityId,
-});
 
 const sameEntity = (a: EntityKey, b: EntityKey): boolean =>
   a.entityId === b.entityId && a.accountId === b.accountId && a.entityType === b.entityType;

@@ -35,6 +35,9 @@ export interface EntityHourlySeries extends EntityKey {
   counts: number[];
 }
 
+/** A seen value of one entity, as the snapshot query answers it. */
+export type StoredSeen = SeenValue & SeenKey;
+
 export interface SeenRow extends SeenValue {
   dimension: BaselineDimension;
   value: string;
@@ -240,7 +243,7 @@ export class BaselinesQueryRepository {
     keys: readonly SeenKey[],
     mostFrequent: number,
     manager?: EntityManager,
-  ): Promise<Array<SeenValue & SeenKey>> {
+  ): Promise<StoredSeen[]> {
     const rows: Array<{
       entity_type: EntityType;
       account_id: string;

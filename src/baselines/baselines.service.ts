@@ -5,16 +5,12 @@ import {
   aggregateBatch,
   DAY_MS,
   type EntityKey,
+  entityKeyFields,
   entityKeyOf,
   floorToHour,
   type SeenKey,
 } from './baseline-aggregate';
-import {
-  BaselineCache,
-  type PassChange,
-  type SeenOfDimension,
-  type StoredSeen,
-} from './baseline-cache';
+import { BaselineCache, type PassChange, type SeenOfDimension } from './baseline-cache';
 import { bumpBaselineVersion, readBaselineVersion } from './baseline-changes';
 import { HOURLY_RETENTION_DAYS } from './baseline-horizon';
 import {
@@ -43,6 +39,7 @@ import {
   type EntityHourlySeries,
   type ListedProfile,
   type SeenRow,
+  type StoredSeen,
 } from './baselines-query.repository';
 import {
   BaselinesRetentionRepository,
@@ -202,11 +199,7 @@ export class BaselinesService {
     if (keys.length === 0) return snapshotOf([]);
     const profiles = await this.query.profilesOf(keys, manager);
     if (profiles.length === 0) return snapshotOf([]);
-    const known = profiles.map(({ entityType, accountId, entityId }) => ({
-      entityType,
-      accountId,
-      entityId,
-    }));
+    const known = profiles.map(entityKeyFields);
     const knownKeys = new Set(known.map(entityKeyOf));
     const asked = seenKeys.filter((key) => knownKeys.has(entityKeyOf(key)));
     const [series, seen] = await Promise.all([
@@ -403,12 +396,6 @@ function seenByDimension(rows: readonly StoredSeen[]): SeenOfDimension[] {
 
 function uniqueKeys(entities: EntityKey[]): EntityKey[] {
   const unique = new Map<string, EntityKey>();
-  for (const { entityType, accountId, entityId } of entities) {
-    unique.set(entityKeyOf({ entityType, accountId, entityId }), {
-      entityType,
-      accountId,
-      entityId,
-    });
-  }
+  for (const entity of entities) unique.set(entityKeyOf(entity), entityKeyFields(entity));
   return [...unique.values()];
 }
